@@ -1,0 +1,142 @@
+// The stdio JSON-lines protocol between the host and the agent-runner.
+// One JSON object per line in each direction. This file is imported by the host for its
+// types and compiled into the agent-runner; it must not import anything.
+
+/** Paths the agent sees, already translated for its runtime (/workspace/... in a sandbox). */
+export interface WorkspacePaths {
+	group: string;
+	global: string;
+	ipc: string;
+	session: string;
+	skills: string;
+	project?: string;
+	extra: Record<string, string>;
+}
+
+export interface ChatMessage {
+	role: 'system' | 'user' | 'assistant' | 'tool';
+	content: string;
+	tool_calls?: ToolCall[];
+	tool_name?: string;
+}
+
+export interface ToolCall {
+	function: {name: string; arguments: Record<string, unknown> | string};
+}
+
+export interface ToolDefinition {
+	type: 'function';
+	function: {
+		name: string;
+		description: string;
+		parameters: {type: 'object'; properties: Record<string, unknown>; required?: string[]};
+	};
+}
+
+// ---- host -> agent (stdin) ----
+
+export interface StartMessage {
+	type: 'start';
+	runId: string;
+	group: {folder: string; name: string; isMain: boolean};
+	assistantName: string;
+	paths: WorkspacePaths;
+	/** 'group' keeps the group's session transcript; 'isolated' starts fresh and saves nothing. */
+	contextMode: 'group' | 'isolated';
+	limits: {maxToolRounds: number; toolOutputChars: number; ipcAckTimeoutMs: number};
+	/** First turn. */
+	turn: TurnInput;
+}
+
+export interface TurnInput {
+	turnId: string;
+	/** Formatted prompt: XML-escaped messages since the cursor, or a scheduled task prompt. */
+	prompt: string;
+	/** Skills loaded for this turn only (from a `/name args` invocation). */
+	skills?: Array<{name: string; args: string; body: string}>;
+	/** Host command: compact the session (`/compact`) or summarise it into memory and restart (`/clear`). */
+	command?: 'clear' | 'compact';
+}
+
+export interface TurnMessage extends TurnInput {
+	type: 'turn';
+}
+
+export interface LlmChunkMessage {
+	type: 'llm_chunk';
+	requestId: string;
+	content: string;
+	thinking?: string;
+	tool_calls?: ToolCall[];
+	done: boolean;
+}
+
+export interface LlmErrorMessage {
+	type: 'llm_error';
+	requestId: string;
+	error: string;
+}
+
+export interface CloseMessage {
+	type: 'close';
+}
+
+export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | CloseMessage;
+
+// ---- agent -> host (stdout) ----
+
+export interface ReadyMessage {
+	type: 'ready';
+}
+
+export interface LlmRequestMessage {
+	type: 'llm_request';
+	requestId: string;
+	messages: ChatMessage[];
+	tools: ToolDefinition[];
+}
+
+/** Streaming text of the answer in progress (for the TUI); the chat gets `output`. */
+export interface DeltaMessage {
+	type: 'delta';
+	turnId: string;
+	text: string;
+}
+
+/** A finished answer for the chat of the turn. May come more than once per turn. */
+export interface OutputMessage {
+	type: 'output';
+	turnId: string;
+	text: string;
+}
+
+export interface ToolUseMessage {
+	type: 'tool_use';
+	turnId: string;
+	name: string;
+	summary: string;
+}
+
+export interface TurnDoneMessage {
+	type: 'turn_done';
+	turnId: string;
+	ok: boolean;
+	error?: string;
+}
+
+export interface LogMessage {
+	type: 'log';
+	level: 'debug' | 'info' | 'warn' | 'error';
+	msg: string;
+}
+
+export type AgentToHost =
+	| ReadyMessage
+	| LlmRequestMessage
+	| DeltaMessage
+	| OutputMessage
+	| ToolUseMessage
+	| TurnDoneMessage
+	| LogMessage;
+
+export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'log'] as const;

@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {RuntimeSetting} from './types.js';
+
+export interface Config {
+	home: string;
+	assistantName: string;
+	/** `@Name`. */
+	trigger: string;
+	ollamaBaseUrl: string;
+	ollamaModel: string;
+	containerRuntime: RuntimeSetting;
+	containerImage: string;
+	containerTimeoutMs: number;
+	containerIdleTimeoutMs: number;
+	containerMaxOutputBytes: number;
+	maxConcurrentContainers: number;
+	mountAllowlistPath: string;
+	logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+	timezone: string;
+	/** The checkout or installed package root: templates, built-in skills, the Dockerfile. */
+	projectRoot: string;
+}
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+const runtimeSettings = ['auto', 'apple-container', 'docker', 'podman', 'none'] as const;
+const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+export type ConfigSource = Record<string, string | undefined>;
+
+/** Parses `KEY=value` lines; `#` comments, optional quotes. Unknown keys are kept. */
+export function parseDotEnv(text: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [index, raw] of text.split(/\r?\n/).entries()) {
+		const line = raw.trim();
+		if (!line || line.startsWith('#')) continue;
+		const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+		if (!match) throw new ConfigError(`.env line ${index + 1} is not KEY=value: fix or remove "${line.slice(0, 40)}"`);
+		let value = match[2];
+		if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1);
+		else value = value.replace(/\s+#.*$/, '');
+		out[match[1]] = value;
+	}
+	return out;
+}
+
+export function expandHome(p: string, homeDir = os.homedir()): string {
+	if (p === '~') return homeDir;
+	if (p.startsWith('~/')) return path.join(homeDir, p.slice(2));
+	return p;
+}
+
+function positiveInt(source: ConfigSource, key: string, fallback: number, unit: string): number {
+	const raw = source[key];
+	if (raw === undefined || raw === '') return fallback;
+	if (!/^\d+$/.test(raw.trim()) || Number(raw) <= 0) {
+		throw new ConfigError(`${key}=${raw} is not a positive whole number of ${unit}: set it like ${key}=${fallback}`);
+	}
+	return Number(raw);
+}
+
+function oneOf<T extends string>(source: ConfigSource, key: string, allowed: readonly T[], fallback: T): T {
+	const raw = source[key];
+	if (raw === undefined || raw === '') return fallback;
+	const value = raw.trim().toLowerCase();
+	if (!(allowed as readonly string[]).includes(value)) {
+		throw new ConfigError(`${key}=${raw} is not one of ${allowed.join(', ')}: pick one of those`);
+	}
+	return value as T;
+}
+
+function validUrl(key: string, raw: string): string {
+	const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`;
+	let url: URL;
+	try {
+		url = new URL(withScheme);
+	} catch {
+		throw new ConfigError(`${key}=${raw} is not a URL: set it like ${key}=http://127.0.0.1:11434`);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new ConfigError(`${key}=${raw} must be an http:// or https:// URL`);
+	}
+	return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function validTimezone(raw: string): string {
+	try {
+		new Intl.DateTimeFormat('en-US', {timeZone: raw});
+		return raw;
+	} catch {
+		throw new ConfigError(`TZ=${raw} is not a known time zone: use an IANA name such as Europe/Berlin or UTC`);
+	}
+}
+
+/** Reads `$home/.env` if present; the environment and flags win over it. */
+export function readHomeDotEnv(home: string): Record<string, string> {
+	const file = path.join(home, '.env');
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch {
+		return {};
+	}
+	try {
+		return parseDotEnv(text);
+	} catch (error) {
+		throw new ConfigError(`${file}: ${(error as Error).message}`);
+	}
+}
+
+export interface LoadConfigOptions {
+	env?: ConfigSource;
+	/** CLI flags, already named like the environment variables (`BABYBOT_HOME` for `--home`). */
+	flags?: ConfigSource;
+	homeDir?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+	const env = options.env ?? process.env;
+	const flags = options.flags ?? {};
+	const homeDir = options.homeDir ?? os.homedir();
+	const homeRaw = flags.BABYBOT_HOME ?? env.BABYBOT_HOME ?? path.join(homeDir, '.babybot');
+	if (homeRaw.trim() === '') throw new ConfigError('BABYBOT_HOME is empty: set it to a folder, e.g. BABYBOT_HOME=~/.babybot');
+	const home = path.resolve(expandHome(homeRaw, homeDir));
+	const source: ConfigSource = {...readHomeDotEnv(home), ...definedOnly(env), ...definedOnly(flags)};
+
+	const assistantName = (source.ASSISTANT_NAME ?? 'Baby').trim();
+	if (!/^[\p{L}\p{N}_-]{1,32}$/u.test(assistantName)) {
+		throw new ConfigError(`ASSISTANT_NAME=${source.ASSISTANT_NAME} must be 1-32 letters, digits, _ or -: e.g. ASSISTANT_NAME=Baby`);
+	}
+	const ollamaRaw = source.OLLAMA_BASE_URL || source.OLLAMA_HOST || 'http://127.0.0.1:11434';
+	const ollamaKey = source.OLLAMA_BASE_URL ? 'OLLAMA_BASE_URL' : 'OLLAMA_HOST';
+	const model = (source.OLLAMA_MODEL ?? 'qwen3:8b').trim();
+	if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/.test(model)) {
+		throw new ConfigError(`OLLAMA_MODEL=${source.OLLAMA_MODEL} is not a model name: use one from \`ollama list\`, e.g. qwen3:8b`);
+	}
+	const image = (source.CONTAINER_IMAGE ?? 'babybot-agent:latest').trim();
+	if (!/^[a-z0-9][a-z0-9._/:@-]*$/.test(image)) {
+		throw new ConfigError(`CONTAINER_IMAGE=${source.CONTAINER_IMAGE} is not an image reference: e.g. babybot-agent:latest`);
+	}
+	const allowlistRaw = source.MOUNT_ALLOWLIST_PATH || path.join(homeDir, '.config', 'babybot', 'mount-allowlist.json');
+
+	return {
+		home,
+		assistantName,
+		trigger: `@${assistantName}`,
+		ollamaBaseUrl: validUrl(ollamaKey, ollamaRaw),
+		ollamaModel: model,
+		containerRuntime: oneOf(source, 'CONTAINER_RUNTIME', runtimeSettings, 'auto'),
+		containerImage: image,
+		containerTimeoutMs: positiveInt(source, 'CONTAINER_TIMEOUT', 30 * 60_000, 'milliseconds'),
+		containerIdleTimeoutMs: positiveInt(source, 'CONTAINER_IDLE_TIMEOUT', 5 * 60_000, 'milliseconds'),
+		containerMaxOutputBytes: positiveInt(source, 'CONTAINER_MAX_OUTPUT_SIZE', 10 * 1024 * 1024, 'bytes'),
+		maxConcurrentContainers: positiveInt(source, 'MAX_CONCURRENT_CONTAINERS', 3, 'containers'),
+		mountAllowlistPath: path.resolve(expandHome(allowlistRaw, homeDir)),
+		logLevel: oneOf(source, 'LOG_LEVEL', logLevels, 'info'),
+		timezone: validTimezone(source.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
+		projectRoot,
+	};
+}
+
+function definedOnly(source: ConfigSource): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [key, value] of Object.entries(source)) if (value !== undefined) out[key] = value;
+	return out;
+}

@@ -1,0 +1,130 @@
+// The one API the TUI and the headless modes use: snapshots, events and actions.
+// Nothing in host/ imports React or Ink.
+import type {LogStore} from '../log-store.js';
+import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
+
+export type WhatsAppState =
+	| {status: 'off'}
+	| {status: 'connecting'}
+	| {status: 'pairing'; qr?: string; qrExpiresAt?: number; pairingCode?: string}
+	| {status: 'paired'; user?: string}
+	| {status: 'logged-out'; reason: string}
+	| {status: 'stopped'; reason: string}
+	| {status: 'reconnecting'; attempt: number; inMs: number};
+
+export interface OllamaState {
+	reachable: boolean;
+	model: string;
+	modelPresent: boolean | null;
+	toolsSupported: boolean | null;
+	version?: string;
+	error?: string;
+}
+
+export interface RuntimeInfo {
+	name: RuntimeName;
+	sandboxed: boolean;
+	/** Set when the image is older than the agent-runner it should contain. */
+	imageStale?: string;
+}
+
+export interface AllowedRootView {
+	path: string;
+	allowReadWrite: boolean;
+	description?: string;
+}
+
+export interface MountRequestView {
+	id: number;
+	groupFolder: string;
+	hostPath: string;
+	containerPath: string | null;
+	readonly: boolean;
+	source: 'config' | 'ipc';
+	reason: string | null;
+	status: 'pending' | 'approved' | 'rejected';
+	createdAt: string;
+}
+
+export interface MountsView {
+	allowlistPath: string;
+	/** Why the allowlist cannot be used (missing or malformed), or null. */
+	allowlistError: string | null;
+	allowedRoots: AllowedRootView[];
+	blockedPatterns: string[];
+	nonMainReadOnly: boolean;
+	requests: MountRequestView[];
+}
+
+export interface SkillView {
+	name: string;
+	description: string;
+	source: 'builtin' | 'user';
+	dir: string;
+	/** Why the skill cannot be used, or undefined. */
+	broken?: string;
+}
+
+export interface HostSnapshot {
+	assistantName: string;
+	groups: RegisteredGroup[];
+	/** Chats seen (including unregistered ones). */
+	chats: ChatInfo[];
+	/** Live runs first, then recent ended ones. */
+	runs: ContainerRun[];
+	tasks: ScheduledTask[];
+	mounts: MountsView;
+	skills: SkillView[];
+	whatsapp: WhatsAppState;
+	ollama: OllamaState;
+	runtime: RuntimeInfo;
+	limits: {idleTimeoutMs: number; hardTimeoutMs: number};
+}
+
+/** Events the host emits; every payload is plain data. */
+export interface HostEventMap {
+	/** Something in the snapshot changed; `part` says which (UIs may refetch only that). */
+	change: {part: keyof HostSnapshot};
+	/** A message stored (inbound or the assistant's outbound). */
+	message: {message: StoredMessage; groupFolder?: string};
+	/** Streaming text of an answer in progress. */
+	delta: {groupFolder: string; chatJid: string; text: string};
+	/** An answer sent to a chat. */
+	reply: {groupFolder: string; chatJid: string; text: string};
+	/** A run finished processing a batch (ok or not). */
+	turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string};
+	/** A short status for the status bar. */
+	notice: {level: 'info' | 'warn' | 'error'; text: string};
+}
+
+export type HostEventName = keyof HostEventMap;
+
+export interface HostEvents {
+	on<K extends HostEventName>(event: K, listener: (payload: HostEventMap[K]) => void): () => void;
+}
+
+export interface HostActions {
+	/** Sends text as the local operator to a group's local chat. */
+	sendLocalMessage(groupFolder: string, text: string): Promise<void>;
+	killRun(runId: string): Promise<void>;
+	registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup>;
+	unregisterGroup(jidOrFolder: string): Promise<void>;
+	approveMount(requestId: number, mode: 'ro' | 'rw'): Promise<void>;
+	rejectMount(requestId: number): Promise<void>;
+	pauseTask(taskId: string): Promise<void>;
+	resumeTask(taskId: string): Promise<void>;
+	runTaskNow(taskId: string): Promise<void>;
+	deleteTask(taskId: string): Promise<void>;
+	/** Sends `/name args` as an operator message to the group. */
+	triggerSkill(groupFolder: string, name: string, args: string): Promise<void>;
+	skillText(name: string): Promise<string>;
+	startPairing(options: {phone?: string}): Promise<void>;
+	/** Closes every run and channel; resolves when nothing is left running. */
+	stop(): Promise<void>;
+}
+
+export interface HostApi extends HostActions {
+	snapshot(): HostSnapshot;
+	events: HostEvents;
+	logs: LogStore;
+}

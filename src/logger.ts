@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {Writable} from 'node:stream';
+import pino from 'pino';
+import {LogStore} from './log-store.js';
+import type {LogLine} from './types.js';
+
+export type Logger = pino.Logger;
+
+const levelNames: Record<number, LogLine['level']> = {10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal'};
+const skipFields = new Set(['level', 'time', 'msg', 'pid', 'hostname']);
+
+function renderFields(record: Record<string, unknown>): string {
+	const parts: string[] = [];
+	for (const [key, value] of Object.entries(record)) {
+		if (skipFields.has(key)) continue;
+		const text = typeof value === 'string' ? value : JSON.stringify(value);
+		parts.push(`${key}=${text && text.length > 200 ? text.slice(0, 200) + '…' : text}`);
+	}
+	return parts.join(' ');
+}
+
+function ringStream(store: LogStore): Writable {
+	return new Writable({
+		write(chunk: Buffer, _encoding, callback) {
+			for (const text of chunk.toString('utf8').split('\n')) {
+				if (!text) continue;
+				try {
+					const record = JSON.parse(text) as Record<string, unknown>;
+					store.push({
+						time: Number(record.time) || Date.now(),
+						level: levelNames[Number(record.level)] ?? 'info',
+						msg: String(record.msg ?? ''),
+						fields: renderFields(record),
+					});
+				} catch {
+					store.push({time: Date.now(), level: 'info', msg: text, fields: ''});
+				}
+			}
+			callback();
+		},
+	});
+}
+
+export interface CreateLoggerOptions {
+	logsDir: string;
+	level: LogLine['level'];
+	store?: LogStore;
+	/** Also write to stderr (headless and CLI modes, never while the UI owns the screen). */
+	stderr?: boolean;
+}
+
+/** pino to `logs/babybot.log` and to the in-memory ring the UI reads; never to stdout. */
+export function createLogger(options: CreateLoggerOptions): {logger: Logger; store: LogStore; flush: () => void} {
+	fs.mkdirSync(options.logsDir, {recursive: true});
+	const store = options.store ?? new LogStore();
+	const file = pino.destination({dest: path.join(options.logsDir, 'babybot.log'), sync: true, mkdir: true});
+	const streams: pino.StreamEntry[] = [
+		{level: options.level, stream: file},
+		{level: options.level, stream: ringStream(store)},
+	];
+	if (options.stderr) streams.push({level: options.level, stream: pino.destination({dest: 2, sync: true})});
+	const logger = pino({level: options.level, base: undefined}, pino.multistream(streams));
+	return {logger, store, flush: () => file.flushSync()};
+}
+
+/** A logger that drops everything: for pure unit tests. */
+export function silentLogger(): Logger {
+	return pino({level: 'silent'});
+}

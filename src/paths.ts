@@ -1,0 +1,58 @@
+import path from 'node:path';
+
+export const folderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const reservedFolders = new Set(['global']);
+
+/** Why a group folder name is refused, or null when it is fine. */
+export function folderProblem(folder: string): string | null {
+	if (!folderPattern.test(folder)) {
+		return `folder "${folder}" must be 1-64 letters, digits, _ or -, starting with a letter or digit`;
+	}
+	if (reservedFolders.has(folder.toLowerCase())) return `folder "${folder}" is reserved: pick another name`;
+	return null;
+}
+
+export interface HomePaths {
+	home: string;
+	storeDir: string;
+	dbFile: string;
+	authDir: string;
+	groupsDir: string;
+	globalDir: string;
+	ipcDir: string;
+	ipcErrorsDir: string;
+	sessionsDir: string;
+	logsDir: string;
+	skillsDir: string;
+	lockFile: string;
+}
+
+export function homePaths(home: string): HomePaths {
+	const storeDir = path.join(home, 'store');
+	return {
+		home,
+		storeDir,
+		dbFile: path.join(storeDir, 'babybot.db'),
+		authDir: path.join(storeDir, 'auth'),
+		groupsDir: path.join(home, 'groups'),
+		globalDir: path.join(home, 'groups', 'global'),
+		ipcDir: path.join(home, 'ipc'),
+		ipcErrorsDir: path.join(home, 'ipc', 'errors'),
+		sessionsDir: path.join(home, 'sessions'),
+		logsDir: path.join(home, 'logs'),
+		skillsDir: path.join(home, 'skills'),
+		lockFile: path.join(home, 'host.lock'),
+	};
+}
+
+/** A group's own directories; throws when the folder is invalid or would leave its parent. */
+export function groupPaths(paths: HomePaths, folder: string): {group: string; ipc: string; session: string} {
+	const problem = folderProblem(folder);
+	if (problem) throw new Error(problem);
+	const inside = (parent: string) => {
+		const resolved = path.resolve(parent, folder);
+		if (path.dirname(resolved) !== path.resolve(parent)) throw new Error(`folder "${folder}" leaves ${parent}`);
+		return resolved;
+	};
+	return {group: inside(paths.groupsDir), ipc: inside(paths.ipcDir), session: inside(paths.sessionsDir)};
+}

@@ -1,0 +1,82 @@
+import type {ExtraMountSpec, RegisteredGroup} from '../types.js';
+import type {Db} from './db.js';
+
+interface GroupRow {
+	jid: string;
+	name: string;
+	folder: string;
+	trigger: string;
+	requires_trigger: number;
+	is_main: number;
+	added_at: string;
+	extra_mounts: string;
+	network: number;
+}
+
+const toGroup = (row: GroupRow): RegisteredGroup => ({
+	jid: row.jid,
+	name: row.name,
+	folder: row.folder,
+	trigger: row.trigger,
+	requiresTrigger: row.requires_trigger === 1,
+	isMain: row.is_main === 1,
+	addedAt: row.added_at,
+	extraMounts: JSON.parse(row.extra_mounts) as ExtraMountSpec[],
+	network: row.network === 1,
+});
+
+export class GroupStore {
+	constructor(private readonly db: Db) {}
+
+	all(): RegisteredGroup[] {
+		return (this.db.prepare('SELECT * FROM registered_groups ORDER BY is_main DESC, folder').all() as GroupRow[]).map(toGroup);
+	}
+
+	byJid(jid: string): RegisteredGroup | undefined {
+		const row = this.db.prepare('SELECT * FROM registered_groups WHERE jid = ?').get(jid) as GroupRow | undefined;
+		return row && toGroup(row);
+	}
+
+	byFolder(folder: string): RegisteredGroup | undefined {
+		const row = this.db.prepare('SELECT * FROM registered_groups WHERE folder = ?').get(folder) as GroupRow | undefined;
+		return row && toGroup(row);
+	}
+
+	main(): RegisteredGroup | undefined {
+		const row = this.db.prepare('SELECT * FROM registered_groups WHERE is_main = 1 LIMIT 1').get() as GroupRow | undefined;
+		return row && toGroup(row);
+	}
+
+	/** Inserts; throws a one-line error when the jid or folder is taken. */
+	add(group: RegisteredGroup): void {
+		if (this.byJid(group.jid)) throw new Error(`chat ${group.jid} is already registered: remove it first with \`groups remove ${group.jid}\``);
+		if (this.byFolder(group.folder)) throw new Error(`folder "${group.folder}" is already used by another group: pick another --folder`);
+		this.db
+			.prepare(
+				`INSERT INTO registered_groups (jid, name, folder, trigger, requires_trigger, is_main, added_at, extra_mounts, network)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			)
+			.run(
+				group.jid,
+				group.name,
+				group.folder,
+				group.trigger,
+				group.requiresTrigger ? 1 : 0,
+				group.isMain ? 1 : 0,
+				group.addedAt,
+				JSON.stringify(group.extraMounts),
+				group.network ? 1 : 0,
+			);
+	}
+
+	setExtraMounts(folder: string, mounts: ExtraMountSpec[]): void {
+		this.db.prepare('UPDATE registered_groups SET extra_mounts = ? WHERE folder = ?').run(JSON.stringify(mounts), folder);
+	}
+
+	/** Removes by jid or folder; returns the removed group. */
+	remove(jidOrFolder: string): RegisteredGroup | undefined {
+		const group = this.byJid(jidOrFolder) ?? this.byFolder(jidOrFolder);
+		if (group) this.db.prepare('DELETE FROM registered_groups WHERE jid = ?').run(group.jid);
+		return group;
+	}
+}

@@ -1,0 +1,122 @@
+// Versioned schema. Append a migration; never edit one that has shipped.
+// Version numbers reserved per part so parallel work never collides:
+// 1 foundation, 2 ipc/scheduler, 3 mounts, 4 whatsapp, 5 skills, 6 ui, 7 runtimes.
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+export const migrations: Migration[] = [
+	{
+		version: 1,
+		name: 'foundation',
+		sql: `
+CREATE TABLE chats (
+	jid TEXT PRIMARY KEY,
+	name TEXT NOT NULL DEFAULT '',
+	channel TEXT NOT NULL,
+	is_group INTEGER NOT NULL DEFAULT 0,
+	last_message_at TEXT
+);
+CREATE TABLE messages (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT,
+	id TEXT NOT NULL,
+	chat_jid TEXT NOT NULL,
+	sender TEXT NOT NULL,
+	sender_name TEXT NOT NULL,
+	content TEXT NOT NULL,
+	timestamp TEXT NOT NULL,
+	from_me INTEGER NOT NULL DEFAULT 0,
+	is_bot INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (chat_jid, id)
+);
+CREATE INDEX messages_chat_seq ON messages (chat_jid, seq);
+CREATE TABLE registered_groups (
+	jid TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	folder TEXT NOT NULL UNIQUE,
+	trigger TEXT NOT NULL,
+	requires_trigger INTEGER NOT NULL DEFAULT 1,
+	is_main INTEGER NOT NULL DEFAULT 0,
+	added_at TEXT NOT NULL,
+	extra_mounts TEXT NOT NULL DEFAULT '[]',
+	network INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE router_cursors (
+	chat_jid TEXT PRIMARY KEY,
+	last_seq INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+	group_folder TEXT PRIMARY KEY,
+	updated_at TEXT NOT NULL,
+	turns INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE scheduled_tasks (
+	id TEXT PRIMARY KEY,
+	group_folder TEXT NOT NULL,
+	chat_jid TEXT NOT NULL,
+	prompt TEXT NOT NULL,
+	schedule_type TEXT NOT NULL,
+	schedule_value TEXT NOT NULL,
+	context_mode TEXT NOT NULL DEFAULT 'isolated',
+	next_run TEXT,
+	last_run TEXT,
+	last_result TEXT,
+	status TEXT NOT NULL DEFAULT 'active',
+	created_at TEXT NOT NULL
+);
+CREATE INDEX scheduled_tasks_next ON scheduled_tasks (status, next_run);
+CREATE TABLE task_run_logs (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	task_id TEXT NOT NULL,
+	run_at TEXT NOT NULL,
+	duration_ms INTEGER NOT NULL,
+	status TEXT NOT NULL,
+	result TEXT,
+	error TEXT
+);
+CREATE TABLE container_runs (
+	id TEXT PRIMARY KEY,
+	group_folder TEXT NOT NULL,
+	runtime TEXT NOT NULL,
+	container_name TEXT NOT NULL,
+	started_at TEXT NOT NULL,
+	last_output_at TEXT,
+	ended_at TEXT,
+	state TEXT NOT NULL,
+	end_reason TEXT,
+	error TEXT,
+	argv TEXT NOT NULL DEFAULT '[]',
+	mounts TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE outbox (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	chat_jid TEXT NOT NULL,
+	text TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	sent_at TEXT,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	last_error TEXT
+);
+CREATE INDEX outbox_pending ON outbox (sent_at, id);
+CREATE TABLE mount_requests (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	group_folder TEXT NOT NULL,
+	host_path TEXT NOT NULL,
+	container_path TEXT,
+	readonly INTEGER NOT NULL DEFAULT 1,
+	source TEXT NOT NULL,
+	reason TEXT,
+	status TEXT NOT NULL DEFAULT 'pending',
+	created_at TEXT NOT NULL,
+	decided_at TEXT,
+	decided_by TEXT
+);
+CREATE TABLE kv (
+	key TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+`,
+	},
+];
