@@ -38,7 +38,8 @@ export interface ToolDefinition {
 export interface StartMessage {
 	type: 'start';
 	runId: string;
-	group: {folder: string; name: string; isMain: boolean};
+	/** `chatJid` is the chat this run answers (the default target of send_message). */
+	group: {folder: string; name: string; isMain: boolean; chatJid: string};
 	assistantName: string;
 	paths: WorkspacePaths;
 	/** 'group' keeps the group's session transcript; 'isolated' starts fresh and saves nothing. */
