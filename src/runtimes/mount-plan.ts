@@ -50,5 +50,6 @@ export function workspacePathsFor(plan: MountPlanEntry[], side: 'container' | 'h
 		skills: pick('/workspace/skills')!,
 		project: pick('/workspace/project'),
 		extra,
+		readOnly: plan.filter((m) => m.readonly).map((m) => (side === 'container' ? m.containerPath : m.hostPath)),
 	};
 }

@@ -11,6 +11,8 @@ export interface WorkspacePaths {
 	skills: string;
 	project?: string;
 	extra: Record<string, string>;
+	/** Which of the paths above are read-only (file tools refuse writes there in every runtime). */
+	readOnly: string[];
 }
 
 export interface ChatMessage {
