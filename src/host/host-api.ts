@@ -90,7 +90,7 @@ export interface HostEventMap {
 	/** Streaming text of an answer in progress. */
 	delta: {groupFolder: string; chatJid: string; text: string};
 	/** An answer sent to a chat. */
-	reply: {groupFolder: string; chatJid: string; text: string};
+	reply: {groupFolder: string; chatJid: string; text: string; error?: boolean};
 	/** A run finished processing a batch (ok or not). */
 	turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string};
 	/** A short status for the status bar. */

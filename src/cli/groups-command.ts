@@ -1,0 +1,94 @@
+import meow from 'meow';
+import path from 'node:path';
+import type {Config} from '../config.js';
+import {homePaths, folderProblem} from '../paths.js';
+import {openDb} from '../store/db.js';
+import {GroupStore} from '../store/groups.js';
+import type {ExtraMountSpec} from '../types.js';
+import type {CommandIo} from './main.js';
+
+const help = `
+  Usage
+    $ babybot-tui groups list
+    $ babybot-tui groups add --jid JID --name NAME --folder FOLDER [--no-trigger] [--mount PATH[:rw]]…
+    $ babybot-tui groups remove JID|FOLDER
+
+  Works while a host runs: the host picks changes up at the next message.
+`;
+
+/** `PATH` or `PATH:rw` (a trailing `:ro` is accepted too). */
+export function parseMountFlag(value: string): ExtraMountSpec {
+	const match = /^(.*?)(?::(rw|ro))?$/.exec(value)!;
+	if (!match[1]) throw new Error(`--mount "${value}" has no path: use --mount ~/notes or --mount ~/code:rw`);
+	return {hostPath: match[1], readonly: match[2] !== 'rw'};
+}
+
+export async function runGroupsCommand(args: string[], config: Config, io: CommandIo): Promise<number> {
+	const cli = meow(help, {
+		importMeta: import.meta,
+		argv: args,
+		flags: {
+			jid: {type: 'string'},
+			name: {type: 'string'},
+			folder: {type: 'string'},
+			trigger: {type: 'boolean', default: true},
+			mount: {type: 'string', isMultiple: true},
+		},
+		allowUnknownFlags: false,
+	});
+	const [action, target] = cli.input;
+	const db = openDb(homePaths(config.home).dbFile);
+	const groups = new GroupStore(db);
+	try {
+		switch (action) {
+			case undefined:
+			case 'list': {
+				const all = groups.all();
+				if (all.length === 0) io.stdout.write('no groups yet: the main group is created when the host first starts\n');
+				for (const g of all) {
+					const rule = g.isMain ? 'main' : g.requiresTrigger ? `trigger ${g.trigger}` : 'no trigger';
+					io.stdout.write(`${g.folder}\t${g.jid}\t${g.name}\t${rule}${g.extraMounts.length ? `\tmounts: ${g.extraMounts.map((m) => m.hostPath).join(', ')}` : ''}\n`);
+				}
+				return 0;
+			}
+			case 'add': {
+				const {jid, name, folder} = cli.flags;
+				if (!jid || !name || !folder) throw new Error('groups add needs --jid, --name and --folder: e.g. groups add --jid 123@g.us --name Family --folder family');
+				const problem = folderProblem(folder);
+				if (problem) throw new Error(problem);
+				const mounts = (cli.flags.mount ?? []).map(parseMountFlag);
+				groups.add({
+					jid,
+					name,
+					folder,
+					trigger: config.trigger,
+					requiresTrigger: cli.flags.trigger,
+					isMain: false,
+					addedAt: new Date().toISOString(),
+					extraMounts: mounts,
+					network: false,
+				});
+				io.stdout.write(`registered ${name} (${jid}) in ${path.join(config.home, 'groups', folder)}\n`);
+				return 0;
+			}
+			case 'remove': {
+				if (!target) throw new Error('groups remove needs a JID or a folder: e.g. groups remove family');
+				const removed = groups.remove(target);
+				if (!removed) throw new Error(`no registered group "${target}": see \`babybot-tui groups list\``);
+				if (removed.isMain) {
+					groups.add(removed);
+					throw new Error('the main group cannot be removed');
+				}
+				io.stdout.write(`removed ${removed.name} (${removed.jid}); its folder is kept\n`);
+				return 0;
+			}
+			default:
+				throw new Error(`unknown groups action "${action}": use list, add or remove`);
+		}
+	} catch (error) {
+		io.stderr.write(`babybot-tui groups: ${(error as Error).message}\n`);
+		return 1;
+	} finally {
+		db.close();
+	}
+}

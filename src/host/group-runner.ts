@@ -1,0 +1,284 @@
+import crypto from 'node:crypto';
+import type {TurnInput} from '../../container/agent-runner/src/protocol.js';
+import type {Config} from '../config.js';
+import {GroupQueue} from '../group-queue.js';
+import type {Logger} from '../logger.js';
+import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
+import type {SandboxLauncher} from '../runtimes/runtime.js';
+import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult} from '../runner/sandbox-run.js';
+import type {MessageStore} from '../store/messages.js';
+import type {GroupStore} from '../store/groups.js';
+import type {RunStore} from '../store/runs.js';
+import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
+import {buildSandboxSpec, chatsOfGroup} from './sandbox-spec.js';
+import type {HostPaths} from './sandbox-spec.js';
+
+/** What a batch of messages turns into before the model sees it. */
+export type TurnPlan = {reply: string} | {skills?: TurnInput['skills']; command?: TurnInput['command']};
+
+export interface GroupRunnerDeps {
+	config: Config;
+	paths: HostPaths;
+	messages: MessageStore;
+	groups: GroupStore;
+	runs: RunStore;
+	launcher: SandboxLauncher;
+	llm: LlmServer;
+	logger: Logger;
+	installLabel: string;
+	/** Sends a reply to a chat (through the outbox). */
+	deliver(chatJid: string, text: string, options?: {error?: boolean}): void;
+	/** Extra mounts validated for the group's next run. */
+	extraMounts(group: RegisteredGroup): Array<{name: string; hostPath: string; readonly: boolean}>;
+	/** Host commands and skill invocations; default: plain prompt. */
+	planTurn?(group: RegisteredGroup, messages: StoredMessage[]): TurnPlan;
+	setTyping?(chatJid: string, typing: boolean): void;
+	onRunUpdate(run: ContainerRun): void;
+	onDelta(groupFolder: string, chatJid: string, text: string): void;
+	onTurn(groupFolder: string, chatJid: string, ok: boolean, error?: string): void;
+}
+
+interface TaskWork {
+	task: ScheduledTask;
+	resolve(result: {ok: boolean; result?: string; error?: string}): void;
+}
+
+interface LiveRun {
+	run: SandboxRun;
+	contextMode: ContextMode;
+}
+
+/**
+ * Messages and due tasks become turns of a group's sandbox run: one run per group through the
+ * group queue, follow-ups written into a warm run, cursors moved only when a turn succeeded.
+ */
+export class GroupRunner {
+	private readonly live = new Map<string, LiveRun>();
+	/** Per chat: the last message sequence handed to a live run and not yet confirmed. */
+	private readonly inFlight = new Map<string, number>();
+	private readonly tasks = new Map<string, TaskWork[]>();
+	readonly queue: GroupQueue;
+	private stopping = false;
+
+	constructor(private readonly deps: GroupRunnerDeps) {
+		this.queue = new GroupQueue({
+			maxConcurrent: deps.config.maxConcurrentContainers,
+			run: (folder) => this.runGroup(folder),
+			onSlotWanted: () => this.closeOldestIdleRun(),
+			onGiveUp: (folder, attempts) => deps.logger.error({group: folder, attempts}, 'group run kept failing: giving up until the next message'),
+		});
+	}
+
+	liveRuns(): ContainerRun[] {
+		return [...this.live.values()].map(({run}) => ({...run.record}));
+	}
+
+	/** New work for a group: into its warm run if it can take it, else through the queue. */
+	wake(folder: string): void {
+		if (this.stopping) return;
+		const live = this.live.get(folder);
+		const group = this.deps.groups.byFolder(folder);
+		if (!group) return;
+		if (live && live.contextMode === 'group' && live.run.acceptsTurns) {
+			this.pumpMessages(group, live.run);
+			return;
+		}
+		this.queue.enqueue(folder);
+	}
+
+	/** Runs a due task through the group's queue; resolves when its turn is done. */
+	runTask(task: ScheduledTask): Promise<{ok: boolean; result?: string; error?: string}> {
+		return new Promise((resolve) => {
+			const live = this.live.get(task.groupFolder);
+			if (live && task.contextMode === 'group' && live.contextMode === 'group' && live.run.acceptsTurns) {
+				void this.submitTask(live.run, {task, resolve});
+				return;
+			}
+			this.tasks.set(task.groupFolder, [...(this.tasks.get(task.groupFolder) ?? []), {task, resolve}]);
+			if (live && !live.run.busy) live.run.close('idle');
+			this.queue.enqueue(task.groupFolder);
+		});
+	}
+
+	async kill(runId: string): Promise<boolean> {
+		for (const {run} of this.live.values()) {
+			if (run.record.id === runId) {
+				await run.kill('killed');
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Re-queues every chat with messages past its cursor (after a restart). */
+	recover(): number {
+		const folders = new Set<string>();
+		for (const chatJid of this.deps.messages.chatsWithPending()) {
+			const group = this.groupOfChat(chatJid);
+			if (group) folders.add(group.folder);
+		}
+		for (const folder of folders) this.wake(folder);
+		return folders.size;
+	}
+
+	async stop(): Promise<void> {
+		this.stopping = true;
+		this.queue.stop();
+		for (const works of this.tasks.values()) for (const work of works) work.resolve({ok: false, error: 'the host is shutting down'});
+		this.tasks.clear();
+		await Promise.all([...this.live.values()].map(({run}) => run.kill('shutdown')));
+	}
+
+	groupOfChat(chatJid: string): RegisteredGroup | undefined {
+		const direct = this.deps.groups.byJid(chatJid);
+		if (direct) return direct;
+		return chatJid.startsWith('local:') ? this.deps.groups.byFolder(chatJid.slice('local:'.length)) : undefined;
+	}
+
+	private async runGroup(folder: string): Promise<boolean> {
+		const group = this.deps.groups.byFolder(folder);
+		if (!group || this.stopping) return true;
+		const message = this.nextMessageTurn(group);
+		const task = message ? undefined : this.tasks.get(folder)?.shift();
+		if (!message && !task) return true;
+		const contextMode: ContextMode = task ? task.task.contextMode : 'group';
+		const run = this.createRun(group, contextMode);
+		this.live.set(folder, {run, contextMode});
+		let firstFailed = false;
+		try {
+			if (message) {
+				const result = message.begin(run);
+				firstFailed = !(await result);
+			} else if (task) {
+				const result = await this.submitTask(run, task, true);
+				firstFailed = !result.ok && run.state === 'ended';
+				if (contextMode === 'isolated') run.close('idle');
+			}
+			if (contextMode === 'group') {
+				for (const work of this.tasks.get(folder)?.splice(0) ?? []) {
+					if (work.task.contextMode === 'group') void this.submitTask(run, work);
+					else this.tasks.set(folder, [...(this.tasks.get(folder) ?? []), work]);
+				}
+			}
+			const reason = await run.ended;
+			return !(firstFailed && (reason === 'error' || reason === 'timeout'));
+		} catch (error) {
+			this.deps.logger.error({group: folder, err: (error as Error).message}, 'run failed to start');
+			return false;
+		} finally {
+			this.live.delete(folder);
+			for (const chat of chatsOfGroup(group)) this.inFlight.delete(chat);
+			if ((this.tasks.get(folder)?.length ?? 0) > 0 || this.hasPendingMessages(group)) this.queue.enqueue(folder);
+		}
+	}
+
+	private createRun(group: RegisteredGroup, contextMode: ContextMode): SandboxRun {
+		const {config, launcher, logger} = this.deps;
+		const spec = buildSandboxSpec({
+			group,
+			config,
+			paths: this.deps.paths,
+			installLabel: this.deps.installLabel,
+			extraMounts: this.deps.extraMounts(group),
+			prepareForContainer: launcher.sandboxed,
+		});
+		return new SandboxRun({
+			launcher,
+			spec,
+			llm: this.deps.llm,
+			logger,
+			idleTimeoutMs: config.containerIdleTimeoutMs,
+			hardTimeoutMs: config.containerTimeoutMs,
+			maxOutputBytes: config.containerMaxOutputBytes,
+			start: {
+				runId: spec.runId,
+				group: {folder: group.folder, name: group.name, isMain: group.isMain, chatJid: group.jid},
+				assistantName: config.assistantName,
+				contextMode,
+				limits: {maxToolRounds: 20, toolOutputChars: 20_000, ipcAckTimeoutMs: 30_000},
+			},
+			onOutput: (turn, text) => {
+				const clean = stripInternal(text);
+				if (clean) this.deps.deliver(turn.chatJid, clean);
+			},
+			onDelta: (turn, text) => this.deps.onDelta(group.folder, turn.chatJid, text),
+			onUpdate: (record) => {
+				this.deps.runs.save(record);
+				this.deps.onRunUpdate(record);
+			},
+		});
+	}
+
+	private hasPendingMessages(group: RegisteredGroup): boolean {
+		return chatsOfGroup(group).some((chat) => this.pendingMessages(chat).length > 0);
+	}
+
+	private pendingMessages(chatJid: string): StoredMessage[] {
+		const after = Math.max(this.deps.messages.cursor(chatJid), this.inFlight.get(chatJid) ?? 0);
+		return this.deps.messages.since(chatJid, after).filter((m) => !m.isBotMessage);
+	}
+
+	/** The next triggered batch of messages of any of the group's chats, as a turn. */
+	private nextMessageTurn(group: RegisteredGroup): {begin(run: SandboxRun): Promise<boolean>} | undefined {
+		for (const chatJid of chatsOfGroup(group)) {
+			const pending = this.pendingMessages(chatJid);
+			if (pending.length === 0) continue;
+			if (!shouldTrigger(chatJid.startsWith('local:') ? {...group, requiresTrigger: false} : group, pending)) continue;
+			const lastSeq = pending.at(-1)!.seq;
+			const plan = this.deps.planTurn?.(group, pending) ?? {};
+			if ('reply' in plan) {
+				this.deps.deliver(chatJid, plan.reply);
+				this.deps.messages.advanceCursor(chatJid, lastSeq);
+				this.deps.onTurn(group.folder, chatJid, true);
+				continue;
+			}
+			const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid, prompt: formatMessages(pending), ...plan};
+			this.inFlight.set(chatJid, lastSeq);
+			return {begin: (run) => this.track(group, run, request, lastSeq, run.state === 'starting' ? run.begin(request) : run.submit(request))};
+		}
+		return undefined;
+	}
+
+	private pumpMessages(group: RegisteredGroup, run: SandboxRun): void {
+		let turn = this.nextMessageTurn(group);
+		while (turn) {
+			void turn.begin(run);
+			turn = this.nextMessageTurn(group);
+		}
+	}
+
+	private async track(group: RegisteredGroup, run: SandboxRun, request: TurnRequest, lastSeq: number, result: Promise<TurnResult>): Promise<boolean> {
+		this.deps.setTyping?.(request.chatJid, true);
+		const outcome = await result;
+		this.deps.setTyping?.(request.chatJid, false);
+		if (outcome.ok) {
+			this.deps.messages.advanceCursor(request.chatJid, lastSeq);
+		} else {
+			this.inFlight.delete(request.chatJid);
+			const error = outcome.error ?? 'the agent failed';
+			this.deps.logger.error({group: group.folder, chat: request.chatJid, err: error}, 'turn failed');
+			// A sandbox crash is retried by the queue; anything else is told to the chat now.
+			if (run.state !== 'ended' || run.record.endReason === 'killed') this.deps.deliver(request.chatJid, `⚠️ ${error}`, {error: true});
+		}
+		this.deps.onTurn(group.folder, request.chatJid, outcome.ok, outcome.error);
+		return outcome.ok;
+	}
+
+	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<{ok: boolean; result?: string; error?: string}> {
+		const {task} = work;
+		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id)};
+		const outcome = await (first ? run.begin(request) : run.submit(request));
+		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
+		work.resolve(result);
+		return result;
+	}
+
+	/** Frees a slot for a waiting group by closing the warm run that has been idle longest. */
+	private closeOldestIdleRun(): void {
+		const idle = [...this.live.values()]
+			.map(({run}) => run)
+			.filter((run) => run.state === 'idle')
+			.sort((a, b) => (a.record.lastOutputAt ?? '').localeCompare(b.record.lastOutputAt ?? ''));
+		idle[0]?.close('idle');
+	}
+}

@@ -1,0 +1,90 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type {Config} from '../config.js';
+import {groupPaths, type HomePaths} from '../paths.js';
+import {buildMountPlan} from '../runtimes/mount-plan.js';
+import type {SandboxSpec} from '../runtimes/runtime.js';
+import type {RegisteredGroup} from '../types.js';
+
+export interface HostPaths extends HomePaths {
+	/** The skills as synced for sandboxes (mounted read-only at /workspace/skills). */
+	syncedSkillsDir: string;
+}
+
+/** uid/gid of the image's non-root user: writable mounts must belong to it when the host is root. */
+export const sandboxUid = 1000;
+
+/** The chats whose messages a group answers: its registered chat and its local chat. */
+export function chatsOfGroup(group: RegisteredGroup): string[] {
+	const local = `local:${group.folder}`;
+	return group.jid === local ? [local] : [group.jid, local];
+}
+
+/** A stable id of this install (this BABYBOT_HOME), used to label its containers. */
+export function installLabelFor(home: string): string {
+	return crypto.createHash('sha256').update(path.resolve(home)).digest('hex').slice(0, 12);
+}
+
+export function containerNameFor(folder: string, now = new Date()): string {
+	const stamp = now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 17);
+	return `babybot-${folder.toLowerCase()}-${stamp}`;
+}
+
+/** Creates the group's directories (IPC subfolders included) and returns them. */
+export function ensureGroupDirs(paths: HostPaths, folder: string): ReturnType<typeof groupPaths> {
+	const dirs = groupPaths(paths, folder);
+	for (const dir of [dirs.group, dirs.session, paths.globalDir, paths.syncedSkillsDir]) fs.mkdirSync(dir, {recursive: true});
+	for (const sub of ['messages', 'tasks', 'requests', 'acks']) fs.mkdirSync(path.join(dirs.ipc, sub), {recursive: true});
+	return dirs;
+}
+
+function chownTree(dir: string, uid: number): void {
+	fs.chownSync(dir, uid, uid);
+	for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) chownTree(full, uid);
+		else if (entry.isFile()) fs.chownSync(full, uid, uid);
+	}
+}
+
+export interface BuildSandboxSpecInput {
+	group: RegisteredGroup;
+	config: Config;
+	paths: HostPaths;
+	installLabel: string;
+	extraMounts: Array<{name: string; hostPath: string; readonly: boolean}>;
+	/** When the runtime is a container and the host runs as root, hand writable dirs to the sandbox user. */
+	prepareForContainer: boolean;
+	now?: Date;
+}
+
+export function buildSandboxSpec(input: BuildSandboxSpecInput): SandboxSpec {
+	const {group, config, paths} = input;
+	const dirs = ensureGroupDirs(paths, group.folder);
+	if (input.prepareForContainer && process.getuid?.() === 0) {
+		for (const dir of [dirs.group, dirs.ipc, dirs.session, ...(group.isMain ? [paths.globalDir] : [])]) chownTree(dir, sandboxUid);
+	}
+	const mounts = buildMountPlan({
+		isMain: group.isMain,
+		groupDir: dirs.group,
+		globalDir: paths.globalDir,
+		ipcDir: dirs.ipc,
+		sessionDir: dirs.session,
+		skillsDir: paths.syncedSkillsDir,
+		projectRoot: config.projectRoot,
+		extra: input.extraMounts,
+	});
+	const hiddenFiles = group.isMain && fs.existsSync(path.join(config.projectRoot, '.env')) ? ['/workspace/project/.env'] : [];
+	return {
+		runId: crypto.randomUUID(),
+		groupFolder: group.folder,
+		containerName: containerNameFor(group.folder, input.now),
+		mounts,
+		network: group.network,
+		image: config.containerImage,
+		installLabel: input.installLabel,
+		hiddenFiles,
+		limits: {memory: '1g', cpus: '1', pids: 256},
+	};
+}

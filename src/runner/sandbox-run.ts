@@ -1,0 +1,279 @@
+import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import type {AgentToHost, HostToAgent, LlmRequestMessage, StartMessage, TurnInput} from '../../container/agent-runner/src/protocol.js';
+import type {Logger} from '../logger.js';
+import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
+import type {ContainerRun, RunEndReason} from '../types.js';
+import {LineSplitter, parseAgentLine} from './agent-lines.js';
+
+export interface TurnRequest extends TurnInput {
+	chatJid: string;
+}
+
+export interface TurnResult {
+	ok: boolean;
+	error?: string;
+	outputs: string[];
+}
+
+export interface LlmServer {
+	serve(request: LlmRequestMessage, send: (chunk: HostToAgent) => void, signal?: AbortSignal): Promise<void>;
+}
+
+export interface SandboxRunOptions {
+	launcher: SandboxLauncher;
+	spec: SandboxSpec;
+	start: Omit<StartMessage, 'type' | 'turn' | 'paths'>;
+	llm: LlmServer;
+	idleTimeoutMs: number;
+	hardTimeoutMs: number;
+	maxOutputBytes: number;
+	/** Time allowed for a graceful close before the process is killed. */
+	closeGraceMs?: number;
+	logger: Logger;
+	onOutput(turn: TurnRequest, text: string): void;
+	onDelta?(turn: TurnRequest, text: string): void;
+	onUpdate(run: ContainerRun): void;
+}
+
+interface PendingTurn {
+	request: TurnRequest;
+	outputs: string[];
+	outputBytes: number;
+	cut: boolean;
+	resolve(result: TurnResult): void;
+}
+
+/**
+ * One sandbox's life: spawned with a first turn, kept warm for follow-up turns written to its
+ * stdin, closed after the idle timeout, killed at the hard timeout or by the operator.
+ */
+export class SandboxRun {
+	readonly record: ContainerRun;
+	readonly ended: Promise<RunEndReason>;
+	private child?: ChildProcessWithoutNullStreams;
+	private readonly turns = new Map<string, PendingTurn>();
+	private readonly llmAbort = new AbortController();
+	private idleTimer?: NodeJS.Timeout;
+	private hardTimer?: NodeJS.Timeout;
+	private killTimer?: NodeJS.Timeout;
+	private endReason?: RunEndReason;
+	private stderrTail = '';
+	private lastUpdateAt = 0;
+	private resolveEnded!: (reason: RunEndReason) => void;
+	private launch?: LaunchCommand;
+
+	constructor(private readonly options: SandboxRunOptions) {
+		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+		this.record = {
+			id: options.spec.runId,
+			groupFolder: options.spec.groupFolder,
+			runtime: options.launcher.name,
+			containerName: options.spec.containerName,
+			startedAt: new Date().toISOString(),
+			lastOutputAt: null,
+			endedAt: null,
+			state: 'starting',
+			endReason: null,
+			error: null,
+			argv: [],
+			mounts: options.spec.mounts,
+		};
+	}
+
+	get state(): ContainerRun['state'] {
+		return this.record.state;
+	}
+
+	/** Whether a follow-up turn can still be written to this run. */
+	get acceptsTurns(): boolean {
+		return this.record.state !== 'closing' && this.record.state !== 'ended';
+	}
+
+	get busy(): boolean {
+		return this.turns.size > 0;
+	}
+
+	/** Spawns the sandbox with its first turn. Throws (and ends the run) when the launch fails. */
+	begin(first: TurnRequest): Promise<TurnResult> {
+		const launch = this.options.launcher.buildLaunch(this.options.spec);
+		this.launch = launch;
+		this.record.argv = [launch.command, ...launch.args];
+		const child = spawn(launch.command, launch.args, {env: launch.env, cwd: launch.cwd, stdio: ['pipe', 'pipe', 'pipe']});
+		this.child = child;
+		const result = this.trackTurn(first);
+		child.on('error', (error) => this.finish('error', `could not start the ${this.options.launcher.name} sandbox: ${error.message}`));
+		child.on('close', (code, signal) => this.onExit(code, signal));
+		child.stdin.on('error', () => {});
+		const splitter = new LineSplitter(this.options.maxOutputBytes, () =>
+			this.options.logger.warn({run: this.record.id}, 'agent wrote a line over the output size cap: it was cut'),
+		);
+		child.stdout.on('data', (chunk: Buffer) => {
+			for (const line of splitter.push(chunk)) this.onLine(line);
+		});
+		child.stderr.on('data', (chunk: Buffer) => {
+			this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
+		});
+		this.hardTimer = setTimeout(() => void this.kill('timeout'), this.options.hardTimeoutMs);
+		this.write({...this.options.start, type: 'start', paths: launch.paths, turn: stripChat(first)});
+		this.setState('running');
+		return result;
+	}
+
+	/** Writes a follow-up turn to the warm sandbox. */
+	submit(turn: TurnRequest): Promise<TurnResult> {
+		if (!this.acceptsTurns) return Promise.resolve({ok: false, error: 'the sandbox is closing', outputs: []});
+		clearTimeout(this.idleTimer);
+		const result = this.trackTurn(turn);
+		this.write({type: 'turn', ...stripChat(turn)});
+		this.setState('running');
+		return result;
+	}
+
+	/** Graceful close: the agent finishes, saves its session and exits; killed after a grace period. */
+	close(reason: RunEndReason = 'idle'): void {
+		if (!this.acceptsTurns) return;
+		this.endReason ??= reason;
+		clearTimeout(this.idleTimer);
+		this.setState('closing');
+		this.write({type: 'close'});
+		this.child?.stdin.end();
+		this.killTimer = setTimeout(() => void this.kill(reason), this.options.closeGraceMs ?? 10_000);
+	}
+
+	/** Stops the sandbox now (operator kill, hard timeout, shutdown). */
+	async kill(reason: RunEndReason): Promise<void> {
+		if (this.record.state === 'ended') return;
+		this.endReason ??= reason;
+		this.setState('closing');
+		this.llmAbort.abort();
+		if (this.options.launcher.sandboxed) {
+			await this.options.launcher.stop(this.options.spec.containerName).catch((error: Error) =>
+				this.options.logger.warn({run: this.record.id, err: error.message}, 'stopping the container failed'),
+			);
+		}
+		this.child?.kill('SIGKILL');
+		await this.ended;
+	}
+
+	private trackTurn(request: TurnRequest): Promise<TurnResult> {
+		return new Promise((resolve) => this.turns.set(request.turnId, {request, outputs: [], outputBytes: 0, cut: false, resolve}));
+	}
+
+	private write(message: HostToAgent): void {
+		const stdin = this.child?.stdin;
+		if (stdin && stdin.writable && !stdin.writableEnded) stdin.write(JSON.stringify(message) + '\n');
+	}
+
+	private onLine(line: string): void {
+		this.record.lastOutputAt = new Date().toISOString();
+		const message = parseAgentLine(line);
+		if (!message) {
+			this.options.logger.info({run: this.record.id, line: line.slice(0, 500)}, 'agent wrote a line outside the protocol');
+			return this.maybeUpdate();
+		}
+		this.handle(message);
+		this.maybeUpdate();
+	}
+
+	private handle(message: AgentToHost): void {
+		const {logger} = this.options;
+		switch (message.type) {
+			case 'ready':
+				return;
+			case 'log':
+				logger[message.level]({run: this.record.id, group: this.record.groupFolder}, `agent: ${message.msg}`);
+				return;
+			case 'llm_request':
+				this.options.llm
+					.serve(message, (chunk) => this.write(chunk), this.llmAbort.signal)
+					.catch((error: Error) => this.write({type: 'llm_error', requestId: message.requestId, error: error.message}));
+				return;
+			case 'tool_use':
+				logger.info({run: this.record.id, group: this.record.groupFolder, tool: message.name}, message.summary.slice(0, 300));
+				return;
+			case 'delta': {
+				const turn = this.turns.get(message.turnId);
+				if (turn) this.options.onDelta?.(turn.request, message.text);
+				return;
+			}
+			case 'output':
+				return this.onOutput(message.turnId, message.text);
+			case 'turn_done': {
+				const turn = this.turns.get(message.turnId);
+				if (!turn) return;
+				this.turns.delete(message.turnId);
+				turn.resolve({ok: message.ok, error: message.error, outputs: turn.outputs});
+				if (this.turns.size === 0 && this.acceptsTurns) {
+					this.setState('idle');
+					this.idleTimer = setTimeout(() => this.close('idle'), this.options.idleTimeoutMs);
+				}
+				return;
+			}
+		}
+	}
+
+	private onOutput(turnId: string, text: string): void {
+		const turn = this.turns.get(turnId);
+		if (!turn || turn.cut) return;
+		const bytes = Buffer.byteLength(text);
+		if (turn.outputBytes + bytes > this.options.maxOutputBytes) {
+			const room = Math.max(0, this.options.maxOutputBytes - turn.outputBytes);
+			text = Buffer.from(text).subarray(0, room).toString('utf8') + `\n[output cut at ${this.options.maxOutputBytes} bytes]`;
+			turn.cut = true;
+		}
+		turn.outputBytes += bytes;
+		turn.outputs.push(text);
+		this.options.onOutput(turn.request, text);
+	}
+
+	private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+		const reason = this.endReason ?? (code === 0 ? 'exit' : 'error');
+		const detail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
+		const error =
+			reason === 'timeout'
+				? `the run hit CONTAINER_TIMEOUT (${this.options.hardTimeoutMs} ms) and was killed`
+				: reason === 'killed'
+					? 'the run was killed by the operator'
+					: code === 0 || reason === 'idle' || reason === 'shutdown'
+						? undefined
+						: `the ${this.options.launcher.name} sandbox exited with ${signal ?? `code ${code}`}${detail ? `: ${detail}` : ''}`;
+		this.finish(reason, error);
+	}
+
+	private finish(reason: RunEndReason, error?: string): void {
+		if (this.record.state === 'ended') return;
+		clearTimeout(this.idleTimer);
+		clearTimeout(this.hardTimer);
+		clearTimeout(this.killTimer);
+		this.llmAbort.abort();
+		this.record.endReason = this.endReason ?? reason;
+		this.record.error = error ?? null;
+		this.record.endedAt = new Date().toISOString();
+		for (const turn of this.turns.values()) {
+			turn.resolve({ok: false, error: error ?? 'the sandbox ended before the answer was complete', outputs: turn.outputs});
+		}
+		this.turns.clear();
+		this.setState('ended');
+		if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+		this.resolveEnded(this.record.endReason);
+	}
+
+	private setState(state: ContainerRun['state']): void {
+		if (this.record.state === 'ended') return;
+		this.record.state = state;
+		this.lastUpdateAt = Date.now();
+		this.options.onUpdate({...this.record});
+	}
+
+	/** Last-output updates at most once a second: the UI needs the age, not every line. */
+	private maybeUpdate(): void {
+		if (Date.now() - this.lastUpdateAt < 1000) return;
+		this.lastUpdateAt = Date.now();
+		this.options.onUpdate({...this.record});
+	}
+}
+
+function stripChat(turn: TurnRequest): TurnInput {
+	const {chatJid: _chatJid, ...input} = turn;
+	return input;
+}

@@ -1,0 +1,44 @@
+import {describe, expect, it} from 'vitest';
+import {LineSplitter, parseAgentLine} from '../src/runner/agent-lines.js';
+
+describe('parseAgentLine', () => {
+	it.each([
+		['{"type":"ready"}', 'ready'],
+		['{"type":"output","turnId":"t","text":"hi"}', 'output'],
+		['{"type":"turn_done","turnId":"t","ok":true}', 'turn_done'],
+		['{"type":"llm_request","requestId":"r","messages":[],"tools":[]}', 'llm_request'],
+		['{"type":"log","level":"warn","msg":"x"}', 'log'],
+	])('accepts %s', (line, type) => {
+		expect(parseAgentLine(line)?.type).toBe(type);
+	});
+
+	it.each([
+		['npm WARN something'],
+		['{"type":"unknown"}'],
+		['{"type":"output","turnId":"t"}'],
+		['{"type":"turn_done","turnId":"t","ok":"yes"}'],
+		['{"type":"log","level":"loud","msg":"x"}'],
+		['{not json'],
+		['[1,2]'],
+		[''],
+	])('rejects %j (logged, never fatal)', (line) => {
+		expect(parseAgentLine(line)).toBeNull();
+	});
+});
+
+describe('LineSplitter', () => {
+	it('joins lines split across chunks', () => {
+		const splitter = new LineSplitter(100, () => {});
+		expect(splitter.push('{"a"')).toEqual([]);
+		expect(splitter.push(':1}\n{"b":2}\n{"c"')).toEqual(['{"a":1}', '{"b":2}']);
+		expect(splitter.push(':3}\n')).toEqual(['{"c":3}']);
+	});
+
+	it('drops a line over the cap and keeps going', () => {
+		let cuts = 0;
+		const splitter = new LineSplitter(10, () => cuts++);
+		expect(splitter.push('x'.repeat(25))).toEqual([]);
+		expect(splitter.push('y'.repeat(25) + '\nok\n')).toEqual(['ok']);
+		expect(cuts).toBe(1);
+	});
+});

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {ConfigError, loadConfig, parseDotEnv} from '../src/config.js';
+import {tempHome} from './support/temp-home.js';
+
+const base = (env: Record<string, string> = {}) => {
+	const {home, root} = tempHome();
+	return loadConfig({env: {BABYBOT_HOME: home, ...env}, homeDir: root});
+};
+
+describe('config', () => {
+	it('has the documented defaults', () => {
+		const config = base();
+		expect(config).toMatchObject({
+			assistantName: 'Baby',
+			trigger: '@Baby',
+			ollamaBaseUrl: 'http://127.0.0.1:11434',
+			containerRuntime: 'auto',
+			containerIdleTimeoutMs: 300_000,
+			maxConcurrentContainers: 3,
+			logLevel: 'info',
+		});
+		expect(config.ollamaModel).toMatch(/^qwen3/);
+		expect(config.mountAllowlistPath).toMatch(/\.config\/babybot\/mount-allowlist\.json$/);
+	});
+
+	it.each([
+		[{OLLAMA_HOST: '127.0.0.1:9999'}, 'ollamaBaseUrl', 'http://127.0.0.1:9999'],
+		[{OLLAMA_HOST: 'http://a:1', OLLAMA_BASE_URL: 'http://b:2'}, 'ollamaBaseUrl', 'http://b:2'],
+		[{ASSISTANT_NAME: 'Andy'}, 'trigger', '@Andy'],
+		[{CONTAINER_RUNTIME: 'Docker'}, 'containerRuntime', 'docker'],
+		[{MAX_CONCURRENT_CONTAINERS: '5'}, 'maxConcurrentContainers', 5],
+		[{TZ: 'Europe/Berlin'}, 'timezone', 'Europe/Berlin'],
+	])('reads %j', (env, key, value) => {
+		expect(base(env)[key as keyof ReturnType<typeof base>]).toEqual(value);
+	});
+
+	it.each([
+		[{CONTAINER_RUNTIME: 'lxc'}, /CONTAINER_RUNTIME=lxc is not one of auto, apple-container, docker, podman, none/],
+		[{CONTAINER_TIMEOUT: '-5'}, /CONTAINER_TIMEOUT=-5 is not a positive whole number of milliseconds/],
+		[{CONTAINER_IDLE_TIMEOUT: '5m'}, /CONTAINER_IDLE_TIMEOUT=5m is not a positive whole number/],
+		[{MAX_CONCURRENT_CONTAINERS: '0'}, /MAX_CONCURRENT_CONTAINERS=0/],
+		[{CONTAINER_MAX_OUTPUT_SIZE: 'lots'}, /CONTAINER_MAX_OUTPUT_SIZE=lots/],
+		[{OLLAMA_BASE_URL: 'ftp://x'}, /must be an http/],
+		[{OLLAMA_BASE_URL: 'http://'}, /not a URL/],
+		[{ASSISTANT_NAME: 'Two words'}, /ASSISTANT_NAME=Two words must be/],
+		[{LOG_LEVEL: 'loud'}, /LOG_LEVEL=loud is not one of/],
+		[{TZ: 'Mars/Olympus'}, /TZ=Mars\/Olympus is not a known time zone/],
+		[{OLLAMA_MODEL: '--evil'}, /OLLAMA_MODEL=--evil is not a model name/],
+		[{CONTAINER_IMAGE: 'Bad Image'}, /CONTAINER_IMAGE=Bad Image/],
+	])('refuses %j with a one-line error', (env, message) => {
+		let error: unknown;
+		try {
+			base(env);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(ConfigError);
+		expect((error as Error).message).toMatch(message);
+		expect((error as Error).message).not.toContain('\n');
+	});
+
+	it('reads $BABYBOT_HOME/.env, and the environment wins over it', () => {
+		const {home, root} = tempHome();
+		fs.writeFileSync(path.join(home, '.env'), '# comment\nASSISTANT_NAME=Nova\nOLLAMA_MODEL="llama3.1:8b"\n');
+		const config = loadConfig({env: {BABYBOT_HOME: home, OLLAMA_MODEL: 'qwen3:4b'}, homeDir: root});
+		expect(config.assistantName).toBe('Nova');
+		expect(config.ollamaModel).toBe('qwen3:4b');
+	});
+
+	it('says which .env line is wrong', () => {
+		const {home, root} = tempHome();
+		fs.writeFileSync(path.join(home, '.env'), 'A=1\nthis is not an assignment\n');
+		expect(() => loadConfig({env: {BABYBOT_HOME: home}, homeDir: root})).toThrow(/\.env: \.env line 2 is not KEY=value/);
+	});
+
+	it('flags win over the environment, and ~ expands', () => {
+		const {root} = tempHome();
+		const config = loadConfig({env: {BABYBOT_HOME: '/nowhere'}, flags: {BABYBOT_HOME: '~/bb'}, homeDir: root});
+		expect(config.home).toBe(path.join(root, 'bb'));
+	});
+
+	it.each([
+		['A=1', {A: '1'}],
+		["export B='two words'", {B: 'two words'}],
+		['C=x # trailing comment', {C: 'x'}],
+		['D=', {D: ''}],
+	])('parses .env line %j', (line, expected) => {
+		expect(parseDotEnv(line)).toEqual(expected);
+	});
+});
