@@ -119,4 +119,10 @@ CREATE TABLE kv (
 );
 `,
 	},
+	{
+		version: 2,
+		name: 'task-claims',
+		// The slot a run has claimed and not yet finished: after a crash it is logged as interrupted, never run twice.
+		sql: `ALTER TABLE scheduled_tasks ADD COLUMN claimed_slot TEXT;`,
+	},
 ];

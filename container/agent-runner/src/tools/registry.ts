@@ -1,0 +1,17 @@
+import type {StartMessage, ToolDefinition} from '../protocol.js';
+import {toToolDefinition} from '../tool-args.js';
+import {editFileTool, listFilesTool, readFileTool, writeFileTool} from './file-tools.js';
+import {ipcTools} from './ipc-tools.js';
+import {bashTool, loadSkillTool} from './other-tools.js';
+import type {Tool} from './tool.js';
+
+const allTools: Tool[] = [bashTool, readFileTool, writeFileTool, editFileTool, listFilesTool, ...ipcTools, loadSkillTool];
+
+/** The tools offered to this run's group (main-only ones only to main). */
+export function toolsFor(group: StartMessage['group']): Map<string, Tool> {
+	return new Map(allTools.filter((tool) => !tool.mainOnly || group.isMain).map((tool) => [tool.name, tool]));
+}
+
+export function toolDefinitions(tools: Map<string, Tool>): ToolDefinition[] {
+	return [...tools.values()].map((tool) => toToolDefinition(tool.name, tool.description, tool.params));
+}

@@ -1,0 +1,23 @@
+import type {IpcClient} from '../ipc-client.js';
+import type {StartMessage} from '../protocol.js';
+import type {ParamSpecs} from '../tool-args.js';
+import type {Workspace} from '../workspace.js';
+
+export interface ToolContext {
+	start: StartMessage;
+	workspace: Workspace;
+	ipc: IpcClient;
+}
+
+/** A model-facing tool. `run` returns the text the model sees; a thrown error is shown as `error: …`. */
+export interface Tool {
+	name: string;
+	description: string;
+	params: ParamSpecs;
+	/** Offered to the main group only. */
+	mainOnly?: boolean;
+	run(args: Record<string, unknown>, context: ToolContext): Promise<string>;
+}
+
+/** A tool's failure the model can act on (shown without a stack). */
+export class ToolFailure extends Error {}

@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import type {Config} from '../config.js';
+import {MountAllowlist} from '../mounts/allowlist.js';
+import {defaultBlockedPatterns, validateMount} from '../mounts/mount-security.js';
+import {homePaths} from '../paths.js';
+import {openDb, type Db} from '../store/db.js';
+import {GroupStore} from '../store/groups.js';
+import {MountRequestStore} from '../store/mount-requests.js';
+
+export interface MountsCommandOptions {
+	config: Config;
+	stdout: NodeJS.WritableStream;
+	stderr: NodeJS.WritableStream;
+	/** The store to read groups and requests from; else the home's database when it exists. */
+	db?: Db;
+	homeDir?: string;
+}
+
+const usage = `Usage
+  babybot-tui mounts check PATH [--as NAME] [--rw] [--group FOLDER]
+  babybot-tui mounts list
+  babybot-tui mounts allow PATH [--rw]
+  babybot-tui mounts revoke PATH`;
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+	action?: string;
+	positional: string[];
+	as?: string;
+	rw: boolean;
+	group?: string;
+	help: boolean;
+}
+
+/** `--as NAME`, `--as=NAME`, `--rw`, `--group F`; `--` ends the options. */
+export function parseMountsArgs(argv: string[]): ParsedArgs {
+	const parsed: ParsedArgs = {positional: [], rw: false, help: false};
+	let optionsDone = false;
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (optionsDone || !arg.startsWith('-') || arg === '-') {
+			if (parsed.action === undefined) parsed.action = arg;
+			else parsed.positional.push(arg);
+			continue;
+		}
+		if (arg === '--') {
+			optionsDone = true;
+			continue;
+		}
+		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const value = () => {
+			if (inline !== undefined) return inline;
+			const next = argv[++i];
+			if (next === undefined) throw new UsageError(`${flag} needs a value: e.g. ${flag === '--as' ? '--as notes' : '--group family'}`);
+			return next;
+		};
+		if (flag === '--as') parsed.as = value();
+		else if (flag === '--group') parsed.group = value();
+		else if (flag === '--rw' && inline === undefined) parsed.rw = true;
+		else if (flag === '--help' || flag === '-h') parsed.help = true;
+		else throw new UsageError(`unknown option ${arg}: the options are --as NAME, --rw and --group FOLDER`);
+	}
+	return parsed;
+}
+
+function openStore(options: MountsCommandOptions): {db?: Db; close(): void} {
+	if (options.db) return {db: options.db, close: () => {}};
+	const file = homePaths(options.config.home).dbFile;
+	if (!fs.existsSync(file)) return {close: () => {}};
+	const db = openDb(file);
+	return {db, close: () => db.close()};
+}
+
+/** `babybot-tui mounts …`; returns the exit code. */
+export async function runMountsCommand(argv: string[], options: MountsCommandOptions): Promise<number> {
+	const {config, stdout, stderr} = options;
+	const homeDir = options.homeDir ?? os.homedir();
+	const out = (line: string) => stdout.write(line + '\n');
+	let args: ParsedArgs;
+	try {
+		args = parseMountsArgs(argv);
+	} catch (error) {
+		stderr.write(`babybot-tui mounts: ${(error as Error).message}\n${usage}\n`);
+		return 2;
+	}
+	if (args.help) {
+		out(usage);
+		return 0;
+	}
+	const allowlist = new MountAllowlist({file: config.mountAllowlistPath, homeDir});
+	const needPath = (example: string) => {
+		const [target, ...extra] = args.positional;
+		if (!target) throw new UsageError(`mounts ${args.action} needs a folder: e.g. babybot-tui mounts ${args.action} ${example}`);
+		if (extra.length) throw new UsageError(`mounts ${args.action} takes one folder, got also "${extra.join(' ')}": quote a path with spaces`);
+		return target;
+	};
+	try {
+		switch (args.action) {
+			case 'check': {
+				const target = needPath('~/notes');
+				const store = openStore(options);
+				let isMain = false;
+				try {
+					const groups = store.db ? new GroupStore(store.db) : undefined;
+					// Without --group the verdict is the main group's; an unknown folder counts as non-main.
+					isMain = args.group === undefined ? true : groups?.byFolder(args.group)?.isMain === true;
+				} finally {
+					store.close();
+				}
+				const verdict = validateMount({
+					request: {hostPath: target, containerPath: args.as, readonly: !args.rw},
+					allowlist: allowlist.current(),
+					isMain,
+					homeDir,
+				});
+				if (!verdict.allowed) {
+					out(`rejected: ${verdict.reason}`);
+					return 1;
+				}
+				out(`allowed ${verdict.readonly ? 'ro' : 'rw'} ${verdict.containerPath}`);
+				out(`host path ${verdict.hostPath} (root ${verdict.root})`);
+				if (verdict.note) out(verdict.note);
+				return 0;
+			}
+			case undefined:
+			case 'list': {
+				const current = allowlist.current();
+				out(`allowlist ${allowlist.file}`);
+				if (!current.ok) out(`  unusable: ${current.error}`);
+				else {
+					out(`allowed roots${current.allowlist.allowedRoots.length ? '' : ': none'}`);
+					for (const root of current.allowlist.allowedRoots) {
+						out(`  ${root.allowReadWrite ? 'rw' : 'ro'} ${root.path}${root.description ? `  (${root.description})` : ''}`);
+					}
+					out(`non-main groups: ${current.allowlist.nonMainReadOnly ? 'read-only' : 'as the root allows'}`);
+				}
+				out(`blocked patterns (always): ${defaultBlockedPatterns.join(' ')}`);
+				if (current.ok && current.allowlist.blockedPatterns.length) out(`blocked patterns (yours): ${current.allowlist.blockedPatterns.join(' ')}`);
+				const store = openStore(options);
+				try {
+					const pending = store.db ? new MountRequestStore(store.db).pending() : [];
+					out(`pending requests${pending.length ? '' : ': none'}`);
+					for (const r of pending) {
+						out(`  #${r.id} ${r.groupFolder} ${r.readonly ? 'ro' : 'rw'} ${r.hostPath}${r.containerPath ? ` as ${r.containerPath}` : ''} (${r.source})${r.reason ? `: ${r.reason}` : ''}`);
+					}
+				} finally {
+					store.close();
+				}
+				return 0;
+			}
+			case 'allow': {
+				const target = needPath('~/projects');
+				const real = resolveExisting(target, homeDir);
+				const {added} = allowlist.addAllowedRoot(real, args.rw);
+				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real} in ${allowlist.file}`);
+				return 0;
+			}
+			case 'revoke': {
+				const target = needPath('~/projects');
+				const {removed} = allowlist.removeAllowedRoot(expandTilde(target, homeDir));
+				out(`revoked ${target} (${removed} root${removed === 1 ? '' : 's'}) in ${allowlist.file}`);
+				return 0;
+			}
+			default:
+				throw new UsageError(`unknown mounts action "${args.action}": use check, list, allow or revoke`);
+		}
+	} catch (error) {
+		stderr.write(`babybot-tui mounts: ${(error as Error).message}\n`);
+		return error instanceof UsageError ? 2 : 1;
+	}
+}
+
+function expandTilde(target: string, homeDir: string): string {
+	if (target === '~') return homeDir;
+	if (target.startsWith('~/')) return `${homeDir}/${target.slice(2)}`;
+	return target;
+}
+
+/** The real path of an existing folder, for a root the operator adds by hand. */
+function resolveExisting(target: string, homeDir: string): string {
+	const expanded = expandTilde(target, homeDir);
+	let real: string;
+	try {
+		real = fs.realpathSync(expanded);
+	} catch {
+		throw new Error(`${target} does not exist: create the folder first`);
+	}
+	if (!fs.statSync(real).isDirectory()) throw new Error(`${target} is not a directory: allow a folder`);
+	return real;
+}

@@ -1,0 +1,135 @@
+// Every outgoing message is stored first, then sent through the channel that owns its chat.
+// Delivery is at-least-once: a message is marked sent only after the channel accepted it, so a crash
+// between the two sends it again after restart (a rare duplicate beats a lost reply).
+import type {Channel} from './channels/channel.js';
+import type {Logger} from './logger.js';
+import type {OutboxMessage, OutboxStore} from './store/outbox-store.js';
+
+export type EnqueueResult = {id: number; status: 'sent'} | {id: number; status: 'queued'; reason: string};
+
+export interface OutboxOptions {
+	store: OutboxStore;
+	/** The channels replies can go through (read on every send, so channels added later count). */
+	channels(): readonly Channel[];
+	logger?: Logger;
+	now?: () => Date;
+	/** Failed sends a message gets before it is given up (kept in the table, logged). */
+	maxAttempts?: number;
+	/** Schedules a retry after a failed send; returns a cancel function. */
+	setTimer?: (fn: () => void, ms: number) => () => void;
+	retryDelayMs?: (attempts: number) => number;
+	/** A message was sent or gave up: for the UI. */
+	onChange?: () => void;
+}
+
+const defaultRetryDelay = (attempts: number) => Math.min(60_000, 2000 * 2 ** Math.max(0, attempts - 1));
+
+export class Outbox {
+	private readonly flushes = new Map<string, Promise<void>>();
+	private readonly retries = new Map<string, () => void>();
+	private readonly maxAttempts: number;
+	private stopped = false;
+
+	constructor(private readonly options: OutboxOptions) {
+		this.maxAttempts = options.maxAttempts ?? 5;
+	}
+
+	/** Stores the message, then sends it (and anything older for its channel) if the channel is connected. */
+	async enqueue(chatJid: string, text: string): Promise<EnqueueResult> {
+		const message = this.options.store.add(chatJid, text, this.nowIso());
+		const channel = this.channelFor(chatJid);
+		if (!channel) {
+			const reason = `no channel handles chat ${chatJid}`;
+			this.options.store.noteWaiting(message.id, reason);
+			return {id: message.id, status: 'queued', reason};
+		}
+		await this.flush(channel);
+		const after = this.options.store.get(message.id);
+		if (after?.sentAt) return {id: message.id, status: 'sent'};
+		return {id: message.id, status: 'queued', reason: after?.lastError ?? `${channel.name} is not connected`};
+	}
+
+	/** Sends the channel's pending messages in order, each once; call it when the channel (re)connects. */
+	flush(channel: Channel): Promise<void> {
+		const previous = this.flushes.get(channel.name) ?? Promise.resolve();
+		const next = previous.then(() => this.drain(channel));
+		const tracked = next.finally(() => {
+			if (this.flushes.get(channel.name) === tracked) this.flushes.delete(channel.name);
+		});
+		this.flushes.set(channel.name, tracked);
+		return next;
+	}
+
+	/** Flushes every connected channel (e.g. at start-up, for messages left from before a restart). */
+	async flushAll(): Promise<void> {
+		await Promise.all(this.options.channels().map((channel) => this.flush(channel)));
+	}
+
+	pending(): OutboxMessage[] {
+		return this.options.store.pending(this.maxAttempts);
+	}
+
+	stop(): void {
+		this.stopped = true;
+		for (const cancel of this.retries.values()) cancel();
+		this.retries.clear();
+	}
+
+	private async drain(channel: Channel): Promise<void> {
+		if (this.stopped) return;
+		const blockedChats = new Set<string>();
+		let retryAfter: number | null = null;
+		for (const message of this.options.store.pending(this.maxAttempts)) {
+			if (!channel.ownsJid(message.chatJid) || blockedChats.has(message.chatJid)) continue;
+			if (!channel.isConnected()) {
+				this.options.store.noteWaiting(message.id, `${channel.name} is not connected`);
+				continue;
+			}
+			try {
+				await channel.sendMessage(message.chatJid, message.text);
+			} catch (error) {
+				const reason = `${channel.name} could not send: ${error instanceof Error ? error.message : String(error)}`;
+				this.options.store.recordFailure(message.id, reason);
+				const attempts = message.attempts + 1;
+				// Later messages of this chat wait so the chat never sees them out of order.
+				blockedChats.add(message.chatJid);
+				if (attempts >= this.maxAttempts) {
+					this.options.logger?.error({chatJid: message.chatJid, id: message.id, attempts, reason}, 'outgoing message given up');
+					this.options.onChange?.();
+				} else {
+					this.options.logger?.warn({chatJid: message.chatJid, id: message.id, attempts, reason}, 'outgoing message failed; will retry');
+					const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(attempts);
+					retryAfter = retryAfter === null ? delay : Math.min(retryAfter, delay);
+				}
+				continue;
+			}
+			this.options.store.markSent(message.id, this.nowIso());
+			this.options.onChange?.();
+		}
+		if (retryAfter !== null) this.scheduleRetry(channel, retryAfter);
+	}
+
+	private scheduleRetry(channel: Channel, ms: number): void {
+		if (this.stopped || this.retries.has(channel.name)) return;
+		const setTimer =
+			this.options.setTimer ??
+			((fn: () => void, delay: number) => {
+				const timer = setTimeout(fn, delay);
+				timer.unref();
+				return () => clearTimeout(timer);
+			});
+		const cancel = setTimer(() => {
+			this.retries.delete(channel.name);
+			void this.flush(channel).catch((error: unknown) => this.options.logger?.error({err: error}, 'outbox retry failed'));
+		}, ms);
+		this.retries.set(channel.name, cancel);
+	}
+
+	private channelFor(chatJid: string): Channel | undefined {
+		return this.options.channels().find((channel) => channel.ownsJid(chatJid));
+	}
+
+	private nowIso(): string {
+		return (this.options.now?.() ?? new Date()).toISOString();
+	}
+}

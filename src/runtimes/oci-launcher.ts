@@ -1,0 +1,62 @@
+import {cliEnv, runCli, type RunCli} from './cli-exec.js';
+import {checkContainerName, checkInstallLabel} from './argv-checks.js';
+import {buildDockerArgs} from './docker-args.js';
+import {workspacePathsFor} from './mount-plan.js';
+import {buildPodmanArgs} from './podman-args.js';
+import type {LaunchCommand, SandboxLauncher, SandboxSpec} from './runtime.js';
+import {installLabelKey, type HostIdentity} from './sandbox-user.js';
+
+export interface OciLauncherOptions {
+	/** The CLI binary (default `docker` / `podman`). */
+	binary?: string;
+	exec?: RunCli;
+	env?: Record<string, string>;
+	/** Seconds `stop` waits before the engine kills the container. */
+	stopSeconds?: number;
+	host?: HostIdentity;
+}
+
+const noSuchContainer = /no such container|no container with name or id/i;
+
+function createOciLauncher(
+	name: 'docker' | 'podman',
+	buildArgs: (spec: SandboxSpec) => string[],
+	options: OciLauncherOptions,
+): SandboxLauncher {
+	const binary = options.binary ?? name;
+	const exec = options.exec ?? runCli;
+	const env = options.env ?? cliEnv(name);
+	const stopSeconds = options.stopSeconds ?? 3;
+	return {
+		name,
+		sandboxed: true,
+		buildLaunch(spec: SandboxSpec): LaunchCommand {
+			return {command: binary, args: buildArgs(spec), env, paths: workspacePathsFor(spec.mounts, 'container')};
+		},
+		async stop(containerName) {
+			const result = await exec(binary, ['stop', '-t', String(stopSeconds), checkContainerName(containerName)], {env, timeoutMs: (stopSeconds + 15) * 1000});
+			if (!result.ok && !noSuchContainer.test(result.stderr)) throw new Error(result.problem);
+		},
+		async listInstallContainers(installLabel) {
+			const filter = `label=${installLabelKey}=${checkInstallLabel(installLabel)}`;
+			const result = await exec(binary, ['ps', '-a', '--filter', filter, '--format', '{{.Names}}'], {env});
+			if (!result.ok) throw new Error(result.problem);
+			return result.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+		},
+		async remove(containerNames) {
+			if (containerNames.length === 0) return;
+			const result = await exec(binary, ['rm', '-f', ...containerNames.map(checkContainerName)], {env, timeoutMs: 60_000});
+			if (!result.ok && !noSuchContainer.test(result.stderr)) throw new Error(result.problem);
+		},
+	};
+}
+
+export function createDockerLauncher(options: OciLauncherOptions = {}): SandboxLauncher {
+	const argsOptions = 'host' in options ? {host: options.host} : {};
+	return createOciLauncher('docker', (spec) => buildDockerArgs(spec, argsOptions), options);
+}
+
+export function createPodmanLauncher(options: OciLauncherOptions = {}): SandboxLauncher {
+	const argsOptions = 'host' in options ? {host: options.host} : {};
+	return createOciLauncher('podman', (spec) => buildPodmanArgs(spec, argsOptions), options);
+}

@@ -1,0 +1,97 @@
+import {Box, Text} from 'ink';
+import type {HostSnapshot, WhatsAppState} from '../../host/host-api.js';
+import {isLive} from '../format.js';
+import {keyLabel} from '../keys.js';
+import {hintsFor, type PaneId} from '../keymap.js';
+import type {Notice} from '../hooks/use-notices.js';
+
+export function whatsappLabel(state: WhatsAppState): string {
+	switch (state.status) {
+		case 'off':
+			return 'off';
+		case 'connecting':
+			return 'connecting';
+		case 'pairing':
+			return 'pairing (p)';
+		case 'paired':
+			return state.user ? `paired ${state.user}` : 'paired';
+		case 'logged-out':
+			return 'logged out';
+		case 'stopped':
+			return 'stopped';
+		case 'reconnecting':
+			return `reconnecting #${state.attempt}`;
+	}
+}
+
+export function statusCounts(snapshot: HostSnapshot, now: number) {
+	return {
+		groups: snapshot.groups.length,
+		live: snapshot.runs.filter(isLive).length,
+		pendingMounts: snapshot.mounts.requests.filter((request) => request.status === 'pending').length,
+		dueTasks: snapshot.tasks.filter((task) => task.status === 'active' && task.nextRun !== null && Date.parse(task.nextRun) <= now).length,
+	};
+}
+
+export const statusBarHeight = 3;
+
+export interface StatusBarProps {
+	snapshot: HostSnapshot;
+	pane: PaneId;
+	notice?: Notice;
+	/** Replaces the hints line (command line, filter being typed). */
+	inputLine?: string;
+	width: number;
+	now: number;
+}
+
+export function StatusBar({snapshot, pane, notice, inputLine, width, now}: StatusBarProps) {
+	const {ollama, runtime, whatsapp} = snapshot;
+	const counts = statusCounts(snapshot, now);
+	const ollamaColor = !ollama.reachable || ollama.modelPresent === false || ollama.toolsSupported === false ? 'red' : 'green';
+	const ollamaText = !ollama.reachable
+		? 'unreachable'
+		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}`;
+	const hints = hintsFor(pane)
+		.map((binding) => `${keyLabel(binding.keys[0])} ${binding.hint}`)
+		.join('  ');
+	return (
+		<Box flexDirection="column" width={width} height={statusBarHeight}>
+			<Text wrap="truncate">
+				<Text>WhatsApp </Text>
+				<Text color={whatsapp.status === 'paired' ? 'green' : whatsapp.status === 'logged-out' ? 'red' : 'yellow'}>{whatsappLabel(whatsapp)}</Text>
+				<Text> │ Ollama </Text>
+				<Text color={ollamaColor}>{ollamaText}</Text>
+				<Text> │ </Text>
+				{runtime.name === 'none' || !runtime.sandboxed ? (
+					<Text color="red" bold>
+						UNSANDBOXED
+					</Text>
+				) : (
+					<Text color={runtime.imageStale ? 'yellow' : 'green'}>{runtime.imageStale ? `${runtime.name} (image stale)` : runtime.name}</Text>
+				)}
+			</Text>
+			<Text wrap="truncate">
+				<Text>{`${counts.groups} groups · `}</Text>
+				<Text color={counts.live > 0 ? 'cyan' : undefined}>{`${counts.live} live`}</Text>
+				<Text>{' · '}</Text>
+				<Text color={counts.pendingMounts > 0 ? 'yellow' : undefined}>{`${counts.pendingMounts} mounts pending`}</Text>
+				<Text>{' · '}</Text>
+				<Text color={counts.dueTasks > 0 ? 'yellow' : undefined}>{`${counts.dueTasks} tasks due`}</Text>
+			</Text>
+			{inputLine !== undefined ? (
+				<Text wrap="truncate" color="cyan">
+					{inputLine}
+				</Text>
+			) : notice ? (
+				<Text wrap="truncate" color={notice.level === 'error' ? 'red' : notice.level === 'warn' ? 'yellow' : 'green'}>
+					{notice.text}
+				</Text>
+			) : (
+				<Text wrap="truncate" dimColor>
+					{hints}
+				</Text>
+			)}
+		</Box>
+	);
+}

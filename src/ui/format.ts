@@ -1,0 +1,73 @@
+// Pure text helpers for the panes: durations, cells, limits.
+import type {ContainerRun} from '../types.js';
+
+/** `ms` as a short duration: 45s, 3m05s, 2h07m, 3d04h. */
+export function formatDuration(ms: number): string {
+	const total = Math.max(0, Math.floor(ms / 1000));
+	if (total < 60) return `${total}s`;
+	const minutes = Math.floor(total / 60);
+	if (minutes < 60) return `${minutes}m${String(total % 60).padStart(2, '0')}s`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 24) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
+	return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, '0')}h`;
+}
+
+/** Time since an ISO instant, or '-' when there is none. */
+export function since(iso: string | null | undefined, now: number): string {
+	if (!iso) return '-';
+	const at = Date.parse(iso);
+	return Number.isNaN(at) ? '-' : formatDuration(now - at);
+}
+
+/** Countdown to an ISO instant: 'in 3m05s', 'due' once passed, '-' when there is none. */
+export function countdown(iso: string | null | undefined, now: number): string {
+	if (!iso) return '-';
+	const at = Date.parse(iso);
+	if (Number.isNaN(at)) return '-';
+	return at <= now ? 'due' : `in ${formatDuration(at - now)}`;
+}
+
+/** Cuts or pads `text` to exactly `width` columns (one line, `…` when cut). */
+export function fit(text: string, width: number): string {
+	if (width <= 0) return '';
+	const flat = text.replace(/[\r\n\t]+/g, ' ');
+	const chars = Array.from(flat);
+	if (chars.length <= width) return flat + ' '.repeat(width - chars.length);
+	return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
+}
+
+export type LimitState = 'ok' | 'idle-limit' | 'hard-limit';
+
+/** Whether a live run is past its idle or hard limit (an ended run never is). */
+export function runLimitState(run: ContainerRun, limits: {idleTimeoutMs: number; hardTimeoutMs: number}, now: number): LimitState {
+	if (run.state === 'ended') return 'ok';
+	const started = Date.parse(run.startedAt);
+	if (limits.hardTimeoutMs > 0 && now - started > limits.hardTimeoutMs) return 'hard-limit';
+	const lastOutput = run.lastOutputAt ? Date.parse(run.lastOutputAt) : started;
+	if (limits.idleTimeoutMs > 0 && now - lastOutput > limits.idleTimeoutMs) return 'idle-limit';
+	return 'ok';
+}
+
+export function isLive(run: ContainerRun): boolean {
+	return run.state !== 'ended';
+}
+
+/** `items` where `filter` (case-insensitive) occurs in the row's search text. */
+export function filterRows<Row>(items: Row[], filter: string, text: (row: Row) => string): Row[] {
+	const needle = filter.trim().toLowerCase();
+	if (!needle) return items;
+	return items.filter((row) => text(row).toLowerCase().includes(needle));
+}
+
+/** First visible row so that `cursor` stays inside a window of `height` rows. */
+export function windowStart(cursor: number, total: number, height: number, previousStart = 0): number {
+	if (height <= 0 || total <= height) return 0;
+	let start = Math.min(previousStart, total - height);
+	if (cursor < start) start = cursor;
+	if (cursor >= start + height) start = cursor - height + 1;
+	return Math.max(0, Math.min(start, total - height));
+}
+
+export function clamp(value: number, min: number, max: number): number {
+	return Math.max(min, Math.min(max, value));
+}

@@ -1,0 +1,109 @@
+// The one table of key bindings: it drives input dispatch, the `?` help overlay and the status-bar hints.
+import type {KeyName} from './keys.js';
+
+export const paneIds = ['groups', 'containers', 'logs', 'tasks', 'mounts', 'skills'] as const;
+export type PaneId = (typeof paneIds)[number];
+
+export const paneTitles: Record<PaneId, string> = {
+	groups: 'Groups',
+	containers: 'Containers',
+	logs: 'Logs',
+	tasks: 'Tasks',
+	mounts: 'Mounts',
+	skills: 'Skills',
+};
+
+export type KeyScope = 'global' | PaneId;
+
+export type ActionName =
+	| `pane.${PaneId}`
+	| 'pane.next'
+	| 'pane.prev'
+	| 'cursor.down'
+	| 'cursor.up'
+	| 'cursor.top'
+	| 'cursor.bottom'
+	| 'cursor.pageUp'
+	| 'cursor.pageDown'
+	| 'filter'
+	| 'command'
+	| 'help'
+	| 'details'
+	| 'back'
+	| 'chat'
+	| 'pairing'
+	| 'quit'
+	| 'group.register'
+	| 'group.unregister'
+	| 'run.kill'
+	| 'logs.follow'
+	| 'logs.level'
+	| 'task.toggle'
+	| 'task.runNow'
+	| 'task.delete'
+	| 'mount.approve'
+	| 'mount.reject'
+	| 'skill.trigger';
+
+export interface KeyBinding {
+	keys: KeyName[];
+	action: ActionName;
+	description: string;
+	scope: KeyScope;
+	/** Short label for the status bar; bindings without one stay out of the hints. */
+	hint?: string;
+}
+
+export const keymap: readonly KeyBinding[] = [
+	{keys: ['1'], action: 'pane.groups', description: 'Groups pane', scope: 'global'},
+	{keys: ['2'], action: 'pane.containers', description: 'Containers pane', scope: 'global'},
+	{keys: ['3'], action: 'pane.logs', description: 'Logs pane', scope: 'global'},
+	{keys: ['4'], action: 'pane.tasks', description: 'Tasks pane', scope: 'global'},
+	{keys: ['5'], action: 'pane.mounts', description: 'Mounts pane', scope: 'global'},
+	{keys: ['6'], action: 'pane.skills', description: 'Skills pane', scope: 'global'},
+	{keys: ['tab'], action: 'pane.next', description: 'Next pane', scope: 'global'},
+	{keys: ['shift-tab'], action: 'pane.prev', description: 'Previous pane', scope: 'global'},
+	{keys: ['j', 'down'], action: 'cursor.down', description: 'Move down', scope: 'global'},
+	{keys: ['k', 'up'], action: 'cursor.up', description: 'Move up', scope: 'global'},
+	{keys: ['g', 'home'], action: 'cursor.top', description: 'Go to the top', scope: 'global'},
+	{keys: ['G', 'end'], action: 'cursor.bottom', description: 'Go to the bottom', scope: 'global'},
+	{keys: ['pageup'], action: 'cursor.pageUp', description: 'Page up', scope: 'global'},
+	{keys: ['pagedown'], action: 'cursor.pageDown', description: 'Page down', scope: 'global'},
+	{keys: ['/'], action: 'filter', description: 'Filter the rows of this pane', scope: 'global', hint: 'filter'},
+	{keys: [':'], action: 'command', description: 'Command line (:pair, :skill NAME, :q)', scope: 'global', hint: 'cmd'},
+	{keys: ['?'], action: 'help', description: 'This help', scope: 'global', hint: 'help'},
+	{keys: ['enter'], action: 'details', description: 'Details of the selected row', scope: 'global'},
+	{keys: ['escape'], action: 'back', description: 'Back / close / clear the filter', scope: 'global'},
+	{keys: ['c'], action: 'chat', description: 'Chat with the selected group (main elsewhere)', scope: 'global', hint: 'chat'},
+	{keys: ['p'], action: 'pairing', description: 'WhatsApp pairing (QR or code)', scope: 'global'},
+	{keys: ['q', 'ctrl-c'], action: 'quit', description: 'Quit (asks first when runs are live)', scope: 'global', hint: 'quit'},
+	{keys: ['n'], action: 'group.register', description: 'Register the selected chat as a group', scope: 'groups', hint: 'register'},
+	{keys: ['d'], action: 'group.unregister', description: 'Unregister the selected group', scope: 'groups', hint: 'unregister'},
+	{keys: ['x'], action: 'run.kill', description: 'Kill the selected run', scope: 'containers', hint: 'kill'},
+	{keys: ['f'], action: 'logs.follow', description: 'Follow / pause the log', scope: 'logs', hint: 'follow'},
+	{keys: ['l'], action: 'logs.level', description: 'Cycle the minimum log level', scope: 'logs', hint: 'level'},
+	{keys: ['space'], action: 'task.toggle', description: 'Pause / resume the selected task', scope: 'tasks', hint: 'pause/resume'},
+	{keys: ['t'], action: 'task.runNow', description: 'Run the selected task now', scope: 'tasks', hint: 'run now'},
+	{keys: ['d'], action: 'task.delete', description: 'Delete the selected task', scope: 'tasks', hint: 'delete'},
+	{keys: ['a'], action: 'mount.approve', description: 'Approve the selected mount request (ro or rw)', scope: 'mounts', hint: 'approve'},
+	{keys: ['r'], action: 'mount.reject', description: 'Reject the selected mount request', scope: 'mounts', hint: 'reject'},
+	{keys: ['t'], action: 'skill.trigger', description: 'Trigger the selected skill in a group', scope: 'skills', hint: 'trigger'},
+];
+
+/** The binding for `key` in `pane`: the pane's own bindings win over global ones. */
+export function bindingFor(key: KeyName, pane: PaneId, table: readonly KeyBinding[] = keymap): KeyBinding | undefined {
+	return (
+		table.find((binding) => binding.scope === pane && binding.keys.includes(key)) ??
+		table.find((binding) => binding.scope === 'global' && binding.keys.includes(key))
+	);
+}
+
+/** Bindings shown as hints while `pane` is focused: the pane's own first, then the global ones. */
+export function hintsFor(pane: PaneId, table: readonly KeyBinding[] = keymap): KeyBinding[] {
+	return [...table.filter((binding) => binding.scope === pane && binding.hint), ...table.filter((binding) => binding.scope === 'global' && binding.hint)];
+}
+
+export function nextPane(pane: PaneId, step: 1 | -1): PaneId {
+	const index = paneIds.indexOf(pane);
+	return paneIds[(index + step + paneIds.length) % paneIds.length];
+}

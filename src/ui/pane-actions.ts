@@ -1,0 +1,251 @@
+// The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
+import type {HostSnapshot} from '../host/host-api.js';
+import type {ContainerRun, RegisteredGroup} from '../types.js';
+import type {Controller} from './controller.js';
+import {isLive} from './format.js';
+import type {ActionName} from './keymap.js';
+import {groupRows, mountRows, runRows, skillRows, taskRows} from './panes/rows.js';
+
+/** A folder name suggested from a chat name: `Family Chat!` → `family-chat`. */
+export function suggestFolder(name: string): string {
+	const slug = name
+		.toLowerCase()
+		.replace(/[^a-z0-9_-]+/g, '-')
+		.replace(/^[-_]+|-+$/g, '')
+		.slice(0, 64);
+	return slug || 'group';
+}
+
+export class PaneActions {
+	constructor(private readonly controller: Controller) {}
+
+	private get snapshot(): HostSnapshot {
+		return this.controller.deps.snapshot();
+	}
+
+	private selected<Row>(rows: (snapshot: HostSnapshot, filter: string) => Row[]): Row | undefined {
+		const {pane, filters, cursors} = this.controller.state;
+		return rows(this.snapshot, filters[pane])[cursors[pane]];
+	}
+
+	private notify(level: 'info' | 'warn' | 'error', text: string): void {
+		this.controller.deps.notify(level, text);
+	}
+
+	/** The group the chat key opens: the selected one on the Groups pane, main elsewhere. */
+	chatGroup(): RegisteredGroup | undefined {
+		if (this.controller.state.pane === 'groups') {
+			const row = this.selected(groupRows);
+			if (row?.kind === 'group') return row.group;
+			if (row?.kind === 'chat') return undefined;
+		}
+		return this.snapshot.groups.find((group) => group.isMain) ?? this.snapshot.groups[0];
+	}
+
+	run(action: ActionName): void {
+		const {host} = this.controller.deps;
+		const {pane} = this.controller.state;
+		const act = this.controller.act.bind(this.controller);
+		const open = this.controller.openModal.bind(this.controller);
+		switch (action) {
+			case 'details':
+				return this.details();
+			case 'chat': {
+				const group = this.chatGroup();
+				if (!group) return this.notify('warn', pane === 'groups' ? 'this chat is not registered: press n to register it first' : 'no group registered yet');
+				return open({kind: 'chat', groupFolder: group.folder, value: ''});
+			}
+			case 'group.register': {
+				const row = this.selected(groupRows);
+				if (row?.kind !== 'chat') return this.notify('warn', 'select a chat marked "(not registered)" to register it');
+				const {chat} = row;
+				return open({
+					kind: 'prompt',
+					label: `Folder for "${chat.name || chat.jid}":`,
+					value: suggestFolder(chat.name || chat.jid),
+					onSubmit: (folder) =>
+						open({
+							kind: 'choice',
+							message: `Register ${chat.name || chat.jid} as ${folder}: when should ${this.snapshot.assistantName} answer?`,
+							choices: [true, false].map((requiresTrigger) => ({
+								key: requiresTrigger ? 't' : 'a',
+								label: requiresTrigger ? `only after @${this.snapshot.assistantName}` : 'every message',
+								run: () => act(() => host.registerGroup({jid: chat.jid, name: chat.name || chat.jid, folder, requiresTrigger}), `registered ${folder}`),
+							})),
+						}),
+				});
+			}
+			case 'group.unregister': {
+				const row = this.selected(groupRows);
+				if (row?.kind !== 'group') return this.notify('warn', 'select a registered group to unregister it');
+				const {group} = row;
+				return open({
+					kind: 'confirm',
+					message: `Unregister ${group.name} (${group.folder})${group.isMain ? ', the MAIN group' : ''}? Its folder stays on disk.`,
+					onYes: () => act(() => host.unregisterGroup(group.folder), `unregistered ${group.folder}`),
+				});
+			}
+			case 'run.kill': {
+				const run = this.selected(runRows);
+				if (!run) return this.notify('warn', 'no run selected');
+				if (!isLive(run)) return this.notify('warn', `run ${run.containerName} has already ended`);
+				return open({
+					kind: 'confirm',
+					message: `Kill run ${run.containerName} of ${run.groupFolder}?`,
+					onYes: () => act(() => host.killRun(run.id), `killed ${run.containerName}`),
+				});
+			}
+			case 'task.toggle': {
+				const task = this.selected(taskRows);
+				if (!task) return this.notify('warn', 'no task selected');
+				if (task.status === 'completed') return this.notify('warn', 'this task has completed: nothing to pause');
+				if (task.status === 'paused') return act(() => host.resumeTask(task.id), `resumed task ${task.id}`);
+				return act(() => host.pauseTask(task.id), `paused task ${task.id}`);
+			}
+			case 'task.runNow': {
+				const task = this.selected(taskRows);
+				if (!task) return this.notify('warn', 'no task selected');
+				return act(() => host.runTaskNow(task.id), `task ${task.id} queued to run now`);
+			}
+			case 'task.delete': {
+				const task = this.selected(taskRows);
+				if (!task) return this.notify('warn', 'no task selected');
+				return open({kind: 'confirm', message: `Delete task ${task.id} (${task.prompt.slice(0, 40)})?`, onYes: () => act(() => host.deleteTask(task.id), `deleted task ${task.id}`)});
+			}
+			case 'mount.approve':
+			case 'mount.reject': {
+				const row = this.selected(mountRows);
+				if (row?.kind !== 'request') return this.notify('warn', 'select a PENDING request to approve or reject it');
+				const {request} = row;
+				if (action === 'mount.reject') return act(() => host.rejectMount(request.id), `rejected ${request.hostPath}`);
+				return open({
+					kind: 'choice',
+					message: `Approve ${request.hostPath} for ${request.groupFolder} as:`,
+					choices: (['ro', 'rw'] as const).map((mode) => ({
+						key: mode === 'ro' ? 'r' : 'w',
+						label: mode === 'ro' ? 'read-only' : 'read-write',
+						run: () => act(() => host.approveMount(request.id, mode), `approved ${request.hostPath} (${mode})`),
+					})),
+				});
+			}
+			case 'skill.trigger': {
+				const skill = this.selected(skillRows);
+				if (!skill) return this.notify('warn', 'no skill selected');
+				if (skill.broken) return this.notify('error', `skill ${skill.name} is broken: ${skill.broken}`);
+				return this.askSkillGroup(skill.name, '');
+			}
+		}
+	}
+
+	/** Asks which group runs skill `name`, then its arguments, then triggers it. */
+	askSkillGroup(name: string, args: string): void {
+		const open = this.controller.openModal.bind(this.controller);
+		const main = this.snapshot.groups.find((group) => group.isMain)?.folder ?? this.snapshot.groups[0]?.folder ?? '';
+		const trigger = (folder: string, skillArgs: string) =>
+			this.controller.act(() => this.controller.deps.host.triggerSkill(folder, name, skillArgs), `/${name} sent to ${folder}`);
+		open({
+			kind: 'prompt',
+			label: `Run /${name} in group (folder):`,
+			value: main,
+			onSubmit: (folder) => {
+				if (!this.snapshot.groups.some((group) => group.folder === folder)) return this.notify('error', `no group with folder "${folder}": see the Groups pane`);
+				if (args) return trigger(folder, args);
+				open({kind: 'prompt', label: `Arguments for /${name} (optional):`, value: '', onSubmit: (skillArgs) => trigger(folder, skillArgs)});
+			},
+		});
+	}
+
+	private details(): void {
+		const open = this.controller.openModal.bind(this.controller);
+		const {pane} = this.controller.state;
+		if (pane === 'groups') {
+			const row = this.selected(groupRows);
+			if (row?.kind === 'chat') return this.run('group.register');
+			if (!row) return;
+			const {group} = row;
+			return open({
+				kind: 'details',
+				title: `Group ${group.name}`,
+				scroll: 0,
+				lines: [
+					`jid: ${group.jid}`,
+					`folder: ${group.folder}${group.isMain ? ' (main)' : ''}`,
+					`answers: ${group.isMain || !group.requiresTrigger ? 'every message' : `after ${group.trigger}`}`,
+					`network: ${group.network ? 'yes' : 'no'}`,
+					`added: ${group.addedAt}`,
+					'extra mounts:',
+					...(group.extraMounts.length ? group.extraMounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath ?? '(default)'} ${mount.readonly === false ? 'rw' : 'ro'}`) : ['  none']),
+				],
+			});
+		}
+		if (pane === 'containers') {
+			const run = this.selected(runRows);
+			if (run) open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run)});
+			return;
+		}
+		if (pane === 'tasks') {
+			const task = this.selected(taskRows);
+			if (!task) return;
+			return open({
+				kind: 'details',
+				title: `Task ${task.id}`,
+				scroll: 0,
+				lines: [
+					`group: ${task.groupFolder} (${task.chatJid})`,
+					`schedule: ${task.scheduleType} ${task.scheduleValue} · context ${task.contextMode} · ${task.status}`,
+					`next run: ${task.nextRun ?? '-'} · last run: ${task.lastRun ?? '-'}`,
+					'prompt:',
+					...task.prompt.split('\n').map((line) => `  ${line}`),
+					'last result:',
+					...(task.lastResult ?? '-').split('\n').map((line) => `  ${line}`),
+				],
+			});
+		}
+		if (pane === 'mounts') {
+			const row = this.selected(mountRows);
+			if (row?.kind !== 'request') return;
+			const {request} = row;
+			return open({
+				kind: 'details',
+				title: `Mount request #${request.id}`,
+				scroll: 0,
+				lines: [
+					`group: ${request.groupFolder}`,
+					`host path: ${request.hostPath}`,
+					`container path: ${request.containerPath ?? '(default)'}`,
+					`wants: ${request.readonly ? 'read-only' : 'read-write'} · from ${request.source} · ${request.createdAt}`,
+					`why it waits: ${request.reason ?? '-'}`,
+					'a approve (ro/rw) · r reject',
+				],
+			});
+		}
+		if (pane === 'skills') {
+			const skill = this.selected(skillRows);
+			if (!skill) return;
+			this.controller.deps.host.skillText(skill.name).then(
+				(text) => open({kind: 'details', title: `Skill ${skill.name} (${skill.source})`, scroll: 0, lines: [...(skill.broken ? [`BROKEN: ${skill.broken}`] : []), ...text.split('\n')]}),
+				(error: Error) => this.notify('error', error.message),
+			);
+		}
+	}
+
+	private runDetails(run: ContainerRun): string[] {
+		const logs = this.controller.deps.host.logs;
+		const recent: string[] = [];
+		for (let index = logs.size - 1; index >= 0 && recent.length < 15 && index >= logs.size - 5000; index--) {
+			const line = logs.at(index);
+			if (line && (line.fields.includes(run.id) || line.fields.includes(run.containerName) || line.msg.includes(run.containerName))) recent.unshift(`  ${line.msg} ${line.fields}`);
+		}
+		return [
+			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,
+			`started: ${run.startedAt} · last output: ${run.lastOutputAt ?? '-'} · ended: ${run.endedAt ?? '-'}`,
+			...(run.error ? [`error: ${run.error}`] : []),
+			'mounts:',
+			...(run.mounts.length ? run.mounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath} ${mount.readonly ? 'ro' : 'rw'}`) : ['  none']),
+			'argv:',
+			`  ${run.argv.join(' ')}`,
+			'recent output (log):',
+			...(recent.length ? recent : ['  none']),
+		];
+	}
+}

@@ -1,0 +1,34 @@
+import {Table, type Column} from '../components/table.js';
+import {since} from '../format.js';
+import type {PaneProps} from './pane-props.js';
+import {groupRows, type GroupRow} from './rows.js';
+
+const columns: Column<GroupRow>[] = [
+	{header: 'NAME', width: 20, flex: true, cell: (row) => (row.kind === 'group' ? row.group.name : row.chat.name || row.chat.jid)},
+	{header: 'FOLDER', width: 16, cell: (row) => (row.kind === 'group' ? row.group.folder : '(not registered)')},
+	{header: 'RULE', width: 14, cell: (row) => (row.kind === 'chat' ? '-' : row.group.isMain ? 'main' : row.group.requiresTrigger ? row.group.trigger : 'no trigger')},
+	{header: 'JID', width: 28, cell: (row) => (row.kind === 'group' ? row.group.jid : row.chat.jid)},
+];
+
+export function GroupsPane({snapshot, filter, cursor, width, height, now}: PaneProps) {
+	const rows = groupRows(snapshot, filter);
+	const lastSeen: Column<GroupRow> = {
+		header: 'LAST MSG',
+		width: 9,
+		cell: (row) => {
+			const jid = row.kind === 'group' ? row.group.jid : row.chat.jid;
+			return since(snapshot.chats.find((chat) => chat.jid === jid)?.lastMessageAt, now);
+		},
+	};
+	return (
+		<Table
+			columns={[...columns, lastSeen]}
+			rows={rows}
+			cursor={cursor}
+			width={width}
+			height={height}
+			rowColor={(row) => (row.kind === 'chat' ? 'gray' : undefined)}
+			empty="no groups or chats yet"
+		/>
+	);
+}

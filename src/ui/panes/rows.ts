@@ -1,0 +1,60 @@
+// What each list pane shows, as pure functions of the snapshot (the App uses them to find the selection).
+import type {AllowedRootView, HostSnapshot, MountRequestView, SkillView} from '../../host/host-api.js';
+import type {ChatInfo, ContainerRun, RegisteredGroup, ScheduledTask} from '../../types.js';
+import {filterRows} from '../format.js';
+import type {PaneId} from '../keymap.js';
+
+export type GroupRow = {kind: 'group'; group: RegisteredGroup} | {kind: 'chat'; chat: ChatInfo};
+export type MountRow = {kind: 'request'; request: MountRequestView} | {kind: 'root'; root: AllowedRootView} | {kind: 'blocked'; pattern: string};
+
+export function groupRows(snapshot: HostSnapshot, filter = ''): GroupRow[] {
+	const registered = new Set(snapshot.groups.map((group) => group.jid));
+	const rows: GroupRow[] = [
+		...snapshot.groups.map((group): GroupRow => ({kind: 'group', group})),
+		...snapshot.chats.filter((chat) => !registered.has(chat.jid) && chat.channel !== 'local').map((chat): GroupRow => ({kind: 'chat', chat})),
+	];
+	return filterRows(rows, filter, (row) => (row.kind === 'group' ? `${row.group.name} ${row.group.folder} ${row.group.jid}` : `${row.chat.name} ${row.chat.jid}`));
+}
+
+export function runRows(snapshot: HostSnapshot, filter = ''): ContainerRun[] {
+	return filterRows(snapshot.runs, filter, (run) => `${run.groupFolder} ${run.runtime} ${run.containerName} ${run.state}`);
+}
+
+export function taskRows(snapshot: HostSnapshot, filter = ''): ScheduledTask[] {
+	return filterRows(snapshot.tasks, filter, (task) => `${task.groupFolder} ${task.prompt} ${task.scheduleValue} ${task.status}`);
+}
+
+/** Pending requests first (they need the operator), then the roots and blocked patterns. */
+export function mountRows(snapshot: HostSnapshot, filter = ''): MountRow[] {
+	const {mounts} = snapshot;
+	const rows: MountRow[] = [
+		...mounts.requests.filter((request) => request.status === 'pending').map((request): MountRow => ({kind: 'request', request})),
+		...mounts.allowedRoots.map((root): MountRow => ({kind: 'root', root})),
+		...mounts.blockedPatterns.map((pattern): MountRow => ({kind: 'blocked', pattern})),
+	];
+	return filterRows(rows, filter, (row) =>
+		row.kind === 'request' ? `${row.request.groupFolder} ${row.request.hostPath}` : row.kind === 'root' ? row.root.path : row.pattern,
+	);
+}
+
+export function skillRows(snapshot: HostSnapshot, filter = ''): SkillView[] {
+	return filterRows(snapshot.skills, filter, (skill) => `${skill.name} ${skill.description}`);
+}
+
+/** The number of selectable rows of a list pane (the Logs pane counts its own). */
+export function rowCount(pane: PaneId, snapshot: HostSnapshot, filter: string): number {
+	switch (pane) {
+		case 'groups':
+			return groupRows(snapshot, filter).length;
+		case 'containers':
+			return runRows(snapshot, filter).length;
+		case 'tasks':
+			return taskRows(snapshot, filter).length;
+		case 'mounts':
+			return mountRows(snapshot, filter).length;
+		case 'skills':
+			return skillRows(snapshot, filter).length;
+		case 'logs':
+			return 0;
+	}
+}

@@ -1,0 +1,35 @@
+// The UI's own state (what the operator is looking at), apart from the host's snapshot.
+import type {LogLine} from '../types.js';
+import {paneIds, type PaneId} from './keymap.js';
+import type {Modal} from './modal.js';
+
+export interface LogsUiState {
+	follow: boolean;
+	/** Sequence number of the first line shown while paused. */
+	topSeq: number;
+	/** `LogView.appended` when the tail was paused (for the "N new lines" hint). */
+	pausedAppended: number;
+	minLevel: LogLine['level'];
+}
+
+export interface UiState {
+	pane: PaneId;
+	cursors: Record<PaneId, number>;
+	filters: Record<PaneId, string>;
+	modal: Modal | null;
+	logs: LogsUiState;
+	quitting: boolean;
+}
+
+const perPane = <T>(value: T) => Object.fromEntries(paneIds.map((id) => [id, value])) as Record<PaneId, T>;
+
+export function initialUiState(pane: PaneId = 'groups'): UiState {
+	return {
+		pane,
+		cursors: perPane(0),
+		filters: perPane(''),
+		modal: null,
+		logs: {follow: true, topSeq: 0, pausedAppended: 0, minLevel: 'trace'},
+		quitting: false,
+	};
+}

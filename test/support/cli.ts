@@ -1,0 +1,86 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+export const binPath = path.join(projectRoot, 'bin', 'babybot-tui.js');
+
+export interface CliEnv {
+	home: string;
+	allowlist: string;
+	ollamaUrl: string;
+	runtime?: string;
+	extra?: Record<string, string>;
+}
+
+/** The environment of the real binary in a test: temp home and allowlist, never the user's. */
+export function cliEnv(env: CliEnv): NodeJS.ProcessEnv {
+	const clean: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!key.startsWith('OLLAMA_') && !key.startsWith('BABYBOT_') && !key.startsWith('CONTAINER_')) clean[key] = value;
+	}
+	return {
+		...clean,
+		BABYBOT_HOME: env.home,
+		MOUNT_ALLOWLIST_PATH: env.allowlist,
+		OLLAMA_BASE_URL: env.ollamaUrl,
+		CONTAINER_RUNTIME: env.runtime ?? 'none',
+		LOG_LEVEL: 'debug',
+		...env.extra,
+	};
+}
+
+export interface CliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs the real binary to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliResult> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [binPath, ...args], {env, stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`babybot-tui ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+		}, timeoutMs);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({code, stdout, stderr});
+		});
+	});
+}
+
+/** Starts the real binary and leaves it running. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv): ChildProcess & {output(): string} {
+	const child = spawn(process.execPath, [binPath, ...args], {env, stdio: ['ignore', 'pipe', 'pipe']});
+	let output = '';
+	child.stdout!.on('data', (chunk) => (output += chunk));
+	child.stderr!.on('data', (chunk) => (output += chunk));
+	return Object.assign(child, {output: () => output});
+}
+
+/** Waits for a condition driven by real processes; fails with `what` when it never holds. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+}
+
+/** Reads rows from a home's store (read-only, beside a running host). */
+export function queryStore<T>(home: string, sql: string, ...params: unknown[]): T[] {
+	const db = new Database(path.join(home, 'store', 'babybot.db'), {readonly: true, fileMustExist: true});
+	try {
+		return db.prepare(sql).all(...params) as T[];
+	} finally {
+		db.close();
+	}
+}

@@ -1,0 +1,42 @@
+import {afterEach, describe, expect, it, vi} from 'vitest';
+
+// Chalk decides its color level when it loads: force colors before Ink is imported.
+vi.hoisted(() => {
+	process.env.FORCE_COLOR = '1';
+});
+
+const {baseSnapshot, FakeHost, run} = await import('../support/fake-host.js');
+const {renderApp} = await import('./render-app.js');
+
+const red = '\u001b[31m';
+let app: ReturnType<typeof renderApp> | undefined;
+afterEach(() => app?.unmount());
+
+describe('colors', () => {
+	it('shows UNSANDBOXED in red for the none runtime', async () => {
+		const snapshot = baseSnapshot();
+		snapshot.runtime = {name: 'none', sandboxed: false};
+		app = renderApp(new FakeHost(snapshot));
+		await app.waitForText('UNSANDBOXED');
+		const raw = app.rawFrame();
+		const at = raw.indexOf('UNSANDBOXED');
+		expect(raw.slice(Math.max(0, at - 20), at)).toContain(red);
+	});
+
+	it('does not show UNSANDBOXED for a sandboxed runtime', async () => {
+		app = renderApp(new FakeHost());
+		await app.waitForText('docker');
+		expect(app.frame()).not.toContain('UNSANDBOXED');
+	});
+
+	it('draws a run past its hard limit in red', async () => {
+		const snapshot = baseSnapshot();
+		const old = new Date(Date.now() - 3 * 3_600_000).toISOString();
+		snapshot.runs = [run({containerName: 'babybot-hung', startedAt: old, lastOutputAt: old}), run({id: 'r2', containerName: 'babybot-fresh'})];
+		app = renderApp(new FakeHost(snapshot), {pane: 'containers'});
+		await app.waitForText('babybot-hung');
+		const lines = app.rawFrame().split('\n');
+		expect(lines.find((line) => line.includes('babybot-hung'))).toContain(red);
+		expect(lines.find((line) => line.includes('babybot-fresh'))).not.toContain(red);
+	});
+});

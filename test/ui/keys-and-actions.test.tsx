@@ -1,0 +1,261 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {keymap} from '../../src/ui/keymap.js';
+import {helpLines} from '../../src/ui/overlays/help-overlay.js';
+import {baseSnapshot, FakeHost, group, run, task} from '../support/fake-host.js';
+import {renderApp, waitFor, type RenderedApp} from './render-app.js';
+
+let app: RenderedApp | undefined;
+afterEach(() => app?.unmount());
+
+function hostWith(change: (snapshot: ReturnType<typeof baseSnapshot>) => void): FakeHost {
+	const snapshot = baseSnapshot();
+	change(snapshot);
+	return new FakeHost(snapshot);
+}
+
+const fourGroups = () =>
+	hostWith((s) => {
+		for (const name of ['Alpha', 'Bravo', 'Charlie']) s.groups.push(group({jid: `${name}@g.us`, name, folder: name.toLowerCase(), isMain: false}));
+	});
+
+describe('key dispatch', () => {
+	it.each([
+		['1', 'NAME'],
+		['2', 'RUNTIME'],
+		['3', 'LOG 0 lines'],
+		['4', 'SCHEDULE'],
+		['5', 'allowlist'],
+		['6', 'DESCRIPTION'],
+	])('%s jumps to its pane', async (key, marker) => {
+		app = renderApp(new FakeHost(), {pane: key === '1' ? 'skills' : 'groups'});
+		await app.waitForText('1 Groups');
+		await app.typeAndWait(key, marker);
+	});
+
+	it('Tab and Shift-Tab cycle the panes', async () => {
+		app = renderApp();
+		await app.waitForText('FOLDER');
+		await app.typeAndWait('\t', 'RUNTIME');
+		await app.typeAndWait('\u001b[Z', 'FOLDER');
+		await app.typeAndWait('\u001b[Z', 'DESCRIPTION');
+	});
+
+	it('handles every key of a batched chunk ("jjj" moves three rows)', async () => {
+		app = renderApp(fourGroups());
+		await app.waitForText('Charlie');
+		app.type('jjj');
+		app.type('\r');
+		await app.waitForText('Group Charlie');
+		expect(app.frame()).toContain('folder: charlie');
+	});
+
+	it('handles a batch that mixes pane and cursor keys ("2G" then "gk")', async () => {
+		const host = hostWith((s) => {
+			s.runs = [run({id: 'a', containerName: 'first-run'}), run({id: 'b', containerName: 'second-run'})];
+		});
+		app = renderApp(host);
+		await app.waitForText('FOLDER');
+		app.type('2Gx');
+		await app.waitForText('Kill run second-run');
+		app.type('n');
+		await app.waitForNoText('Kill run');
+		app.type('gkx');
+		await app.waitForText('Kill run first-run');
+	});
+
+	it('? shows a help overlay listing every keymap entry, Esc closes it', async () => {
+		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 40}});
+		await app.waitForText('FOLDER');
+		await app.typeAndWait('?', 'Keys (Esc or ? to close');
+		for (const line of helpLines()) expect(app.frame()).toContain(line.trimEnd());
+		for (const binding of keymap) expect(app.frame()).toContain(binding.description);
+		expect(app.frame()).toContain('Quit (asks first when runs are live)');
+		await app.typeAndWait('\u001b', 'FOLDER');
+		expect(app.frame()).not.toContain('Keys (Esc');
+	});
+
+	it('the status bar hints come from the keymap of the focused pane', async () => {
+		app = renderApp(new FakeHost(), {pane: 'containers'});
+		await app.waitForText('x kill');
+		expect(app.frame()).toContain('? help');
+		await app.typeAndWait('5', 'a approve');
+		expect(app.frame()).toContain('r reject');
+	});
+});
+
+describe('actions', () => {
+	it('x asks before killing a live run, then calls killRun', async () => {
+		const host = hostWith((s) => {
+			s.runs = [run({id: 'run-42', containerName: 'babybot-main-42'})];
+		});
+		app = renderApp(host, {pane: 'containers'});
+		await app.waitForText('babybot-main-42');
+		await app.typeAndWait('x', 'Kill run babybot-main-42 of main?');
+		expect(host.callsOf('killRun')).toEqual([]);
+		app.type('y');
+		await waitFor(() => host.callsOf('killRun').length === 1);
+		expect(host.callsOf('killRun')).toEqual([['run-42']]);
+		await app.waitForText('killed babybot-main-42');
+	});
+
+	it('Enter on a run shows its mounts, argv and recent output', async () => {
+		const host = hostWith((s) => {
+			s.runs = [run({id: 'run-7', containerName: 'babybot-main-7', argv: ['docker', 'run', '--network', 'none']})];
+		});
+		host.logs.push({time: Date.now(), level: 'info', msg: 'agent said hello', fields: 'run=run-7'});
+		app = renderApp(host, {pane: 'containers'});
+		await app.waitForText('babybot-main-7');
+		await app.typeAndWait('\r', 'Run babybot-main-7');
+		expect(app.frame()).toContain('docker run --network none');
+		expect(app.frame()).toContain('/workspace/group rw');
+		expect(app.frame()).toContain('agent said hello');
+	});
+
+	it('a approves a pending mount after asking read-only or read-write; r rejects', async () => {
+		const host = hostWith((s) => {
+			s.mounts.requests = [
+				{id: 3, groupFolder: 'family', hostPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 4, groupFolder: 'family', hostPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+			];
+		});
+		app = renderApp(host, {pane: 'mounts'});
+		await app.waitForText('/srv/photos');
+		await app.typeAndWait('a', 'Approve /srv/photos for family as:');
+		expect(app.frame()).toContain('r read-only');
+		expect(app.frame()).toContain('w read-write');
+		expect(host.callsOf('approveMount')).toEqual([]);
+		app.type('w');
+		await waitFor(() => host.callsOf('approveMount').length === 1);
+		expect(host.callsOf('approveMount')).toEqual([[3, 'rw']]);
+		app.type('jr');
+		await waitFor(() => host.callsOf('rejectMount').length === 1);
+		expect(host.callsOf('rejectMount')).toEqual([[4]]);
+	});
+
+	it('space pauses an active task and resumes a paused one; t runs now; d deletes after asking', async () => {
+		const host = hostWith((s) => {
+			s.tasks = [task({id: 'T1'})];
+		});
+		app = renderApp(host, {pane: 'tasks'});
+		await app.waitForText('water the plants');
+		app.type(' ');
+		await waitFor(() => host.callsOf('pauseTask').length === 1);
+		expect(host.callsOf('pauseTask')).toEqual([['T1']]);
+		host.update('tasks', [task({id: 'T1', status: 'paused'})]);
+		await waitFor(() => /paused\s+-/.test(app!.frame()), () => app!.frame());
+		app.type(' ');
+		await waitFor(() => host.callsOf('resumeTask').length === 1);
+		expect(host.callsOf('resumeTask')).toEqual([['T1']]);
+		app.type('t');
+		await waitFor(() => host.callsOf('runTaskNow').length === 1);
+		await app.typeAndWait('d', 'Delete task T1');
+		app.type('y');
+		await waitFor(() => host.callsOf('deleteTask').length === 1);
+	});
+
+	it('an action that fails shows its error in the status bar', async () => {
+		const host = hostWith((s) => {
+			s.tasks = [task({id: 'T1'})];
+		});
+		host.failures.set('pauseTask', 'task T1 is locked: try again');
+		app = renderApp(host, {pane: 'tasks'});
+		await app.waitForText('water the plants');
+		await app.typeAndWait(' ', 'task T1 is locked: try again');
+	});
+
+	it('host notices show in the status bar', async () => {
+		const host = new FakeHost();
+		app = renderApp(host);
+		await app.waitForText('FOLDER');
+		host.emit('notice', {level: 'warn', text: 'WhatsApp reconnecting in 5s'});
+		await app.waitForText('WhatsApp reconnecting in 5s');
+	});
+
+	it('/ filters the rows of the pane; Esc clears it', async () => {
+		app = renderApp(fourGroups());
+		await app.waitForText('Charlie');
+		app.type('/');
+		await app.typeAndWait('br', '/br█');
+		expect(app.frame()).toContain('Bravo');
+		expect(app.frame()).not.toContain('Charlie');
+		await app.typeAndWait('\r', 'filter /br (Esc clears)');
+		expect(app.frame()).not.toContain('Alpha');
+		await app.typeAndWait('\u001b', 'Charlie');
+	});
+
+	it('registers a seen chat with a folder and a trigger rule, and unregisters a group after asking', async () => {
+		const host = hostWith((s) => {
+			s.chats.push({jid: 'work@g.us', name: 'Work Chat', channel: 'whatsapp', lastMessageAt: null, isGroup: true});
+		});
+		app = renderApp(host);
+		await app.waitForText('Work Chat');
+		app.type('j');
+		await app.typeAndWait('n', 'Folder for "Work Chat": work-chat');
+		app.type('\r');
+		await app.typeAndWait('t', 'registered work-chat');
+		expect(host.callsOf('registerGroup')).toEqual([[{jid: 'work@g.us', name: 'Work Chat', folder: 'work-chat', requiresTrigger: true}]]);
+		app.type('k');
+		await app.typeAndWait('d', 'Unregister Main (main), the MAIN group?');
+		app.type('y');
+		await waitFor(() => host.callsOf('unregisterGroup').length === 1);
+		expect(host.callsOf('unregisterGroup')).toEqual([['main']]);
+	});
+
+	it('Enter on a skill shows its text; t triggers it in a chosen group', async () => {
+		const host = hostWith((s) => {
+			s.skills = [{name: 'summarize', description: 'Summarize', source: 'builtin', dir: '/s'}];
+		});
+		host.skillTexts.set('summarize', '# Summarize\nRead the chat and summarize it.');
+		app = renderApp(host, {pane: 'skills'});
+		await app.waitForText('summarize');
+		await app.typeAndWait('\r', 'Read the chat and summarize it.');
+		await app.typeAndWait('\u001b', 'DESCRIPTION');
+		await app.typeAndWait('t', 'Run /summarize in group (folder): main');
+		await app.typeAndWait('\r', 'Arguments for /summarize');
+		app.type('last week\r');
+		await waitFor(() => host.callsOf('triggerSkill').length === 1);
+		expect(host.callsOf('triggerSkill')).toEqual([['main', 'summarize', 'last week']]);
+	});
+
+	it(':skill NAME and :pair run from the command line; an unknown command says what exists', async () => {
+		const host = new FakeHost();
+		app = renderApp(host);
+		await app.waitForText('FOLDER');
+		app.type(':');
+		await app.typeAndWait('skill weather Paris', ':skill weather Paris█');
+		await app.typeAndWait('\r', 'Run /weather in group (folder): main');
+		app.type('\r');
+		await waitFor(() => host.callsOf('triggerSkill').length === 1);
+		expect(host.callsOf('triggerSkill')).toEqual([['main', 'weather', 'Paris']]);
+		app.type(':nope\r');
+		await app.waitForText('unknown command ":nope": try :pair, :skill NAME, :q');
+		app.type(':pair\r');
+		await app.waitForText('WhatsApp pairing');
+	});
+});
+
+describe('quit', () => {
+	it('q quits at once when no run is live', async () => {
+		app = renderApp();
+		await app.waitForText('FOLDER');
+		app.type('q');
+		await waitFor(() => app!.quits === 1);
+	});
+
+	it('q asks first when runs are live; n stays, y quits', async () => {
+		const host = hostWith((s) => {
+			s.runs = [run()];
+		});
+		app = renderApp(host);
+		await app.waitForText('FOLDER');
+		await app.typeAndWait('q', '1 run is live: quit and close it?');
+		app.type('n');
+		await app.waitForNoText('quit and close');
+		expect(app.quits).toBe(0);
+		app.type(':q\r');
+		await app.waitForText('quit and close it?');
+		app.type('y');
+		await waitFor(() => app!.quits === 1);
+		await app.waitForText('Stopping');
+	});
+});

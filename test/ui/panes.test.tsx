@@ -1,0 +1,124 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {baseSnapshot, FakeHost, group, run, task} from '../support/fake-host.js';
+import {renderApp, type RenderedApp} from './render-app.js';
+
+let app: RenderedApp | undefined;
+afterEach(() => app?.unmount());
+
+function hostWith(change: (snapshot: ReturnType<typeof baseSnapshot>) => void): FakeHost {
+	const snapshot = baseSnapshot();
+	change(snapshot);
+	return new FakeHost(snapshot);
+}
+
+describe('panes render their data', () => {
+	it('Groups lists registered groups and unregistered chats', async () => {
+		const host = hostWith((s) => {
+			s.groups.push(group({jid: 'fam@g.us', name: 'Family', folder: 'family', isMain: false, requiresTrigger: true}));
+			s.chats.push({jid: 'work@g.us', name: 'Work chat', channel: 'whatsapp', lastMessageAt: new Date().toISOString(), isGroup: true});
+		});
+		app = renderApp(host);
+		await app.waitForText('Family');
+		const frame = app.frame();
+		expect(frame).toContain('@Baby');
+		expect(frame).toMatch(/Work chat\s+\(not registered\)/);
+		for (const name of ['Groups', 'Containers', 'Logs', 'Tasks', 'Mounts', 'Skills']) expect(frame).toContain(name);
+	});
+
+	it('Containers shows live and ended runs and marks runs past their limits', async () => {
+		const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
+		const host = hostWith((s) => {
+			s.runs = [
+				run({id: 'r1', containerName: 'babybot-main-a'}),
+				run({id: 'r2', containerName: 'babybot-hung-b', groupFolder: 'hung', startedAt: twoHoursAgo, lastOutputAt: twoHoursAgo}),
+				run({id: 'r3', containerName: 'babybot-quiet-c', startedAt: new Date(Date.now() - 40 * 60_000).toISOString(), lastOutputAt: new Date(Date.now() - 35 * 60_000).toISOString()}),
+				run({id: 'r4', containerName: 'babybot-old-d', state: 'ended', endReason: 'idle', endedAt: new Date().toISOString()}),
+			];
+		});
+		app = renderApp(host, {pane: 'containers'});
+		await app.waitForText('babybot-main-a');
+		const frame = app.frame();
+		expect(frame).toMatch(/babybot-hung-b.*OVER HARD LIMIT/);
+		expect(frame).toMatch(/babybot-quiet-c.*OVER IDLE LIMIT/);
+		expect(frame).toMatch(/babybot-main-a.*running/);
+		expect(frame).toMatch(/babybot-old-d.*ended \(idle\)/);
+		expect(frame).toContain('3 live');
+	});
+
+	it('Tasks shows schedule, countdown, status and last result', async () => {
+		const host = hostWith((s) => {
+			s.tasks = [task({lastResult: 'watered'}), task({id: 'task-2', status: 'paused', prompt: 'backup', scheduleType: 'interval', scheduleValue: '3600000'})];
+		});
+		app = renderApp(host, {pane: 'tasks'});
+		await app.waitForText('water the plants');
+		const frame = app.frame();
+		expect(frame).toMatch(/cron 0 9 \* \* \*\s+active\s+in (59m|1h)/);
+		expect(frame).toContain('watered');
+		expect(frame).toMatch(/backup/);
+		expect(frame).toMatch(/paused\s+-/);
+	});
+
+	it('Mounts shows roots, blocked patterns and pending requests', async () => {
+		const host = hostWith((s) => {
+			s.mounts.allowedRoots = [{path: '/home/me/projects', allowReadWrite: true, description: 'code'}];
+			s.mounts.requests = [
+				{id: 7, groupFolder: 'family', hostPath: '/home/me/photos', containerPath: null, readonly: true, source: 'ipc', reason: 'not under an allowed root', status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+			];
+		});
+		app = renderApp(host, {pane: 'mounts'});
+		await app.waitForText('/home/me/photos');
+		const frame = app.frame();
+		expect(frame).toMatch(/PENDING\s+\/home\/me\/photos\s+ro\s+family: not under an allowed/);
+		expect(frame).toMatch(/root\s+\/home\/me\/projects\s+rw\s+code/);
+		expect(frame).toMatch(/blocked\s+\.ssh/);
+		expect(frame).toContain('1 mounts pending');
+	});
+
+	it('Skills lists skills with the broken ones marked', async () => {
+		const host = hostWith((s) => {
+			s.skills = [
+				{name: 'summarize', description: 'Summarize the chat', source: 'builtin', dir: '/x'},
+				{name: 'weird', description: '', source: 'user', dir: '/y', broken: 'SKILL.md has no front matter'},
+			];
+		});
+		app = renderApp(host, {pane: 'skills'});
+		await app.waitForText('summarize');
+		expect(app.frame()).toMatch(/weird\s+user\s+BROKEN: SKILL.md has no front matter/);
+	});
+
+	it('Logs tails the log store', async () => {
+		const host = new FakeHost();
+		for (let i = 0; i < 100; i++) host.logs.push({time: Date.now(), level: i % 10 === 0 ? 'warn' : 'info', msg: `line ${i}`, fields: `n=${i}`});
+		app = renderApp(host, {pane: 'logs'});
+		await app.waitForText('line 99');
+		expect(app.frame()).toContain('100 lines · following');
+		expect(app.frame()).not.toContain('line 5 ');
+		host.logs.push({time: Date.now(), level: 'error', msg: 'line 100', fields: ''});
+		await app.waitForText('line 100');
+	});
+
+	it('the status bar shows WhatsApp, Ollama, runtime and counts', async () => {
+		const host = hostWith((s) => {
+			s.whatsapp = {status: 'paired', user: '4915100'};
+			s.ollama = {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: false};
+			s.tasks = [task({nextRun: new Date(Date.now() - 1000).toISOString()})];
+		});
+		app = renderApp(host);
+		await app.waitForText('paired 4915100');
+		expect(app.frame()).toContain('qwen3:8b no tools');
+		expect(app.frame()).toContain('docker');
+		expect(app.frame()).toContain('1 tasks due');
+		host.update('ollama', {reachable: false, model: 'qwen3:8b', modelPresent: null, toolsSupported: null});
+		await app.waitForText('Ollama unreachable');
+	});
+
+	it('shows a clear message below the minimum size and lays out again when resized', async () => {
+		app = renderApp(new FakeHost(), {size: {columns: 50, rows: 10}});
+		await app.waitForText('Terminal too small (50x10)');
+		expect(app.frame().replace(/\s+/g, ' ')).toContain('needs at least 60x15');
+		app.rerender({columns: 80, rows: 20});
+		await app.waitForText('1 Groups');
+		expect(app.frame().split('\n')).toHaveLength(20);
+		expect(Math.max(...app.frame().split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+	});
+});

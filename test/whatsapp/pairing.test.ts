@@ -1,0 +1,104 @@
+import {describe, expect, it} from 'vitest';
+import {settle} from './fake-clock.js';
+import {fetchedVersion, makeChannel, selfPhone} from './harness.js';
+
+describe('WhatsApp pairing', () => {
+	it('stays off without credentials until pairing is asked for', async () => {
+		const h = makeChannel();
+		await h.channel.connect();
+		expect(h.factory.sockets).toHaveLength(0);
+		expect(h.channel.currentState()).toEqual({status: 'off'});
+	});
+
+	it('pairs by QR: rotating codes with their expiry, the 515 restart reconnects at once, then paired', async () => {
+		const h = makeChannel();
+		await h.channel.startPairing();
+		expect(h.factory.sockets).toHaveLength(1);
+		expect(h.factory.current.options.version).toEqual(fetchedVersion);
+		expect(h.factory.current.options.authDir).toBe(h.authDir);
+
+		const start = h.clock.now();
+		h.factory.current.qr('2@first-ref');
+		await settle();
+		expect(h.lastState()).toEqual({status: 'pairing', qr: '2@first-ref', qrExpiresAt: start + 60_000});
+		await h.clock.advance(60_000);
+		h.factory.current.qr('2@second-ref');
+		await settle();
+		expect(h.lastState()).toEqual({status: 'pairing', qr: '2@second-ref', qrExpiresAt: start + 60_000 + 20_000});
+
+		// The phone scanned: Baileys saves the creds and WhatsApp asks for a restart.
+		const first = h.factory.current;
+		first.emit('connection.update', {isNewLogin: true, qr: undefined});
+		first.close(515);
+		await settle();
+		expect(h.factory.sockets).toHaveLength(2);
+		expect(first.ended).toBe(true);
+		expect(h.clock.pending()).toBe(0);
+		expect(h.states.some((state) => state.status === 'reconnecting')).toBe(false);
+
+		h.factory.current.open();
+		await settle();
+		expect(h.lastState()).toEqual({status: 'paired', user: `+${selfPhone}`});
+		expect(h.channel.isConnected()).toBe(true);
+		expect(h.connections).toEqual([true]);
+		expect(h.channel.selfJid()).toBe(`${selfPhone}@s.whatsapp.net`);
+	});
+
+	it('pairs by code: asks once per socket with the digits, shows the code instead of the QR', async () => {
+		const h = makeChannel();
+		await h.channel.startPairing({phone: '+49 151 234-56789'});
+		h.factory.current.qr('2@ref-one');
+		h.factory.current.qr('2@ref-two');
+		await settle();
+		expect(h.factory.current.pairingRequests).toEqual(['4915123456789']);
+		expect(h.lastState()).toEqual({status: 'pairing', pairingCode: 'ABCD-2345'});
+		expect(h.states.some((state) => state.status === 'pairing' && state.qr)).toBe(false);
+
+		h.factory.current.close(515);
+		await settle();
+		h.factory.current.open();
+		await settle();
+		expect(h.lastState()).toMatchObject({status: 'paired'});
+		expect(h.factory.sockets[1].pairingRequests).toEqual([]);
+	});
+
+	it.each(['abc', '12', '+49 151 abc', '1234567890123456'])('refuses the phone "%s" with a one-line error and opens nothing', async (phone) => {
+		const h = makeChannel();
+		const error = await h.channel.startPairing({phone}).catch((caught: Error) => caught);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toMatch(/country code first/);
+		expect((error as Error).message).not.toContain('\n');
+		expect(h.factory.sockets).toHaveLength(0);
+	});
+
+	it('says so when the pairing code request fails', async () => {
+		const h = makeChannel();
+		await h.channel.startPairing({phone: '4915123456789'});
+		h.factory.current.requestPairingCode = async () => {
+			throw new Error('Connection Closed');
+		};
+		h.factory.current.qr('2@ref');
+		await settle();
+		expect(h.lastState()).toMatchObject({status: 'stopped', reason: expect.stringMatching(/could not get a pairing code/)});
+	});
+
+	it('falls back to the bundled WhatsApp Web version when the fetch fails (offline)', async () => {
+		const h = makeChannel({
+			fetchVersion: async () => {
+				throw new Error('getaddrinfo ENOTFOUND');
+			},
+		});
+		await h.channel.startPairing();
+		expect(h.factory.sockets).toHaveLength(1);
+		expect(h.factory.current.options.version).toBeUndefined();
+	});
+
+	it('refuses to pair again while connected', async () => {
+		const h = makeChannel();
+		await h.channel.startPairing();
+		h.factory.current.open();
+		await settle();
+		await expect(h.channel.startPairing()).rejects.toThrow(/already paired as \+4915123456789/);
+		expect(h.factory.sockets).toHaveLength(1);
+	});
+});
