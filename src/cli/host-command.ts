@@ -8,7 +8,7 @@ import {selectLauncher} from './launcher.js';
 export async function runHostCommand(options: {config: Config; headless: boolean; io: CommandIo}): Promise<number> {
 	const {config, headless, io} = options;
 	const launcher = await selectLauncher(config);
-	const host = await createHost({config, launcher, logStore: new LogStore(), logToStderr: headless});
+	const host = await createHost({config, launcher, logStore: new LogStore(), logToStderr: headless, whatsapp: true});
 	await host.start();
 	if (headless) {
 		io.stderr.write(`babybot-tui: host running headless (runtime ${launcher.sandboxed ? launcher.name : 'none, UNSANDBOXED'}); logs in ${config.home}/logs\n`);

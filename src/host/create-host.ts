@@ -1,41 +1,49 @@
+// The one place the host is wired: stores, services, channels and the group runner.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type {Config} from '../config.js';
-import type {Channel} from '../channels/channel.js';
-import {LocalChatChannel, localJid} from '../channels/local-chat.js';
+import type {Channel, ChannelCallbacks} from '../channels/channel.js';
+import {LocalChatChannel} from '../channels/local-chat.js';
+import {createIpcWatcher} from '../ipc/ipc-watcher.js';
 import {LlmBridge} from '../llm-bridge.js';
-import {createLogger, type Logger} from '../logger.js';
-import {LogStore} from '../log-store.js';
-import {folderProblem, homePaths} from '../paths.js';
+import {createLogger} from '../logger.js';
+import type {LogStore} from '../log-store.js';
+import {MountAllowlist} from '../mounts/allowlist.js';
+import {MountApprovals} from '../mounts/mount-requests.js';
+import {Outbox} from '../outbox.js';
+import {homePaths} from '../paths.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
+import {TaskScheduler} from '../scheduler/task-scheduler.js';
+import {SkillLibrary} from '../skills/skill-sync.js';
+import {planSkillTurn} from '../skills/turn-plan.js';
 import {openDb} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
 import {MessageStore} from '../store/messages.js';
+import {MountRequestStore} from '../store/mount-requests.js';
+import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
-import type {InboundMessage, RegisteredGroup} from '../types.js';
+import {TaskStore} from '../store/tasks.js';
+import type {InboundMessage} from '../types.js';
 import {HostEmitter} from './events.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
-import type {HostApi, HostSnapshot, OllamaState} from './host-api.js';
+import type {HostSnapshot} from './host-api.js';
+import {createHostApi, type Host} from './host-api-impl.js';
+import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
 import {installLabelFor, type HostPaths} from './sandbox-spec.js';
+import {createWhatsAppChannel, type WhatsAppLink} from './whatsapp-link.js';
+
+export type {Host} from './host-api-impl.js';
 
 export interface CreateHostOptions {
 	config: Config;
 	launcher: SandboxLauncher;
 	/** The UI's log ring; a new one otherwise. */
 	logStore?: LogStore;
-	/** Extra channels (WhatsApp); the local chat is always there. */
-	channels?: Channel[];
+	/** Connect WhatsApp (when paired) and allow pairing: the UI and headless modes. */
+	whatsapp?: boolean;
 	logToStderr?: boolean;
-}
-
-export interface Host extends HostApi {
-	logger: Logger;
-	local: LocalChatChannel;
-	/** Re-queues unanswered messages; probes Ollama. */
-	start(): Promise<void>;
-	groupOfFolder(folder: string): RegisteredGroup | undefined;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
@@ -51,14 +59,22 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	runs.closeStale(new Date().toISOString());
 
 	const events = new HostEmitter();
-	const local = new LocalChatChannel();
-	const channels: Channel[] = [local, ...(options.channels ?? [])];
-	const llm = new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel});
-	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
-	const channelFor = (jid: string) => channels.find((channel) => channel.ownsJid(jid));
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
+	const allowlist = new MountAllowlist({file: config.mountAllowlistPath});
+	const approvals = new MountApprovals({store: new MountRequestStore(db), allowlist, logger, onChange: () => changed('mounts')});
+	const skills = new SkillLibrary({
+		builtinDir: path.join(config.projectRoot, 'skills'),
+		userDir: paths.skillsDir,
+		syncedDir: paths.syncedSkillsDir,
+		logger,
+		onChange: () => changed('skills'),
+	});
 
-	const deliver = (chatJid: string, text: string, options: {error?: boolean} = {}) => {
+	const local = new LocalChatChannel();
+	const channels: Channel[] = [local];
+	const outbox = new Outbox({store: new OutboxStore(db), channels: () => channels, logger});
+
+	const deliver = async (chatJid: string, text: string, deliverOptions: {error?: boolean} = {}) => {
 		const message: InboundMessage = {
 			id: `out-${crypto.randomUUID()}`,
 			chatJid,
@@ -72,12 +88,11 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		const seq = messages.insert(message);
 		const groupFolder = runner.groupOfChat(chatJid)?.folder;
 		if (seq !== null) events.emit('message', {message: {...message, seq}, groupFolder});
-		if (groupFolder) events.emit('reply', {groupFolder, chatJid, text, error: options.error});
-		const channel = channelFor(chatJid);
-		if (!channel) return logger.warn({chat: chatJid}, 'no channel owns this chat: reply kept in the store only');
-		channel.sendMessage(chatJid, text).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'sending a reply failed'));
+		if (groupFolder) events.emit('reply', {groupFolder, chatJid, text, error: deliverOptions.error});
+		return outbox.enqueue(chatJid, text);
 	};
 
+	let whatsapp: WhatsAppLink | undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
 		paths,
@@ -85,140 +100,98 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		groups,
 		runs,
 		launcher,
-		llm,
+		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel}),
 		logger,
 		installLabel: installLabelFor(config.home),
-		deliver,
-		extraMounts: () => [],
-		setTyping: (chatJid, typing) => void channelFor(chatJid)?.setTyping?.(chatJid, typing).catch(() => {}),
+		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be stored')),
+		extraMounts: (group) => approvals.resolveGroupMounts(group),
+		planTurn: (group, batch) => planSkillTurn({messages: batch, skills: skills.skills(), trigger: group.trigger, assistantName: config.assistantName}),
+		selfChatJid: () => whatsapp?.channel.selfJid(),
+		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
 		onTurn: (groupFolder, chatJid, ok, error) => events.emit('turn', {groupFolder, chatJid, ok, error}),
 	});
 
-	const storeInbound = (message: InboundMessage) => {
-		const group = runner.groupOfChat(message.chatJid);
-		if (!group) return;
-		const seq = messages.insert(message);
-		if (seq === null) return;
-		events.emit('message', {message: {...message, seq}, groupFolder: group.folder});
-		if (!message.isBotMessage) runner.wake(group.folder);
+	const callbacks: ChannelCallbacks = {
+		onMessage(message) {
+			const group = runner.groupOfChat(message.chatJid);
+			if (!group) return;
+			const seq = messages.insert(message);
+			if (seq === null) return;
+			events.emit('message', {message: {...message, seq}, groupFolder: group.folder});
+			if (!message.isBotMessage) runner.wake(group.folder);
+		},
+		onChatMetadata(chat) {
+			messages.upsertChat({jid: chat.jid, name: chat.name, channel: chat.jid.startsWith('local:') ? 'local' : 'whatsapp', isGroup: chat.isGroup, at: chat.at});
+			changed('chats');
+		},
+		onConnectionChange(connected) {
+			if (connected && whatsapp) void outbox.flush(whatsapp.channel);
+		},
 	};
+	if (options.whatsapp) {
+		whatsapp = await createWhatsAppChannel({paths, logger, callbacks, onState: () => changed('whatsapp')});
+		channels.push(whatsapp.channel);
+	}
 
-	const requireGroup = (folder: string) => {
-		const group = groups.byFolder(folder);
-		if (!group) throw new Error(`no group with folder "${folder}": see \`babybot-tui groups list\``);
-		return group;
-	};
+	const scheduler = new TaskScheduler({
+		store: new TaskStore(db),
+		timezone: config.timezone,
+		logger,
+		enqueueTask: (task) => runner.runTask(task),
+		onChange: () => changed('tasks'),
+	});
+	const ipc = createIpcWatcher({
+		ipcDir: paths.ipcDir,
+		logger,
+		groups: () => groups.all(),
+		findTask: (taskId) => scheduler.get(taskId),
+		handlers: createIpcHandlers({
+			config,
+			groups,
+			scheduler,
+			approvals,
+			deliver: (chatJid, text) => deliver(chatJid, text),
+			onGroupsChanged: () => changed('groups'),
+			// WhatsApp syncs group names on connect and daily; the answer lists what is registered.
+			refreshGroups: async () => {},
+		}),
+	});
 
-	let stopped: Promise<void> | undefined;
-	const host: Host = {
+	return createHostApi({
+		config,
+		launcher,
 		logger,
 		logs,
 		events,
 		local,
-		groupOfFolder: (folder) => groups.byFolder(folder),
+		channels,
+		stores: {messages, groups, runs},
+		runner,
+		scheduler,
+		approvals,
+		skills,
+		whatsapp: () => whatsapp,
+		callbacks,
 		async start() {
-			for (const channel of channels) await channel.connect();
-			const requeued = runner.recover();
-			if (requeued > 0) logger.info({groups: requeued}, 'unanswered messages queued again after a restart');
-			void llm.probe().then((state) => {
-				ollama = state;
-				if (state.error) logger.warn(state.error);
-				changed('ollama');
-			});
+			allowlist.startWatching();
+			skills.start();
+			await ipc.start();
+			scheduler.start();
 		},
-		snapshot() {
-			const live = runner.liveRuns();
-			const liveIds = new Set(live.map((run) => run.id));
-			return {
-				assistantName: config.assistantName,
-				groups: groups.all(),
-				chats: messages.chats(),
-				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
-				tasks: [],
-				mounts: {allowlistPath: config.mountAllowlistPath, allowlistError: null, allowedRoots: [], blockedPatterns: [], nonMainReadOnly: true, requests: []},
-				skills: [],
-				whatsapp: {status: 'off'},
-				ollama,
-				runtime: {name: launcher.name, sandboxed: launcher.sandboxed},
-				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
-			};
+		async stop() {
+			await ipc.stop();
+			scheduler.stop();
+			await runner.stop();
+			outbox.stop();
+			for (const channel of channels) await channel.disconnect().catch(() => {});
+			await skills.close();
+			approvals.close();
+			allowlist.close();
+			flush();
+			db.close();
+			releaseLock();
 		},
-		async sendLocalMessage(folder, text) {
-			requireGroup(folder);
-			messages.upsertChat({jid: localJid(folder), name: `local ${folder}`, channel: 'local', at: new Date().toISOString()});
-			storeInbound({
-				id: `local-${crypto.randomUUID()}`,
-				chatJid: localJid(folder),
-				sender: 'operator',
-				senderName: 'Operator',
-				content: text,
-				timestamp: new Date().toISOString(),
-				fromMe: false,
-				isBotMessage: false,
-			});
-		},
-		async killRun(runId) {
-			if (!(await runner.kill(runId))) throw new Error(`run ${runId} is not live`);
-			logger.info({run: runId}, 'run killed by the operator');
-		},
-		async registerGroup(input) {
-			const problem = folderProblem(input.folder);
-			if (problem) throw new Error(problem);
-			const group: RegisteredGroup = {
-				...input,
-				trigger: config.trigger,
-				isMain: false,
-				addedAt: new Date().toISOString(),
-				extraMounts: [],
-				network: false,
-			};
-			groups.add(group);
-			changed('groups');
-			return group;
-		},
-		async unregisterGroup(jidOrFolder) {
-			if (!groups.remove(jidOrFolder)) throw new Error(`no registered group "${jidOrFolder}"`);
-			changed('groups');
-		},
-		async approveMount() {
-			throw new Error('mount approvals are not wired yet');
-		},
-		async rejectMount() {
-			throw new Error('mount approvals are not wired yet');
-		},
-		async pauseTask() {
-			throw new Error('tasks are not wired yet');
-		},
-		async resumeTask() {
-			throw new Error('tasks are not wired yet');
-		},
-		async runTaskNow() {
-			throw new Error('tasks are not wired yet');
-		},
-		async deleteTask() {
-			throw new Error('tasks are not wired yet');
-		},
-		async triggerSkill(folder, name, args) {
-			await host.sendLocalMessage(folder, `/${name}${args ? ` ${args}` : ''}`);
-		},
-		async skillText() {
-			throw new Error('skills are not wired yet');
-		},
-		async startPairing() {
-			throw new Error('WhatsApp is not wired yet');
-		},
-		stop() {
-			stopped ??= (async () => {
-				await runner.stop();
-				for (const channel of channels) await channel.disconnect().catch(() => {});
-				flush();
-				db.close();
-				releaseLock();
-			})();
-			return stopped;
-		},
-	};
-	return host;
+	});
 }

@@ -33,6 +33,8 @@ export interface GroupRunnerDeps {
 	/** Host commands and skill invocations; default: plain prompt. */
 	planTurn?(group: RegisteredGroup, messages: StoredMessage[]): TurnPlan;
 	setTyping?(chatJid: string, typing: boolean): void;
+	/** The operator's WhatsApp self-chat, which counts as input to main. */
+	selfChatJid?(): string | undefined;
 	onRunUpdate(run: ContainerRun): void;
 	onDelta(groupFolder: string, chatJid: string, text: string): void;
 	onTurn(groupFolder: string, chatJid: string, ok: boolean, error?: string): void;
@@ -132,7 +134,13 @@ export class GroupRunner {
 	groupOfChat(chatJid: string): RegisteredGroup | undefined {
 		const direct = this.deps.groups.byJid(chatJid);
 		if (direct) return direct;
+		if (chatJid === this.deps.selfChatJid?.()) return this.deps.groups.main();
 		return chatJid.startsWith('local:') ? this.deps.groups.byFolder(chatJid.slice('local:'.length)) : undefined;
+	}
+
+	private chatsOf(group: RegisteredGroup): string[] {
+		const self = group.isMain ? this.deps.selfChatJid?.() : undefined;
+		return self ? [...chatsOfGroup(group), self] : chatsOfGroup(group);
 	}
 
 	private async runGroup(folder: string): Promise<boolean> {
@@ -167,7 +175,7 @@ export class GroupRunner {
 			return false;
 		} finally {
 			this.live.delete(folder);
-			for (const chat of chatsOfGroup(group)) this.inFlight.delete(chat);
+			for (const chat of this.chatsOf(group)) this.inFlight.delete(chat);
 			if ((this.tasks.get(folder)?.length ?? 0) > 0 || this.hasPendingMessages(group)) this.queue.enqueue(folder);
 		}
 	}
@@ -210,7 +218,7 @@ export class GroupRunner {
 	}
 
 	private hasPendingMessages(group: RegisteredGroup): boolean {
-		return chatsOfGroup(group).some((chat) => this.pendingMessages(chat).length > 0);
+		return this.chatsOf(group).some((chat) => this.pendingMessages(chat).length > 0);
 	}
 
 	private pendingMessages(chatJid: string): StoredMessage[] {
@@ -220,7 +228,7 @@ export class GroupRunner {
 
 	/** The next triggered batch of messages of any of the group's chats, as a turn. */
 	private nextMessageTurn(group: RegisteredGroup): {begin(run: SandboxRun): Promise<boolean>} | undefined {
-		for (const chatJid of chatsOfGroup(group)) {
+		for (const chatJid of this.chatsOf(group)) {
 			const pending = this.pendingMessages(chatJid);
 			if (pending.length === 0) continue;
 			if (!shouldTrigger(chatJid.startsWith('local:') ? {...group, requiresTrigger: false} : group, pending)) continue;

@@ -47,7 +47,7 @@ export function authorizeIpcRequest(input: AuthorizeIpcInput): IpcVerdict {
 	switch (request.type) {
 		case 'message': {
 			if (isMain) return allow;
-			const ownChats = groups.filter((group) => group.folder === sourceFolder).map((group) => group.jid);
+			const ownChats = [...groups.filter((group) => group.folder === sourceFolder).map((group) => group.jid), `local:${sourceFolder}`];
 			return ownChats.includes(request.chatJid) ? allow : deny(`this group may only message its own chat, not ${request.chatJid}`);
 		}
 		case 'schedule_task': {

@@ -98,13 +98,21 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		return parts.length === 3 && parts[2]!.startsWith('.'); // .tmp-* files being written
 	};
 
+	async function ackSafely(folder: string, name: string, ack: IpcAck): Promise<void> {
+		try {
+			await writeAck(path.join(ipcDir, folder), name, ack);
+		} catch (error) {
+			log.error({folder, name, err: error}, 'IPC ack could not be written');
+		}
+	}
+
 	const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 	async function refuse(file: string, folder: string, kind: string, name: string, reason: string, type?: string): Promise<void> {
 		const movedTo = await moveToErrors(errorsDir, file, folder, reason);
 		if (movedTo === null) return; // handled by someone else meanwhile
 		log.warn({folder, file: `${kind}/${name}`, type, reason}, 'IPC request refused');
-		if (!ipcFolderProblem(folder)) await writeAck(path.join(ipcDir, folder), name, {ok: false, error: reason});
+		if (!ipcFolderProblem(folder)) await ackSafely(folder, name, {ok: false, error: reason});
 		options.onHandled?.({folder, kind, name, type, ok: false, error: reason, movedTo});
 	}
 
@@ -213,7 +221,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		}
 		if (ack.ok) log.info({folder, type: request.type}, 'IPC request handled');
 		else log.warn({folder, type: request.type, reason: ack.error}, 'IPC request failed');
-		await writeAck(path.join(ipcDir, folder), name, ack);
+		await ackSafely(folder, name, ack);
 		options.onHandled?.({folder, kind, name, type: request.type, ok: ack.ok, error: ack.ok ? undefined : ack.error});
 	}
 

@@ -68,6 +68,10 @@ export class Controller {
 	handleKey(key: KeyName): void {
 		if (this.current.quitting) return;
 		const modal = this.current.modal;
+		if (modal && key === 'ctrl-c' && modal.kind !== 'confirm') {
+			this.openModal(null);
+			return this.requestQuit();
+		}
 		if (modal) {
 			handleModalKey(this, modal, key);
 			return;

@@ -242,6 +242,14 @@ describe('quit', () => {
 		await waitFor(() => app!.quits === 1);
 	});
 
+	it('Ctrl-C quits even from a text field', async () => {
+		app = renderApp();
+		await app.waitForText('FOLDER');
+		await app.typeAndWait('c', 'Chat with main');
+		app.type('\u0003');
+		await waitFor(() => app!.quits === 1);
+	});
+
 	it('q asks first when runs are live; n stays, y quits', async () => {
 		const host = hostWith((s) => {
 			s.runs = [run()];

@@ -4,13 +4,14 @@ import type {WhatsAppState} from '../../host/host-api.js';
 import type {Logger} from '../../logger.js';
 import type {Channel, ChannelCallbacks} from '../channel.js';
 import {hasPairedCredentials, moveCredentialsAside} from './auth-files.js';
+import {GroupDirectory} from './group-directory.js';
 import {systemClock, type Clock} from './clock.js';
 import {closeStatusCode, decideOnClose} from './connection-policy.js';
 import {bareJid, isGroupJid, isIgnoredChat, isLidJid, isPhoneJid, messageTimestamp, toInboundMessage} from './inbound.js';
 import {LidMap} from './lid-map.js';
 import {formatPairingCode, parsePhoneDigits, phoneOfJid} from './pairing.js';
 import {memorySentIdStore, RecentIds, type SentIdStore} from './sent-ids.js';
-import type {BaileysEventMap, GroupMetadata, SocketFactory, WAVersion, WhatsAppSocket} from './socket.js';
+import type {BaileysEventMap, SocketFactory, WAVersion, WhatsAppSocket} from './socket.js';
 import {PacedQueue} from './paced-queue.js';
 import {TypingKeeper} from './typing.js';
 
@@ -67,7 +68,7 @@ export class WhatsAppChannel implements Channel {
 	private readonly sentStore: SentIdStore;
 	private readonly sent: RecentIds;
 	private readonly seen: RecentIds;
-	private readonly groups = new Map<string, GroupMetadata>();
+	private readonly groups: GroupDirectory;
 	private readonly lids = new LidMap();
 	private readonly typing: TypingKeeper;
 	private readonly pacer: PacedQueue;
@@ -94,6 +95,7 @@ export class WhatsAppChannel implements Channel {
 		this.sent = new RecentIds(this.limits.sentIdLimit, this.sentStore.load());
 		this.seen = new RecentIds(this.limits.seenIdLimit);
 		this.pacer = new PacedQueue({clock: this.clock, random: this.random, intervalMs: this.limits.sendIntervalMs, jitterMs: this.limits.sendJitterMs});
+		this.groups = new GroupDirectory((chat) => this.options.callbacks.onChatMetadata(chat));
 		this.typing = new TypingKeeper({clock: this.clock, refreshMs: this.limits.typingRefreshMs, send: (presence, jid) => this.presence(presence, jid)});
 	}
 
@@ -244,9 +246,9 @@ export class WhatsAppChannel implements Channel {
 		on('messages.upsert', (upsert) => this.onUpsert(upsert));
 		on('chats.upsert', (chats) => this.onChats(chats));
 		on('chats.update', (chats) => this.onChats(chats));
-		on('groups.upsert', (groups) => this.onGroups(groups));
-		on('groups.update', (groups) => this.onGroups(groups));
-		on('group-participants.update', ({id}) => this.groups.delete(id));
+		on('groups.upsert', (groups) => this.groups.apply(groups));
+		on('groups.update', (groups) => this.groups.apply(groups));
+		on('group-participants.update', ({id}) => this.groups.forget(id));
 		on('lid-mapping.update', ({lid, pn}) => this.lids.remember(lid, pn));
 		on('contacts.upsert', (contacts) => contacts.forEach((c) => c.lid && c.phoneNumber && this.lids.remember(c.lid, c.phoneNumber)));
 		on('messaging-history.set', ({lidPnMappings}) => lidPnMappings?.forEach(({lid, pn}) => this.lids.remember(lid, pn)));
@@ -284,10 +286,10 @@ export class WhatsAppChannel implements Channel {
 		this.connected = true;
 		this.attempt = 0;
 		this.pairingPhone = undefined;
-		this.setState({status: 'paired', user: user ? `+${phoneOfJid(user.id)}` : undefined});
 		this.options.logger.info({user: user?.id}, 'WhatsApp connected');
 		this.options.callbacks.onConnectionChange?.(true);
 		void this.syncGroups();
+		this.setState({status: 'paired', user: user ? `+${phoneOfJid(user.id)}` : undefined});
 	}
 
 	private onClose(statusCode: number | undefined): void {
@@ -312,11 +314,12 @@ export class WhatsAppChannel implements Channel {
 			void this.open();
 			return;
 		}
-		this.setState({status: 'reconnecting', attempt: this.attempt, inMs: decision.delayMs});
 		this.reconnectTimer = this.clock.setTimeout(() => {
 			this.reconnectTimer = undefined;
-			void this.open();
+			if (this.wanted) void this.open();
 		}, decision.delayMs);
+		// Last, because a listener may react by disconnecting.
+		this.setState({status: 'reconnecting', attempt: this.attempt, inMs: decision.delayMs});
 	}
 
 	// Upserts are handled one after another so messages reach the host in the order they came.
@@ -360,16 +363,6 @@ export class WhatsAppChannel implements Channel {
 		}
 	}
 
-	private onGroups(groups: Array<Partial<GroupMetadata>>): void {
-		for (const update of groups) {
-			if (!update.id) continue;
-			const known = this.groups.get(update.id);
-			if (known) this.groups.set(update.id, {...known, ...update});
-			else if (update.subject !== undefined && update.participants) this.groups.set(update.id, update as GroupMetadata);
-			if (update.subject) this.options.callbacks.onChatMetadata({jid: update.id, name: update.subject, isGroup: true});
-		}
-	}
-
 	/** Group names for every group this account is in; on connect and daily after. */
 	private async syncGroups(): Promise<void> {
 		this.clearTimer('groupSyncTimer');
@@ -377,13 +370,8 @@ export class WhatsAppChannel implements Channel {
 		if (!socket || !this.connected) return;
 		this.groupSyncTimer = this.clock.setTimeout(() => void this.syncGroups(), this.limits.groupSyncMs);
 		try {
-			const all = await socket.groupFetchAllParticipating();
-			if (socket !== this.socket) return;
-			for (const [jid, metadata] of Object.entries(all)) {
-				this.groups.set(jid, metadata);
-				this.options.callbacks.onChatMetadata({jid, name: metadata.subject, isGroup: true});
-			}
-			this.options.logger.info({groups: Object.keys(all).length}, 'WhatsApp group names synced');
+			const count = await this.groups.sync(socket);
+			this.options.logger.info({groups: count}, 'WhatsApp group names synced');
 		} catch (error) {
 			this.options.logger.warn({err: (error as Error).message}, 'syncing WhatsApp groups failed: retrying at the next sync');
 		}

@@ -1,0 +1,186 @@
+import crypto from 'node:crypto';
+import type {Config} from '../config.js';
+import type {Channel, ChannelCallbacks} from '../channels/channel.js';
+import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
+import {imageStaleness} from '../image/image-staleness.js';
+import {LlmBridge} from '../llm-bridge.js';
+import type {Logger} from '../logger.js';
+import type {LogStore} from '../log-store.js';
+import type {MountApprovals} from '../mounts/mount-requests.js';
+import {folderProblem} from '../paths.js';
+import {reapOrphans} from '../runtimes/reap.js';
+import type {SandboxLauncher} from '../runtimes/runtime.js';
+import type {TaskScheduler} from '../scheduler/task-scheduler.js';
+import {skillText} from '../skills/skill-loader.js';
+import type {SkillLibrary} from '../skills/skill-sync.js';
+import type {GroupStore} from '../store/groups.js';
+import type {MessageStore} from '../store/messages.js';
+import type {RunStore} from '../store/runs.js';
+import type {RegisteredGroup} from '../types.js';
+import type {HostEmitter} from './events.js';
+import type {GroupRunner} from './group-runner.js';
+import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from './host-api.js';
+import {installLabelFor} from './sandbox-spec.js';
+import type {WhatsAppLink} from './whatsapp-link.js';
+
+export interface Host extends HostApi {
+	logger: Logger;
+	local: LocalChatChannel;
+	/** Reaps orphans, starts the services, re-queues unanswered messages, probes Ollama. */
+	start(): Promise<void>;
+	groupOfFolder(folder: string): RegisteredGroup | undefined;
+}
+
+export interface HostParts {
+	config: Config;
+	launcher: SandboxLauncher;
+	logger: Logger;
+	logs: LogStore;
+	events: HostEmitter;
+	local: LocalChatChannel;
+	channels: Channel[];
+	stores: {messages: MessageStore; groups: GroupStore; runs: RunStore};
+	runner: GroupRunner;
+	scheduler: TaskScheduler;
+	approvals: MountApprovals;
+	skills: SkillLibrary;
+	whatsapp(): WhatsAppLink | undefined;
+	callbacks: ChannelCallbacks;
+	start(): Promise<void>;
+	stop(): Promise<void>;
+}
+
+/** The HostApi over the wired parts: snapshots and the operator's actions. */
+export function createHostApi(parts: HostParts): Host {
+	const {config, launcher, logger, events, stores, runner, scheduler, approvals, skills} = parts;
+	const {messages, groups, runs} = stores;
+	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
+	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
+	const runtime: RuntimeInfo = {name: launcher.name, sandboxed: launcher.sandboxed};
+
+	const requireGroup = (folder: string) => {
+		const group = groups.byFolder(folder);
+		if (!group) throw new Error(`no group with folder "${folder}": see \`babybot-tui groups list\``);
+		return group;
+	};
+	const requireWhatsApp = () => {
+		const link = parts.whatsapp();
+		if (!link) throw new Error('WhatsApp is off in this mode: pair from the UI or with `babybot-tui pair`');
+		return link.channel;
+	};
+	const taskAction = async (what: string, taskId: string, act: () => unknown) => {
+		act();
+		logger.info({task: taskId}, `task ${what} by the operator`);
+	};
+
+	let stopping: Promise<void> | undefined;
+	const host: Host = {
+		logger,
+		logs: parts.logs,
+		events,
+		local: parts.local,
+		groupOfFolder: (folder) => groups.byFolder(folder),
+		async start() {
+			const reaped = await reapOrphans(launcher, installLabelFor(config.home)).catch((error: Error) => {
+				logger.warn({err: error.message}, 'could not look for orphan containers');
+				return [];
+			});
+			if (reaped.length > 0) logger.info({containers: reaped}, 'removed containers an earlier host left running');
+			await parts.start();
+			for (const channel of parts.channels) await channel.connect().catch((error: Error) => logger.error({channel: channel.name, err: error.message}, 'channel failed to connect'));
+			const requeued = runner.recover();
+			if (requeued > 0) logger.info({groups: requeued}, 'unanswered messages queued again after a restart');
+			void imageStaleness(config, {runtime: launcher.name}).then((stale) => {
+				if (!stale) return;
+				runtime.imageStale = stale;
+				logger.warn(stale);
+				changed('runtime');
+			});
+			void new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel}).probe().then((state) => {
+				ollama = state;
+				if (state.error) logger.warn(state.error);
+				changed('ollama');
+			});
+		},
+		snapshot() {
+			const live = runner.liveRuns();
+			const liveIds = new Set(live.map((run) => run.id));
+			return {
+				assistantName: config.assistantName,
+				groups: groups.all(),
+				chats: messages.chats(),
+				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
+				tasks: scheduler.list(),
+				mounts: approvals.view(),
+				skills: skills.skills(),
+				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
+				ollama,
+				runtime: {...runtime},
+				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
+			};
+		},
+		async sendLocalMessage(folder, text) {
+			requireGroup(folder);
+			const now = new Date().toISOString();
+			parts.callbacks.onChatMetadata({jid: localJid(folder), name: `local ${folder}`, at: now});
+			parts.callbacks.onMessage({
+				id: `local-${crypto.randomUUID()}`,
+				chatJid: localJid(folder),
+				sender: 'operator',
+				senderName: 'Operator',
+				content: text,
+				timestamp: now,
+				fromMe: false,
+				isBotMessage: false,
+			});
+		},
+		async killRun(runId) {
+			if (!(await runner.kill(runId))) throw new Error(`run ${runId} is not live`);
+			logger.info({run: runId}, 'run killed by the operator');
+		},
+		async registerGroup(input) {
+			const problem = folderProblem(input.folder);
+			if (problem) throw new Error(problem);
+			const group: RegisteredGroup = {...input, trigger: config.trigger, isMain: false, addedAt: new Date().toISOString(), extraMounts: [], network: false};
+			groups.add(group);
+			logger.info({group: group.folder, jid: group.jid}, 'group registered by the operator');
+			changed('groups');
+			return group;
+		},
+		async unregisterGroup(jidOrFolder) {
+			const group = groups.byJid(jidOrFolder) ?? groups.byFolder(jidOrFolder);
+			if (!group) throw new Error(`no registered group "${jidOrFolder}"`);
+			if (group.isMain) throw new Error('the main group cannot be unregistered');
+			groups.remove(group.jid);
+			logger.info({group: group.folder}, 'group unregistered by the operator (its folder is kept)');
+			changed('groups');
+		},
+		async approveMount(requestId, mode) {
+			approvals.approve(requestId, mode, 'operator');
+		},
+		async rejectMount(requestId) {
+			approvals.reject(requestId, 'operator');
+		},
+		pauseTask: (taskId) => taskAction('paused', taskId, () => scheduler.pause(taskId)),
+		resumeTask: (taskId) => taskAction('resumed', taskId, () => scheduler.resume(taskId)),
+		runTaskNow: (taskId) => taskAction('run now', taskId, () => scheduler.runNow(taskId)),
+		deleteTask: (taskId) => taskAction('deleted', taskId, () => scheduler.cancel(taskId)),
+		async triggerSkill(folder, name, args) {
+			if (!skills.find(name)) throw new Error(`no skill "${name}": see the Skills pane`);
+			await host.sendLocalMessage(folder, `/${name}${args ? ` ${args}` : ''}`);
+		},
+		async skillText(name) {
+			const skill = skills.find(name);
+			if (!skill) throw new Error(`no skill "${name}"`);
+			return skillText(skill);
+		},
+		async startPairing(options) {
+			await requireWhatsApp().startPairing(options);
+		},
+		stop() {
+			stopping ??= parts.stop();
+			return stopping;
+		},
+	};
+	return host;
+}

@@ -1,0 +1,81 @@
+import type {Config} from '../config.js';
+import type {IpcHandlers} from '../ipc/ipc-watcher.js';
+import type {MountApprovals} from '../mounts/mount-requests.js';
+import {folderProblem} from '../paths.js';
+import type {TaskScheduler} from '../scheduler/task-scheduler.js';
+import type {GroupStore} from '../store/groups.js';
+import type {RegisteredGroup} from '../types.js';
+
+export interface IpcHandlerDeps {
+	config: Config;
+	groups: GroupStore;
+	scheduler: TaskScheduler;
+	approvals: MountApprovals;
+	/** Stores and sends a message; resolves to the outbox's verdict. */
+	deliver(chatJid: string, text: string): Promise<{status: 'sent'} | {status: 'queued'; reason: string}>;
+	onGroupsChanged(): void;
+	refreshGroups(): Promise<void>;
+}
+
+/** What the host does for each authorized IPC request; the return value is the ack's `result`. */
+export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
+	const {groups, scheduler, approvals} = deps;
+	const chatOf = (folder: string) => groups.byFolder(folder)?.jid ?? `local:${folder}`;
+	return {
+		async sendMessage(chatJid, text) {
+			const outcome = await deps.deliver(chatJid, text);
+			return outcome.status === 'sent' ? 'sent' : `queued: ${outcome.reason}; it is sent when the chat's channel reconnects`;
+		},
+		scheduleTask(task) {
+			const created = scheduler.create(task);
+			return {taskId: created.id, nextRun: created.nextRun};
+		},
+		manageTask(action) {
+			switch (action.action) {
+				case 'pause':
+					return scheduler.pause(action.taskId).status;
+				case 'resume':
+					return scheduler.resume(action.taskId).status;
+				case 'cancel':
+					scheduler.cancel(action.taskId);
+					return 'cancelled';
+				case 'update':
+					return {nextRun: scheduler.update(action.taskId, action.changes).nextRun};
+			}
+		},
+		registerGroup(input) {
+			const problem = folderProblem(input.folder);
+			if (problem) throw new Error(problem);
+			const group: RegisteredGroup = {
+				jid: input.jid,
+				name: input.name,
+				folder: input.folder,
+				trigger: input.trigger ? (input.trigger.startsWith('@') ? input.trigger : `@${input.trigger}`) : deps.config.trigger,
+				requiresTrigger: input.requiresTrigger ?? true,
+				isMain: false,
+				addedAt: new Date().toISOString(),
+				extraMounts: [],
+				network: false,
+			};
+			groups.add(group);
+			deps.onGroupsChanged();
+			return {folder: group.folder};
+		},
+		async refreshGroups() {
+			await deps.refreshGroups();
+			return groups.all().map((g) => ({jid: g.jid, name: g.name, folder: g.folder}));
+		},
+		listTasks(source) {
+			return scheduler
+				.list(source.isMain ? undefined : source.folder)
+				.map((t) => ({id: t.id, group: t.groupFolder, prompt: t.prompt, schedule: `${t.scheduleType} ${t.scheduleValue}`, status: t.status, nextRun: t.nextRun}));
+		},
+		async requestMount(mount, source) {
+			const outcome = approvals.request({groupFolder: source.folder, isMain: source.isMain, ...mount, source: 'ipc'});
+			if (outcome.status === 'rejected') throw new Error(outcome.reason);
+			if (outcome.status === 'allowed') return `allowed: ${outcome.mount.containerPath} (${outcome.mount.readonly ? 'read-only' : 'read-write'}) from the next run`;
+			await deps.deliver(chatOf(source.folder), `📂 A request to mount ${mount.hostPath} waits for the operator's approval (${outcome.reason}).`);
+			return `waiting for the operator (request ${outcome.id}): ${outcome.reason}`;
+		},
+	};
+}
