@@ -27,7 +27,15 @@ export class ConfigError extends Error {
 	override name = 'ConfigError';
 }
 
-export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+/** The folder of this package's package.json: the checkout, or the installed package (from src/ or dist/src/). */
+function findProjectRoot(start: string): string {
+	for (let dir = start; ; dir = path.dirname(dir)) {
+		if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+		if (path.dirname(dir) === dir) return path.resolve(start, '..');
+	}
+}
+
+export const projectRoot = findProjectRoot(path.dirname(new URL(import.meta.url).pathname));
 
 const runtimeSettings = ['auto', 'apple-container', 'docker', 'podman', 'none'] as const;
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;

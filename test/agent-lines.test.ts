@@ -41,4 +41,13 @@ describe('LineSplitter', () => {
 		expect(splitter.push('y'.repeat(25) + '\nok\n')).toEqual(['ok']);
 		expect(cuts).toBe(1);
 	});
+
+	it('drops a line over the cap that arrives in one chunk, whole or split', () => {
+		let cuts = 0;
+		const splitter = new LineSplitter(10, () => cuts++);
+		expect(splitter.push(`${'x'.repeat(11)}\nok\n`)).toEqual(['ok']);
+		expect(splitter.push('x'.repeat(6))).toEqual([]);
+		expect(splitter.push(`${'x'.repeat(6)}\nfine\n`)).toEqual(['fine']);
+		expect(cuts).toBe(2);
+	});
 });

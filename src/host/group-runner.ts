@@ -59,6 +59,8 @@ export class GroupRunner {
 	/** Per chat: the last message sequence handed to a live run and not yet confirmed. */
 	private readonly inFlight = new Map<string, number>();
 	private readonly tasks = new Map<string, TaskWork[]>();
+	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
+	private readonly lastCrash = new Map<string, {chatJid: string; error: string}>();
 	readonly queue: GroupQueue;
 	private stopping = false;
 
@@ -67,7 +69,7 @@ export class GroupRunner {
 			maxConcurrent: deps.config.maxConcurrentContainers,
 			run: (folder) => this.runGroup(folder),
 			onSlotWanted: () => this.closeOldestIdleRun(),
-			onGiveUp: (folder, attempts) => deps.logger.error({group: folder, attempts}, 'group run kept failing: giving up until the next message'),
+			onGiveUp: (folder, attempts) => this.giveUp(folder, attempts),
 		});
 	}
 
@@ -168,8 +170,8 @@ export class GroupRunner {
 					else this.tasks.set(folder, [...(this.tasks.get(folder) ?? []), work]);
 				}
 			}
-			const reason = await run.ended;
-			return !(firstFailed && (reason === 'error' || reason === 'timeout'));
+			await run.ended;
+			return !(firstFailed && crashed(run));
 		} catch (error) {
 			this.deps.logger.error({group: folder, err: (error as Error).message}, 'run failed to start');
 			return false;
@@ -265,8 +267,10 @@ export class GroupRunner {
 			this.inFlight.delete(request.chatJid);
 			const error = outcome.error ?? 'the agent failed';
 			this.deps.logger.error({group: group.folder, chat: request.chatJid, err: error}, 'turn failed');
-			// A sandbox crash is retried by the queue; anything else is told to the chat now.
-			if (run.state !== 'ended' || run.record.endReason === 'killed') this.deps.deliver(request.chatJid, `⚠️ ${error}`, {error: true});
+			// A crashed sandbox is retried by the queue (the chat hears if it gives up); a shutdown is
+			// answered after the restart; anything else (timeout, kill, model error) is told now.
+			if (crashed(run)) this.lastCrash.set(group.folder, {chatJid: request.chatJid, error});
+			else if (run.stopReason !== 'shutdown') this.deps.deliver(request.chatJid, `⚠️ ${error}`, {error: true});
 		}
 		this.deps.onTurn(group.folder, request.chatJid, outcome.ok, outcome.error);
 		return outcome.ok;
@@ -281,6 +285,13 @@ export class GroupRunner {
 		return result;
 	}
 
+	private giveUp(folder: string, attempts: number): void {
+		const crash = this.lastCrash.get(folder);
+		this.lastCrash.delete(folder);
+		this.deps.logger.error({group: folder, attempts, err: crash?.error}, 'group run kept failing: giving up until the next message');
+		if (crash) this.deps.deliver(crash.chatJid, `⚠️ ${crash.error} (tried ${attempts} times; send another message to try again)`, {error: true});
+	}
+
 	/** Frees a slot for a waiting group by closing the warm run that has been idle longest. */
 	private closeOldestIdleRun(): void {
 		const idle = [...this.live.values()]
@@ -289,4 +300,9 @@ export class GroupRunner {
 			.sort((a, b) => (a.record.lastOutputAt ?? '').localeCompare(b.record.lastOutputAt ?? ''));
 		idle[0]?.close('idle');
 	}
+}
+
+/** The sandbox died on its own (not stopped by the host): worth a retry. */
+function crashed(run: SandboxRun): boolean {
+	return run.state === 'ended' && run.record.endReason === 'error';
 }

@@ -1,5 +1,12 @@
 import {agentMessageTypes, type AgentToHost} from '../../container/agent-runner/src/protocol.js';
 
+/**
+ * The longest protocol line the host reads from an agent. Far above any honest line (a model
+ * request carries at most the trimmed session plus one turn's tool results, about 1 MB); the
+ * answer size cap (CONTAINER_MAX_OUTPUT_SIZE) is applied to the answer text, not here.
+ */
+export const maxAgentLineBytes = 16 * 1024 * 1024;
+
 /** Splits a byte stream into lines; a line over `maxBytes` is dropped (never buffered without bound). */
 export class LineSplitter {
 	private buffer = '';
@@ -17,6 +24,7 @@ export class LineSplitter {
 		for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', start)) {
 			const piece = text.slice(start, index);
 			if (this.dropping) this.dropping = false;
+			else if (this.buffer.length + piece.length > this.maxBytes) this.onCut();
 			else lines.push(this.buffer + piece);
 			this.buffer = '';
 			start = index + 1;

@@ -3,7 +3,7 @@ import type {AgentToHost, HostToAgent, LlmRequestMessage, StartMessage, TurnInpu
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
 import type {ContainerRun, RunEndReason} from '../types.js';
-import {LineSplitter, parseAgentLine} from './agent-lines.js';
+import {LineSplitter, maxAgentLineBytes, parseAgentLine} from './agent-lines.js';
 
 export interface TurnRequest extends TurnInput {
 	chatJid: string;
@@ -89,6 +89,11 @@ export class SandboxRun {
 		return this.record.state !== 'closing' && this.record.state !== 'ended';
 	}
 
+	/** Why the host is stopping or stopped this run (undefined while it runs on its own). */
+	get stopReason(): RunEndReason | undefined {
+		return this.endReason;
+	}
+
 	get busy(): boolean {
 		return this.turns.size > 0;
 	}
@@ -104,8 +109,8 @@ export class SandboxRun {
 		child.on('error', (error) => this.finish('error', `could not start the ${this.options.launcher.name} sandbox: ${error.message}`));
 		child.on('close', (code, signal) => this.onExit(code, signal));
 		child.stdin.on('error', () => {});
-		const splitter = new LineSplitter(this.options.maxOutputBytes, () =>
-			this.options.logger.warn({run: this.record.id}, 'agent wrote a line over the output size cap: it was cut'),
+		const splitter = new LineSplitter(maxAgentLineBytes, () =>
+			this.options.logger.warn({run: this.record.id}, `agent wrote a line over ${maxAgentLineBytes} bytes: it was dropped`),
 		);
 		child.stdout.on('data', (chunk: Buffer) => {
 			for (const line of splitter.push(chunk)) this.onLine(line);
@@ -145,6 +150,8 @@ export class SandboxRun {
 		if (this.record.state === 'ended') return;
 		this.endReason ??= reason;
 		this.setState('closing');
+		// Turns end with the reason the run is stopped, not with the aborted model call's error.
+		this.failTurns(stopError(this.endReason, this.options.hardTimeoutMs) ?? `the sandbox was stopped (${this.endReason})`);
 		this.llmAbort.abort();
 		if (this.options.launcher.sandboxed) {
 			await this.options.launcher.stop(this.options.spec.containerName).catch((error: Error) =>
@@ -230,14 +237,15 @@ export class SandboxRun {
 		const reason = this.endReason ?? (code === 0 ? 'exit' : 'error');
 		const detail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
 		const error =
-			reason === 'timeout'
-				? `the run hit CONTAINER_TIMEOUT (${this.options.hardTimeoutMs} ms) and was killed`
-				: reason === 'killed'
-					? 'the run was killed by the operator'
-					: code === 0 || reason === 'idle' || reason === 'shutdown'
-						? undefined
-						: `the ${this.options.launcher.name} sandbox exited with ${signal ?? `code ${code}`}${detail ? `: ${detail}` : ''}`;
+			stopError(reason, this.options.hardTimeoutMs) ??
+			(code === 0 || reason === 'idle' ? undefined : `the ${this.options.launcher.name} sandbox exited with ${signal ?? `code ${code}`}${detail ? `: ${detail}` : ''}`);
 		this.finish(reason, error);
+	}
+
+	/** Ends every turn in progress with `error` (later answers of those turns are dropped). */
+	private failTurns(error: string): void {
+		for (const turn of this.turns.values()) turn.resolve({ok: false, error, outputs: turn.outputs});
+		this.turns.clear();
 	}
 
 	private finish(reason: RunEndReason, error?: string): void {
@@ -249,10 +257,7 @@ export class SandboxRun {
 		this.record.endReason = this.endReason ?? reason;
 		this.record.error = error ?? null;
 		this.record.endedAt = new Date().toISOString();
-		for (const turn of this.turns.values()) {
-			turn.resolve({ok: false, error: error ?? 'the sandbox ended before the answer was complete', outputs: turn.outputs});
-		}
-		this.turns.clear();
+		this.failTurns(error ?? 'the sandbox ended before the answer was complete');
 		this.setState('ended');
 		if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
 		this.resolveEnded(this.record.endReason);
@@ -271,6 +276,13 @@ export class SandboxRun {
 		this.lastUpdateAt = Date.now();
 		this.options.onUpdate({...this.record});
 	}
+}
+
+/** The error of a run stopped by the host, or undefined for a quiet end. */
+function stopError(reason: RunEndReason, hardTimeoutMs: number): string | undefined {
+	if (reason === 'timeout') return `the run hit CONTAINER_TIMEOUT (${hardTimeoutMs} ms) and was killed`;
+	if (reason === 'killed') return 'the run was killed by the operator';
+	return undefined;
 }
 
 function stripChat(turn: TurnRequest): TurnInput {

@@ -1,0 +1,135 @@
+// The sandbox contract in a real Docker container: what the agent can see, reach and change.
+// The scripted Ollama server makes the agent run probe commands; their results come back to the
+// "model" as tool messages, which is where these tests read them.
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterEach, expect, it} from 'vitest';
+import {cliEnv, runCli} from '../support/cli.js';
+import {describeWithDocker} from '../support/docker-gate.js';
+import {startScriptedOllama, type ChatRequestBody, type ScriptedOllama} from '../support/ollama-server.js';
+import {installContainers, startTestHost, type TestHost} from '../support/test-host.js';
+import {tempHome} from '../support/temp-home.js';
+
+let ollama: ScriptedOllama | undefined;
+let running: TestHost | undefined;
+afterEach(async () => {
+	await running?.stop();
+	running = undefined;
+	await ollama?.close();
+	ollama = undefined;
+});
+
+/** The scripted model runs each command as a bash call in one reply, then answers "done". */
+function probeReplies(commands: string[]) {
+	return [{toolCalls: commands.map((command) => ({name: 'bash', arguments: {command}}))}, {content: 'done'}];
+}
+
+/** The tool results the model got back, in call order. */
+function toolResults(request: ChatRequestBody): string[] {
+	return request.messages.filter((m) => m.role === 'tool').map((m) => m.content);
+}
+
+/** A project root like the checkout (templates, skills) plus a secret `.env`, outside the checkout. */
+function projectCopy(root: string): string {
+	const checkout = path.resolve(import.meta.dirname, '..', '..');
+	const project = path.join(root, 'project');
+	for (const dir of ['groups', 'skills']) fs.cpSync(path.join(checkout, dir), path.join(project, dir), {recursive: true});
+	fs.writeFileSync(path.join(project, '.env'), 'OLLAMA_API_KEY=sk-do-not-leak\n');
+	fs.writeFileSync(path.join(project, 'README.md'), 'the project\n');
+	return project;
+}
+
+await describeWithDocker('the Docker sandbox', () => {
+	it('runs the whole chat flow: a bash call writes into the group folder, the answer is printed, no container is left', async () => {
+		const {home, allowlist} = tempHome();
+		ollama = await startScriptedOllama({
+			replies: [{toolCalls: [{name: 'bash', arguments: {command: 'echo "made in a container" > note.txt && pwd && id -u'}}]}, {content: 'Wrote note.txt.'}],
+		});
+		const result = await runCli(['chat', 'write a note'], cliEnv({home, allowlist, ollamaUrl: ollama.url, runtime: 'docker'}));
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout.trim()).toBe('Wrote note.txt.');
+		expect(fs.readFileSync(path.join(home, 'groups', 'main', 'note.txt'), 'utf8')).toBe('made in a container\n');
+		const [pwdAndUid] = toolResults(ollama.chatRequests[1]);
+		expect(pwdAndUid).toContain('exit code: 0');
+		expect(pwdAndUid).toMatch(/stdout:\n\/workspace\/group\n1000\n/);
+		expect(installContainers(home)).toEqual([]);
+	});
+
+	it('a non-main group: non-root, only lo, no secrets, its own folder only, global and skills read-only', async () => {
+		ollama = await startScriptedOllama();
+		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url});
+		await running.host.registerGroup({jid: 'family@g.us', name: 'Family', folder: 'family', requiresTrigger: false});
+		const mainDir = path.join(running.home, 'groups', 'main');
+		fs.writeFileSync(path.join(mainDir, 'main-secret-marker.txt'), 'main only\n');
+		const probes = [
+			'id -u; id -g',
+			'ls /sys/class/net',
+			'env',
+			`cat ${mainDir}/main-secret-marker.txt; find / -name main-secret-marker.txt -not -path '/proc/*' 2>/dev/null | wc -l`,
+			'ls /workspace; ls /workspace/ipc',
+			'touch /workspace/global/x',
+			'ls /workspace/skills | head -3; touch /workspace/skills/x',
+			'touch /usr/x; touch /tmp/ok && echo tmp-writable',
+			'echo from-the-agent > /workspace/group/written.txt',
+			'ls /workspace/project',
+		];
+		ollama.push(...probeReplies(probes));
+		const outcome = await running.ask('family', 'probe');
+		expect(outcome).toMatchObject({ok: true, replies: ['done']});
+		const [ids, net, env, otherGroup, workspace, global, skills, rootfs, write, project] = toolResults(ollama.chatRequests.at(-1)!);
+		expect(ids).toMatch(/stdout:\n1000\n1000\n/);
+		expect(net).toMatch(/stdout:\nlo\n\nstderr/);
+		expect(env).toContain('exit code: 0');
+		expect(env).not.toMatch(/OLLAMA|API_KEY|TOKEN|SECRET|DOCKER_HOST/i);
+		expect(otherGroup).toContain('No such file or directory');
+		expect(otherGroup).toMatch(/stdout:\n0\n/);
+		expect(workspace).toMatch(/stdout:\nextra\nglobal\ngroup\nipc\nsession\nskills\nacks\nmessages\nrequests\ntasks\n/);
+		expect(global).toContain('Read-only file system');
+		expect(skills).toMatch(/stdout:\nadd-clear\nadd-discord\nadd-memory\n/);
+		expect(skills).toContain('Read-only file system');
+		expect(rootfs).toContain('Read-only file system');
+		expect(rootfs).toContain('tmp-writable');
+		expect(write).toContain('exit code: 0');
+		expect(project).toContain('No such file or directory');
+		expect(fs.readFileSync(path.join(running.home, 'groups', 'family', 'written.txt'), 'utf8')).toBe('from-the-agent\n');
+	});
+
+	it('main sees the project read-only with .env hidden, and may write the global memory', async () => {
+		const made = tempHome();
+		ollama = await startScriptedOllama();
+		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made, projectRoot: projectCopy(made.root)});
+		ollama.push(
+			...probeReplies([
+				'cat /workspace/project/README.md; wc -c < /workspace/project/.env',
+				'touch /workspace/project/x',
+				'echo remembered >> /workspace/global/MEMORY.md && echo ok',
+			]),
+		);
+		const outcome = await running.ask('main', 'probe');
+		expect(outcome.ok).toBe(true);
+		const [readme, writeProject, global] = toolResults(ollama.chatRequests.at(-1)!);
+		expect(readme).toMatch(/stdout:\nthe project\n0\n/);
+		expect(writeProject).toContain('Read-only file system');
+		expect(global).toContain('stdout:\nok');
+		expect(fs.readFileSync(path.join(running.home, 'groups', 'global', 'MEMORY.md'), 'utf8')).toContain('remembered');
+	});
+
+	it('a follow-up message reaches the warm container: no second container is started', async () => {
+		ollama = await startScriptedOllama({replies: [{content: 'first answer'}, {content: 'second answer'}]});
+		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url});
+		expect(await running.ask('main', 'one')).toMatchObject({ok: true, replies: ['first answer']});
+		const [warm] = installContainers(running.home);
+		expect(warm).toMatch(/^babybot-main-\d{17}$/);
+		expect(await running.ask('main', 'two')).toMatchObject({ok: true, replies: ['second answer']});
+		expect(installContainers(running.home)).toEqual([warm]);
+		const runs = running.host.snapshot().runs;
+		expect(runs).toHaveLength(1);
+		expect(runs[0]).toMatchObject({containerName: warm, runtime: 'docker', state: 'idle'});
+		expect(runs[0].argv).toEqual(expect.arrayContaining(['--network', 'none', '--cap-drop', 'ALL', '--read-only', '--init']));
+		const {home} = running;
+		await running.stop();
+		running = undefined;
+		expect(installContainers(home)).toEqual([]);
+	});
+});

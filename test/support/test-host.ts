@@ -1,0 +1,95 @@
+// The whole host in the test process: real SQLite, files, IPC watcher, scheduler and the chosen
+// runtime (none or Docker), talking to the scripted Ollama server through the real LLM bridge.
+import {execFileSync} from 'node:child_process';
+import {loadConfig, type Config} from '../../src/config.js';
+import {createHost, type Host} from '../../src/host/create-host.js';
+import {createLauncher} from '../../src/runtimes/detect.js';
+import type {RuntimeName} from '../../src/types.js';
+import {localJid} from '../../src/channels/local-chat.js';
+import {installLabelFor} from '../../src/host/sandbox-spec.js';
+import {tempHome} from './temp-home.js';
+
+export interface TestHostOptions {
+	runtime: RuntimeName;
+	ollamaUrl: string;
+	/** Extra configuration, named like the environment variables (`CONTAINER_TIMEOUT`, …). */
+	env?: Record<string, string>;
+	/** A home made earlier (a restart); default: a new temp home. */
+	home?: {home: string; allowlist: string; root: string};
+	/** Overrides the project root (templates, built-in skills, the project mount of main). */
+	projectRoot?: string;
+}
+
+export interface TurnOutcome {
+	replies: string[];
+	ok: boolean;
+	error?: string;
+}
+
+export interface TestHost {
+	host: Host;
+	config: Config;
+	home: string;
+	allowlist: string;
+	root: string;
+	/** Sends `text` to the group's local chat and resolves when that turn is done. */
+	ask(folder: string, text: string): Promise<TurnOutcome>;
+	/** Resolves with the next finished turn of the group's local chat. */
+	nextTurn(folder: string): Promise<TurnOutcome>;
+	stop(): Promise<void>;
+}
+
+export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
+	const made = options.home ?? tempHome();
+	const base = loadConfig({
+		env: {
+			BABYBOT_HOME: made.home,
+			MOUNT_ALLOWLIST_PATH: made.allowlist,
+			OLLAMA_BASE_URL: options.ollamaUrl,
+			CONTAINER_RUNTIME: options.runtime,
+			LOG_LEVEL: 'debug',
+			TZ: 'UTC',
+			...options.env,
+		},
+	});
+	const config: Config = options.projectRoot ? {...base, projectRoot: options.projectRoot} : base;
+	const host = await createHost({config, launcher: createLauncher(options.runtime)});
+	const replies = new Map<string, string[]>();
+	const waiting = new Map<string, Array<(outcome: TurnOutcome) => void>>();
+	host.events.on('reply', (reply) => {
+		if (!reply.error) replies.set(reply.chatJid, [...(replies.get(reply.chatJid) ?? []), reply.text]);
+	});
+	host.events.on('turn', (turn) => {
+		const outcome: TurnOutcome = {replies: replies.get(turn.chatJid) ?? [], ok: turn.ok, error: turn.error};
+		replies.delete(turn.chatJid);
+		const next = waiting.get(turn.chatJid)?.shift();
+		next?.(outcome);
+	});
+	await host.start();
+	const nextTurn = (folder: string) =>
+		new Promise<TurnOutcome>((resolve) => {
+			const jid = localJid(folder);
+			waiting.set(jid, [...(waiting.get(jid) ?? []), resolve]);
+		});
+	return {
+		host,
+		config,
+		...made,
+		nextTurn,
+		async ask(folder, text) {
+			const done = nextTurn(folder);
+			await host.sendLocalMessage(folder, text);
+			return done;
+		},
+		stop: () => host.stop(),
+	};
+}
+
+/**
+ * Names of this install's running containers. (A stopped `--rm` container may still be listed by
+ * `docker ps -a` for a moment while the engine removes it.)
+ */
+export function installContainers(home: string): string[] {
+	const out = execFileSync('docker', ['ps', '--filter', `label=babybot.install=${installLabelFor(home)}`, '--format', '{{.Names}}'], {encoding: 'utf8'});
+	return out.split('\n').filter(Boolean);
+}
