@@ -10,7 +10,7 @@ import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
 import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
-import {buildSandboxSpec, chatsOfGroup} from './sandbox-spec.js';
+import {buildSandboxSpec, chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
 import type {HostPaths} from './sandbox-spec.js';
 
 /** What a batch of messages turns into before the model sees it. */
@@ -104,6 +104,11 @@ export class GroupRunner {
 		});
 	}
 
+	/** The group's warm run closes once idle, so its next turn starts with the current mounts. */
+	retire(folder: string): void {
+		this.live.get(folder)?.run.retire();
+	}
+
 	async kill(runId: string): Promise<boolean> {
 		for (const {run} of this.live.values()) {
 			if (run.record.id === runId) {
@@ -184,14 +189,20 @@ export class GroupRunner {
 
 	private createRun(group: RegisteredGroup, contextMode: ContextMode): SandboxRun {
 		const {config, launcher, logger} = this.deps;
+		const extraMounts = this.deps.extraMounts(group);
 		const spec = buildSandboxSpec({
 			group,
 			config,
 			paths: this.deps.paths,
 			installLabel: this.deps.installLabel,
-			extraMounts: this.deps.extraMounts(group),
+			extraMounts,
 			prepareForContainer: launcher.sandboxed,
 		});
+		if (launcher.sandboxed) {
+			for (const hostPath of unwritableBySandbox(extraMounts)) {
+				logger.warn({group: group.folder, path: hostPath}, `read-write mount ${hostPath} is not writable by the sandbox user (uid ${sandboxUid}, as the host runs as root): chown it to ${sandboxUid}, or run babybot as a regular user`);
+			}
+		}
 		return new SandboxRun({
 			launcher,
 			spec,

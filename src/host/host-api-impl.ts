@@ -156,7 +156,8 @@ export function createHostApi(parts: HostParts): Host {
 			changed('groups');
 		},
 		async approveMount(requestId, mode) {
-			approvals.approve(requestId, mode, 'operator');
+			const approved = approvals.approve(requestId, mode, 'operator');
+			runner.retire(approved.groupFolder);
 		},
 		async rejectMount(requestId) {
 			approvals.reject(requestId, 'operator');

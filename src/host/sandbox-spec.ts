@@ -48,6 +48,22 @@ function chownTree(dir: string, uid: number): void {
 	}
 }
 
+/**
+ * Read-write extra mounts the sandbox user cannot write: with a root host the sandbox runs as
+ * uid 1000, and a folder root owns stays read-only to it whatever the allowlist says.
+ */
+export function unwritableBySandbox(mounts: Array<{hostPath: string; readonly: boolean}>, hostUid = process.getuid?.()): string[] {
+	if (hostUid !== 0) return [];
+	return mounts
+		.filter((mount) => !mount.readonly)
+		.filter((mount) => {
+			const stat = fs.statSync(mount.hostPath, {throwIfNoEntry: false});
+			if (!stat) return false;
+			return !(stat.uid === sandboxUid ? stat.mode & 0o200 : stat.gid === sandboxUid ? stat.mode & 0o020 : stat.mode & 0o002);
+		})
+		.map((mount) => mount.hostPath);
+}
+
 export interface BuildSandboxSpecInput {
 	group: RegisteredGroup;
 	config: Config;

@@ -57,6 +57,7 @@ export class SandboxRun {
 	private hardTimer?: NodeJS.Timeout;
 	private killTimer?: NodeJS.Timeout;
 	private endReason?: RunEndReason;
+	private retireWhenIdle = false;
 	private stderrTail = '';
 	private lastUpdateAt = 0;
 	private resolveEnded!: (reason: RunEndReason) => void;
@@ -132,6 +133,12 @@ export class SandboxRun {
 		this.write({type: 'turn', ...stripChat(turn)});
 		this.setState('running');
 		return result;
+	}
+
+	/** Closes the run as soon as it is idle (now, if it is): its next turn gets a fresh sandbox. */
+	retire(): void {
+		if (this.record.state === 'idle') this.close('idle');
+		else this.retireWhenIdle = true;
 	}
 
 	/** Graceful close: the agent finishes, saves its session and exits; killed after a grace period. */
@@ -212,7 +219,8 @@ export class SandboxRun {
 				turn.resolve({ok: message.ok, error: message.error, outputs: turn.outputs});
 				if (this.turns.size === 0 && this.acceptsTurns) {
 					this.setState('idle');
-					this.idleTimer = setTimeout(() => this.close('idle'), this.options.idleTimeoutMs);
+					if (this.retireWhenIdle) this.close('idle');
+					else this.idleTimer = setTimeout(() => this.close('idle'), this.options.idleTimeoutMs);
 				}
 				return;
 			}

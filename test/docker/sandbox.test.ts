@@ -6,7 +6,8 @@ import path from 'node:path';
 import {afterEach, expect, it} from 'vitest';
 import {cliEnv, runCli} from '../support/cli.js';
 import {describeWithDocker} from '../support/docker-gate.js';
-import {startScriptedOllama, type ChatRequestBody, type ScriptedOllama} from '../support/ollama-server.js';
+import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
+import {probeReplies, toolResults} from '../support/probe.js';
 import {installContainers, startTestHost, type TestHost} from '../support/test-host.js';
 import {tempHome} from '../support/temp-home.js';
 
@@ -18,16 +19,6 @@ afterEach(async () => {
 	await ollama?.close();
 	ollama = undefined;
 });
-
-/** The scripted model runs each command as a bash call in one reply, then answers "done". */
-function probeReplies(commands: string[]) {
-	return [{toolCalls: commands.map((command) => ({name: 'bash', arguments: {command}}))}, {content: 'done'}];
-}
-
-/** The tool results the model got back, in call order. */
-function toolResults(request: ChatRequestBody): string[] {
-	return request.messages.filter((m) => m.role === 'tool').map((m) => m.content);
-}
 
 /** A project root like the checkout (templates, skills) plus a secret `.env`, outside the checkout. */
 function projectCopy(root: string): string {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {buildAppleContainerArgs} from '../../src/runtimes/apple-container-args.js';
 import {parseAppleContainerList} from '../../src/runtimes/apple-container-list.js';
+import type {SandboxSpec} from '../../src/runtimes/runtime.js';
 import {sampleSpec, valuesOf} from './spec-fixture.js';
 
 const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
@@ -58,10 +59,10 @@ describe('apple container argv', () => {
 		expect(() => buildAppleContainerArgs(sampleSpec())).toThrow(/cannot hide \/workspace\/project\/\.env/);
 	});
 
-	it.each([
+	it.each<[string, Partial<SandboxSpec>, RegExp]>([
 		['a comma in a host path', {hiddenFiles: [], mounts: [{hostPath: '/tmp/a,readonly=false', containerPath: '/workspace/group', readonly: true}]}, /':' ','/],
 		['a flag as name', {hiddenFiles: [], containerName: '-d'}, /container name "-d"/],
-	] as const)('refuses %s', (_name, overrides, message) => {
+	])('refuses %s', (_name, overrides, message) => {
 		expect(() => buildAppleContainerArgs(sampleSpec(overrides))).toThrow(message);
 	});
 });
