@@ -22,12 +22,24 @@ export async function runTui(host: HostApi, options: RunTuiOptions = {}): Promis
 	const stdin = options.stdin ?? process.stdin;
 	const stderr = options.stderr ?? process.stderr;
 	let restored = false;
+	// Once the terminal is gone (closed window, SIGHUP, EIO/EPIPE) nothing more is written to it:
+	// a failing write would raise another error, and a crash handler that writes would loop forever.
+	let terminalGone = false;
+	const write = (stream: NodeJS.WriteStream, text: string) => {
+		if (!terminalGone) stream.write(text);
+	};
 	const restore = () => {
 		if (restored) return;
 		restored = true;
-		stdout.write(leaveScreen);
+		write(stdout, leaveScreen);
 	};
-	stdout.write(enterScreen);
+	const onTerminalError = () => {
+		terminalGone = true;
+		void close(129);
+	};
+	stdout.on('error', onTerminalError);
+	stderr.on('error', onTerminalError);
+	write(stdout, enterScreen);
 
 	let finish!: (code: number) => void;
 	const finished = new Promise<number>((resolve) => {
@@ -42,7 +54,7 @@ export async function runTui(host: HostApi, options: RunTuiOptions = {}): Promis
 		} catch (error) {
 			code ||= 1;
 			restore();
-			stderr.write(`babybot-tui: stopping the host failed: ${(error as Error).message}\n`);
+			write(stderr, `babybot-tui: stopping the host failed: ${(error as Error).message}\n`);
 		}
 		instance.unmount();
 		await instance.waitUntilExit().catch(() => {});
@@ -51,14 +63,22 @@ export async function runTui(host: HostApi, options: RunTuiOptions = {}): Promis
 		process.off('SIGINT', onSigint);
 		process.off('SIGHUP', onSighup);
 		process.off('uncaughtException', onCrash);
+		stdout.off('error', onTerminalError);
+		stderr.off('error', onTerminalError);
 		finish(code);
 	};
 	const onSigterm = () => void close(143);
 	const onSigint = () => void close(130);
-	const onSighup = () => void close(129);
+	const onSighup = () => {
+		terminalGone = true;
+		void close(129);
+	};
+	let crashed = false;
 	const onCrash = (error: Error) => {
+		if (crashed) return;
+		crashed = true;
 		restore();
-		stderr.write(`babybot-tui: crashed: ${error.stack ?? error.message}\n`);
+		write(stderr, `babybot-tui: crashed: ${error.stack ?? error.message}\n`);
 		void close(1);
 	};
 	let instance: ReturnType<typeof render>;
@@ -81,7 +101,7 @@ export async function runTui(host: HostApi, options: RunTuiOptions = {}): Promis
 	process.on('uncaughtException', onCrash);
 	instance.waitUntilExit().catch((error: Error) => {
 		restore();
-		stderr.write(`babybot-tui: the UI failed: ${error.message}\n`);
+		write(stderr, `babybot-tui: the UI failed: ${error.message}\n`);
 		void close(1);
 	});
 	return finished;

@@ -1,0 +1,46 @@
+// Benchmark: resident memory of an idle headless host (the real binary, its own process).
+import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {projectRoot} from '../src/config.js';
+
+function rssMb(pid: number): number {
+	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+	return Math.round((kb / 1024) * 10) / 10;
+}
+
+/** Starts `babybot-tui --headless`, waits until it says it runs and settles, then reads its RSS. */
+export async function measureIdleRss(ollamaUrl: string, settleMs = 3000): Promise<number | {value: null; reason: string}> {
+	if (!fs.existsSync('/proc/self/status')) return {value: null, reason: 'no /proc on this system'};
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-rss-bench-'));
+	const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'babybot-tui.js'), '--headless'], {
+		env: {
+			PATH: process.env.PATH,
+			HOME: root,
+			BABYBOT_HOME: path.join(root, 'home'),
+			MOUNT_ALLOWLIST_PATH: path.join(root, 'allowlist.json'),
+			OLLAMA_BASE_URL: ollamaUrl,
+			CONTAINER_RUNTIME: 'none',
+			LOG_LEVEL: 'warn',
+		},
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
+	try {
+		await new Promise<void>((resolve, reject) => {
+			let text = '';
+			child.stderr.on('data', (chunk) => {
+				text += chunk;
+				if (text.includes('host running headless')) resolve();
+			});
+			child.once('exit', (code) => reject(new Error(`the headless host exited with ${code}: ${text.trim()}`)));
+		});
+		await new Promise((resolve) => setTimeout(resolve, settleMs));
+		return rssMb(child.pid!);
+	} finally {
+		child.kill('SIGTERM');
+		await new Promise((resolve) => child.once('close', resolve));
+		fs.rmSync(root, {recursive: true, force: true});
+	}
+}

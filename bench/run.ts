@@ -1,0 +1,109 @@
+// `npm run bench`: every figure of the benchmark issue, printed as a table and written to
+// bench-results.json in the project root. Docker figures are null, with the reason, without Docker.
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {loadConfig, projectRoot} from '../src/config.js';
+import {imageStaleness} from '../src/image/image-staleness.js';
+import {startScriptedOllama} from '../test/support/ollama-server.js';
+import {measureDockerRunBaseline, measureE2e} from './e2e-bench.js';
+import {measureIngest} from './ingest-bench.js';
+import {measureIpcAck, type Percentiles} from './ipc-bench.js';
+import {measureIdleRss} from './rss-bench.js';
+import {measureSchedulerLateness} from './scheduler-bench.js';
+import {measureLogsFrame} from './tui-bench.js';
+
+type Figure = Percentiles | number | null;
+
+interface Row {
+	key: string;
+	value: Figure;
+	aim: string;
+	met: boolean | null;
+}
+
+async function dockerProblem(): Promise<string | null> {
+	try {
+		execFileSync('docker', ['info', '--format', '{{json .ID}}'], {stdio: 'pipe', timeout: 15_000});
+	} catch {
+		return 'no Docker engine answers (`docker info` failed)';
+	}
+	return imageStaleness(loadConfig(), {runtime: 'docker'});
+}
+
+const fmt = (value: Figure) => (value === null ? 'null' : typeof value === 'number' ? String(value) : `p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}`);
+
+async function main(): Promise<void> {
+	const rows: Row[] = [];
+	const add = (key: string, value: Figure, aim: string, met: (value: NonNullable<Figure>) => boolean) =>
+		rows.push({key, value, aim, met: value === null ? null : met(value)});
+	const p = (value: Figure) => value as Percentiles;
+	const progress = (what: string) => process.stderr.write(`bench: ${what}…\n`);
+
+	progress('end to end, runtime none');
+	const none = await measureE2e('none', {cold: 10, warm: 30});
+	add('e2e_ms.none.cold', none.cold, 'p50 < 1000 ms', (v) => p(v).p50 < 1000);
+	add('e2e_ms.none.warm', none.warm, 'p50 < 30 ms', (v) => p(v).p50 < 30);
+
+	const docker = await dockerProblem();
+	let baseline: Percentiles | null = null;
+	if (docker) {
+		progress(`Docker figures skipped: ${docker}`);
+		add('e2e_ms.docker.cold', null, 'p50 < 1.5 × docker_run_baseline_ms', () => false);
+		add('e2e_ms.docker.warm', null, 'p50 < 30 ms', () => false);
+		add('docker_run_baseline_ms', null, '(reference)', () => true);
+	} else {
+		progress('bare docker run');
+		baseline = await measureDockerRunBaseline(loadConfig().containerImage, 10);
+		progress('end to end, runtime docker');
+		const inDocker = await measureE2e('docker', {cold: 10, warm: 30});
+		add('e2e_ms.docker.cold', inDocker.cold, 'p50 < 1.5 × docker_run_baseline_ms', (v) => p(v).p50 < 1.5 * baseline!.p50);
+		add('e2e_ms.docker.warm', inDocker.warm, 'p50 < 30 ms', (v) => p(v).p50 < 30);
+		add('docker_run_baseline_ms', baseline, '(reference)', () => true);
+	}
+
+	progress('IPC ack');
+	add('ipc_ack_ms', await measureIpcAck(200), 'p50 < 50 ms', (v) => p(v).p50 < 50);
+	progress('scheduler lateness');
+	add('scheduler_lateness_ms', await measureSchedulerLateness(40), 'p95 < 100 ms', (v) => p(v).p95 < 100);
+	progress('SQLite ingest');
+	add('sqlite_ingest_per_s', measureIngest(50_000), '≥ 20000 /s', (v) => (v as number) >= 20_000);
+	progress('Logs pane frame with 100k lines');
+	const frame = measureLogsFrame(100_000);
+	add('tui_render_100k_logs_ms', {p50: frame.p50, p95: frame.p95}, 'p50 < 16 ms', (v) => p(v).p50 < 16);
+	progress('idle host RSS');
+	const ollama = await startScriptedOllama();
+	const rss = await measureIdleRss(ollama.url).finally(() => ollama.close());
+	add('host_idle_rss_mb', typeof rss === 'number' ? rss : null, '< 200 MB', (v) => (v as number) < 200);
+
+	const width = Math.max(...rows.map((r) => r.key.length));
+	process.stdout.write(`\n${'figure'.padEnd(width)}  ${'value (ms unless named)'.padEnd(30)}  ${'aim'.padEnd(36)}  met\n`);
+	for (const row of rows) {
+		const met = row.met === null ? '—' : row.met ? 'yes' : 'NO';
+		process.stdout.write(`${row.key.padEnd(width)}  ${fmt(row.value).padEnd(30)}  ${row.aim.padEnd(36)}  ${met}\n`);
+	}
+
+	const byKey = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+	const results = {
+		e2e_ms: {
+			none: {cold: byKey['e2e_ms.none.cold'], warm: byKey['e2e_ms.none.warm']},
+			docker: {cold: byKey['e2e_ms.docker.cold'], warm: byKey['e2e_ms.docker.warm'], ...(docker ? {reason: docker} : {})},
+		},
+		docker_run_baseline_ms: baseline,
+		...(docker ? {docker_unavailable_reason: docker} : {}),
+		ipc_ack_ms: byKey.ipc_ack_ms,
+		scheduler_lateness_ms: byKey.scheduler_lateness_ms,
+		sqlite_ingest_per_s: byKey.sqlite_ingest_per_s,
+		tui_render_100k_logs_ms: byKey.tui_render_100k_logs_ms,
+		host_idle_rss_mb: byKey.host_idle_rss_mb,
+		...(typeof rss === 'number' ? {} : {host_idle_rss_reason: rss.reason}),
+		aims: Object.fromEntries(rows.map((r) => [r.key, {aim: r.aim, met: r.met}])),
+		measured_at: new Date().toISOString(),
+		node: process.version,
+	};
+	const file = path.join(projectRoot, 'bench-results.json');
+	fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+	process.stdout.write(`\nwritten to ${file}\n`);
+}
+
+await main();
