@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {parse as parseYaml} from 'yaml';
+import {splitFrontMatter} from '../../container/agent-runner/src/skills.js';
 import type {SkillView} from '../host/host-api.js';
 
 export const skillNamePattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -15,13 +16,12 @@ export interface ParsedSkillFile {
 
 /** Splits and checks SKILL.md text; throws a one-line reason when it cannot be used. */
 export function parseSkillFile(text: string): ParsedSkillFile {
-	const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-	if (lines[0]?.trim() !== '---') throw new Error('SKILL.md must start with a --- line that opens the YAML front matter (name, description)');
-	const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
-	if (end < 0) throw new Error('the front matter of SKILL.md is not closed: add a --- line after it');
+	const split = splitFrontMatter(text);
+	if (!split.ok && split.problem === 'missing') throw new Error('SKILL.md must start with a --- line that opens the YAML front matter (name, description)');
+	if (!split.ok) throw new Error('the front matter of SKILL.md is not closed: add a --- line after it');
 	let data: unknown;
 	try {
-		data = parseYaml(lines.slice(1, end).join('\n'));
+		data = parseYaml(split.frontMatter);
 	} catch (error) {
 		throw new Error(`the front matter is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
 	}
@@ -34,7 +34,7 @@ export function parseSkillFile(text: string): ParsedSkillFile {
 	if (typeof fields.description !== 'string' || fields.description.trim() === '') {
 		throw new Error('the front matter has no description: add `description: what it does and when to use it`');
 	}
-	return {name: fields.name, description: fields.description.trim(), body: lines.slice(end + 1).join('\n').trim()};
+	return {name: fields.name, description: fields.description.trim(), body: split.body};
 }
 
 function readSource(dir: string, source: SkillView['source']): SkillView[] {

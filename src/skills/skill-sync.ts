@@ -1,9 +1,11 @@
 // Copies the effective skills into the folder mounted read-only at /workspace/skills, one
-// skill at a time through a staging folder, so a running agent never reads a half copy.
+// skill at a time through a staging folder, so a running agent never reads a half copy, and
+// writes beside them the catalogue (name, description) the agent lists them from.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {watch as chokidarWatch} from 'chokidar';
+import {skillCatalogueFile, type SkillEntry} from '../../container/agent-runner/src/skills.js';
 import type {SkillView} from '../host/host-api.js';
 import type {Logger} from '../logger.js';
 import {loadSkills, skillText, type LoadSkillsOptions} from './skill-loader.js';
@@ -58,12 +60,28 @@ function removeFolder(targetDir: string, name: string): void {
 	fs.rmSync(aside, {recursive: true, force: true});
 }
 
+/** The agent reads names and descriptions from here, so it never parses YAML itself. */
+function writeCatalogue(targetDir: string, skills: SkillView[]): void {
+	const entries: SkillEntry[] = skills.map(({name, description}) => ({name, description}));
+	const text = `${JSON.stringify({skills: entries}, null, '\t')}\n`;
+	const file = path.join(targetDir, skillCatalogueFile);
+	try {
+		if (fs.readFileSync(file, 'utf8') === text) return;
+	} catch {
+		// Missing: written below.
+	}
+	const staging = path.join(targetDir, `.staging-catalogue-${crypto.randomUUID()}`);
+	fs.writeFileSync(staging, text, {mode: 0o644});
+	fs.chmodSync(staging, 0o644);
+	fs.renameSync(staging, file);
+}
+
 export interface SyncResult {
 	updated: string[];
 	removed: string[];
 }
 
-/** Brings `targetDir` in line with the valid skills; unchanged skills are left alone. */
+/** Brings `targetDir` in line with the valid skills and their catalogue; unchanged skills are left alone. */
 export function syncSkills(skills: SkillView[], targetDir: string): SyncResult {
 	fs.mkdirSync(targetDir, {recursive: true, mode: 0o755});
 	fs.chmodSync(targetDir, 0o755);
@@ -89,6 +107,8 @@ export function syncSkills(skills: SkillView[], targetDir: string): SyncResult {
 		}
 		result.updated.push(skill.name);
 	}
+	// After the copies and before the removals, so every listed skill is there to load.
+	writeCatalogue(targetDir, valid);
 	const wanted = new Set(valid.map((skill) => skill.name));
 	for (const entry of fs.readdirSync(targetDir)) {
 		if (entry.startsWith('.') || wanted.has(entry)) continue;

@@ -13,7 +13,8 @@ describe('IPC tools', () => {
 			'schedule_task',
 			{prompt: 'water plants', schedule_type: 'cron', schedule_value: '0 9 * * *'},
 			'tasks',
-			{type: 'schedule_task', prompt: 'water plants', schedule_type: 'cron', schedule_value: '0 9 * * *', context_mode: 'group', targetJid: 'local:main'},
+			// No context_mode when the model gives none: the host's default (group) applies.
+			{type: 'schedule_task', prompt: 'water plants', schedule_type: 'cron', schedule_value: '0 9 * * *', targetJid: 'local:main'},
 		],
 		[
 			'schedule_task',

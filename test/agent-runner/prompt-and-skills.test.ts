@@ -1,30 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {parseFrontMatter} from '../../container/agent-runner/src/skills.js';
+import {skillCatalogueFile, splitFrontMatter} from '../../container/agent-runner/src/skills.js';
 import type {WorkspacePaths} from '../../container/agent-runner/src/protocol.js';
+import {loadSkills} from '../../src/skills/skill-loader.js';
+import {syncSkills} from '../../src/skills/skill-sync.js';
 import {call, lastToolContent, startFakeHost} from './fake-host.js';
 
-function writeSkill(paths: WorkspacePaths, dir: string, text: string, extra: Record<string, string> = {}) {
-	fs.mkdirSync(path.join(paths.skills, dir), {recursive: true});
-	fs.writeFileSync(path.join(paths.skills, dir, 'SKILL.md'), text);
-	for (const [file, content] of Object.entries(extra)) {
-		fs.mkdirSync(path.dirname(path.join(paths.skills, dir, file)), {recursive: true});
-		fs.writeFileSync(path.join(paths.skills, dir, file), content);
+/** Skills as the host makes them: written to a source folder, then parsed and synced into the workspace. */
+function installSkills(paths: WorkspacePaths, skills: Record<string, {text: string; files?: Record<string, string>}>) {
+	const source = path.join(path.dirname(paths.skills), 'skill-source');
+	for (const [dir, {text, files = {}}] of Object.entries(skills)) {
+		for (const [file, content] of Object.entries({'SKILL.md': text, ...files})) {
+			fs.mkdirSync(path.dirname(path.join(source, dir, file)), {recursive: true});
+			fs.writeFileSync(path.join(source, dir, file), content);
+		}
 	}
+	syncSkills(loadSkills({builtinDir: source, userDir: path.join(source, '.none')}), paths.skills);
 }
 
 const prepare = (paths: WorkspacePaths) => {
 	fs.writeFileSync(path.join(paths.group, 'MEMORY.md'), '# Family\n- Dad likes tea');
 	fs.writeFileSync(path.join(paths.global, 'MEMORY.md'), '# Everyone\n- Timezone is Europe/Paris');
-	writeSkill(paths, 'reminders', '---\nname: reminders\ndescription: Turn "remind me" into schedule_task calls\n---\n# Reminders\nUse schedule_task.', {
-		'examples/cron.md': 'x',
-		'notes.txt': 'y',
+	installSkills(paths, {
+		reminders: {
+			text: '---\nname: reminders\ndescription: Turn "remind me" into schedule_task calls\n---\n# Reminders\nUse schedule_task.',
+			files: {'examples/cron.md': 'x', 'notes.txt': 'y'},
+		},
+		// YAML the old hand-written parser got wrong: a comment, a folded block, quoted escapes.
+		debug: {text: '---\n# maintained by ops\nname: debug # the folder name too\ndescription: "Read the logs\\tto diagnose a \\"group\\""\n---\nDebug body'},
+		broken: {text: 'no front matter here'},
 	});
-	writeSkill(paths, 'debug', '---\nname: "debug"\ndescription: >\n  Read the logs\n  to diagnose a group\n---\nDebug body');
-	writeSkill(paths, 'broken', 'no front matter here');
 };
-
 describe('system prompt', () => {
 	it('carries the name, group, rules, both memories and the skill list (names and descriptions, not bodies)', async () => {
 		const host = startFakeHost({isMain: false, prepare, replies: [{content: 'ok'}]});
@@ -36,7 +43,7 @@ describe('system prompt', () => {
 		expect(system.content).toContain('<internal>');
 		expect(system.content).toContain('- Dad likes tea');
 		expect(system.content).toContain('- Timezone is Europe/Paris');
-		expect(system.content).toContain('- debug: Read the logs to diagnose a group');
+		expect(system.content).toContain('- debug: Read the logs\tto diagnose a "group"\n');
 		expect(system.content).toContain('- reminders: Turn "remind me" into schedule_task calls');
 		expect(system.content).not.toContain('broken');
 		expect(system.content).not.toContain('Use schedule_task.');
@@ -74,25 +81,56 @@ describe('system prompt', () => {
 		await host.turnDone('t1');
 		const loaded = host.requests[1].messages.at(-1)!.content;
 		expect(loaded).toContain('# Reminders\nUse schedule_task.');
-		expect(loaded).toContain('- examples/cron.md\n- notes.txt');
+		expect(loaded).toContain(`## Files beside SKILL.md (paths relative to ${path.join(host.paths.skills, 'reminders')})\n- examples/cron.md\n- notes.txt`);
+		expect(fs.existsSync(path.join(host.paths.skills, 'reminders', 'examples/cron.md'))).toBe(true);
 		expect(loaded).not.toContain('SKILL.md\n');
 		expect(lastToolContent(host)).toBe('error: no skill named "nope"; available skills: debug, reminders');
 		await host.stop();
 	});
 });
 
-describe('parseFrontMatter', () => {
-	it.each([
-		['---\nname: a\ndescription: b\n---\nbody', {name: 'a', description: 'b'}, 'body'],
-		['---\nname: "quoted"\ndescription: \'single\'\n---\n', {name: 'quoted', description: 'single'}, ''],
-		['---\nname: x\ndescription: |\n  line one\n  line two\n---\nB', {name: 'x', description: 'line one\nline two'}, 'B'],
-		['---\r\nname: crlf\r\n---\r\nbody', {name: 'crlf'}, 'body'],
-		['---\ndescription: a: b: c\n---', {description: 'a: b: c'}, ''],
-	])('parses %j', (text, fields, body) => {
-		expect(parseFrontMatter(text)).toEqual({fields, body});
+describe('skill catalogue', () => {
+	it('lists no skills when the host wrote no catalogue, even with SKILL.md files present', async () => {
+		const host = startFakeHost({
+			prepare: (paths) => {
+				fs.mkdirSync(path.join(paths.skills, 'stray'));
+				fs.writeFileSync(path.join(paths.skills, 'stray', 'SKILL.md'), '---\nname: stray\ndescription: not synced\n---\nbody');
+			},
+			replies: [{toolCalls: [call('load_skill', {name: 'stray'})]}, {content: 'ok'}],
+		});
+		await host.turnDone('t1');
+		expect(host.requests[0].messages[0].content).not.toContain('## Skills');
+		expect(lastToolContent(host)).toBe('error: no skill named "stray"; available skills: none');
+		await host.stop();
 	});
 
-	it.each([['no front matter'], ['---\nname: unclosed'], ['']])('returns undefined for %j', (text) => {
-		expect(parseFrontMatter(text)).toBeUndefined();
+	it('picks up a skill the host synced while the run is warm, at the next turn', async () => {
+		const host = startFakeHost({prepare, replies: [{content: 'one'}, {content: 'two'}]});
+		await host.turnDone('t1');
+		expect(host.requests[0].messages[0].content).not.toContain('- fresh:');
+		installSkills(host.paths, {fresh: {text: '---\nname: fresh\ndescription: Added later\n---\nFresh body'}});
+		expect(JSON.parse(fs.readFileSync(path.join(host.paths.skills, skillCatalogueFile), 'utf8')).skills.map((s: {name: string}) => s.name)).toEqual(['debug', 'fresh', 'reminders']);
+		host.send({type: 'turn', turnId: 't2', prompt: 'hi'});
+		await host.turnDone('t2');
+		expect(host.requests[1].messages[0].content).toContain('- fresh: Added later');
+		await host.stop();
+	});
+});
+
+describe('splitFrontMatter', () => {
+	it.each([
+		['---\nname: a\ndescription: b\n---\nbody', 'name: a\ndescription: b', 'body'],
+		['\uFEFF---\r\nname: crlf\r\n---\r\n\r\nbody\r\n', 'name: crlf', 'body'],
+		['---\n---\n', '', ''],
+	])('splits %j', (text, frontMatter, body) => {
+		expect(splitFrontMatter(text)).toEqual({ok: true, frontMatter, body});
+	});
+
+	it.each([
+		['no front matter', 'missing'],
+		['', 'missing'],
+		['---\nname: unclosed', 'unclosed'],
+	])('refuses %j as %s', (text, problem) => {
+		expect(splitFrontMatter(text)).toEqual({ok: false, problem});
 	});
 });

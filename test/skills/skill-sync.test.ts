@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
+import {readSkillCatalogue} from '../../container/agent-runner/src/skills.js';
 import {buildMountPlan} from '../../src/runtimes/mount-plan.js';
 import {loadSkills} from '../../src/skills/skill-loader.js';
 import {SkillLibrary, syncSkills, type SkillWatchFactory} from '../../src/skills/skill-sync.js';
@@ -50,8 +51,14 @@ describe('syncSkills', () => {
 		fs.mkdirSync(path.join(userDir, 'broken'));
 
 		expect(syncSkills(load(), syncedDir)).toEqual({updated: ['debug', 'reminders'], removed: []});
-		expect(tree(syncedDir)).toEqual(['debug/SKILL.md', 'reminders/SKILL.md', 'reminders/examples/cron.md']);
+		expect(tree(syncedDir)).toEqual(['.catalogue.json', 'debug/SKILL.md', 'reminders/SKILL.md', 'reminders/examples/cron.md']);
 		expect(fs.readFileSync(path.join(syncedDir, 'debug/SKILL.md'), 'utf8')).toContain('mine');
+		// The agent lists skills from this catalogue: the user's description wins, broken skills are left out.
+		expect(readSkillCatalogue(syncedDir)).toEqual([
+			{name: 'debug', description: 'about debug'},
+			{name: 'reminders', description: 'about reminders'},
+		]);
+		expect(fs.statSync(path.join(syncedDir, '.catalogue.json')).mode & 0o777).toBe(0o644);
 		expect(fs.statSync(path.join(syncedDir, 'debug/SKILL.md')).mode & 0o777).toBe(0o644);
 		expect(fs.statSync(path.join(syncedDir, 'reminders/examples')).mode & 0o777).toBe(0o755);
 	});
@@ -67,15 +74,18 @@ describe('syncSkills', () => {
 		fs.rmSync(path.join(builtinDir, 'a'), {recursive: true});
 		fs.mkdirSync(path.join(syncedDir, '.staging-b-leftover'));
 		expect(syncSkills(load(), syncedDir)).toEqual({updated: ['b'], removed: ['a']});
-		expect(fs.readdirSync(syncedDir)).toEqual(['b']);
+		expect(fs.readdirSync(syncedDir).sort()).toEqual(['.catalogue.json', 'b']);
+		expect(readSkillCatalogue(syncedDir).map((skill) => skill.name)).toEqual(['b']);
 		expect(fs.statSync(path.join(syncedDir, 'b')).ino).not.toBe(inodeB);
-		expect(tree(syncedDir)).toEqual(['b/SKILL.md', 'b/extra.md']);
+		expect(tree(syncedDir)).toEqual(['.catalogue.json', 'b/SKILL.md', 'b/extra.md']);
 
 		writeSkill(builtinDir, 'a', 'a', 'one');
 		syncSkills(load(), syncedDir);
 		const again = fs.statSync(path.join(syncedDir, 'b')).ino;
+		const catalogue = fs.statSync(path.join(syncedDir, '.catalogue.json')).ino;
 		expect(syncSkills(load(), syncedDir)).toEqual({updated: [], removed: []});
 		expect(fs.statSync(path.join(syncedDir, 'b')).ino).toBe(again);
+		expect(fs.statSync(path.join(syncedDir, '.catalogue.json')).ino).toBe(catalogue);
 		expect(inodeA).toBeGreaterThan(0);
 	});
 

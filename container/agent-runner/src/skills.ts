@@ -1,95 +1,73 @@
-// Skills in /workspace/skills/<dir>/SKILL.md: front matter parsed by hand (name, description).
+// Skills in /workspace/skills/<name>/SKILL.md. The host parses the YAML front matter (this
+// program has no dependencies) and writes the catalogue of usable skills beside them; this side
+// reads that JSON and only splits SKILL.md to get a body. The host imports this file too.
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface SkillSummary {
+/** The catalogue the host writes into the synced skills folder: `{skills: SkillEntry[]}`. */
+export const skillCatalogueFile = '.catalogue.json';
+
+export interface SkillEntry {
 	name: string;
 	description: string;
-	dir: string;
 }
 
-export interface FrontMatter {
-	fields: Record<string, string>;
-	body: string;
-}
+export type FrontMatterSplit = {ok: true; frontMatter: string; body: string} | {ok: false; problem: 'missing' | 'unclosed'};
 
-const unquote = (value: string) => {
-	const trimmed = value.trim();
-	if (trimmed.length >= 2 && (trimmed[0] === '"' || trimmed[0] === "'") && trimmed.at(-1) === trimmed[0]) {
-		return trimmed.slice(1, -1);
-	}
-	return trimmed;
-};
-
-/** Splits `---` front matter from the body; top-level `key: value` lines, plus `|`/`>` blocks. Undefined when absent or unclosed. */
-export function parseFrontMatter(text: string): FrontMatter | undefined {
+/** Splits SKILL.md text into its `---` front matter (unparsed) and its body (trimmed). */
+export function splitFrontMatter(text: string): FrontMatterSplit {
 	const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-	if (lines[0]?.trim() !== '---') return undefined;
+	if (lines[0]?.trim() !== '---') return {ok: false, problem: 'missing'};
 	const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
-	if (end < 0) return undefined;
-	const fields: Record<string, string> = {};
-	for (let index = 1; index < end; index++) {
-		const match = /^([A-Za-z_][\w-]*):\s*(.*)$/.exec(lines[index]);
-		if (!match) continue;
-		const [, key, value] = match;
-		if (value === '|' || value === '>' || value === '|-' || value === '>-') {
-			const block: string[] = [];
-			while (index + 1 < end && (/^\s/.test(lines[index + 1]) || lines[index + 1] === '')) block.push(lines[++index].trim());
-			fields[key] = block.join(value.startsWith('|') ? '\n' : ' ').trim();
-		} else {
-			fields[key] = unquote(value);
-		}
-	}
-	return {fields, body: lines.slice(end + 1).join('\n').trim()};
+	if (end < 0) return {ok: false, problem: 'unclosed'};
+	return {ok: true, frontMatter: lines.slice(1, end).join('\n'), body: lines.slice(end + 1).join('\n').trim()};
 }
 
-/** Every readable skill, sorted by name; folders without a valid SKILL.md are skipped (the host reports them). */
-export function listSkills(skillsDir: string): SkillSummary[] {
-	let entries: fs.Dirent[];
+const isEntry = (value: unknown): value is SkillEntry =>
+	!!value && typeof value === 'object' && typeof (value as SkillEntry).name === 'string' && typeof (value as SkillEntry).description === 'string';
+
+/** The skills the host listed, in its order; none when the catalogue is missing or damaged. */
+export function readSkillCatalogue(skillsDir: string): SkillEntry[] {
 	try {
-		entries = fs.readdirSync(skillsDir, {withFileTypes: true});
+		const parsed = JSON.parse(fs.readFileSync(path.join(skillsDir, skillCatalogueFile), 'utf8')) as {skills?: unknown};
+		if (!Array.isArray(parsed.skills)) return [];
+		return parsed.skills.filter(isEntry).map(({name, description}) => ({name, description}));
 	} catch {
 		return [];
 	}
-	const skills: SkillSummary[] = [];
-	for (const entry of entries) {
-		if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-		const dir = path.join(skillsDir, entry.name);
-		let text: string;
-		try {
-			text = fs.readFileSync(path.join(dir, 'SKILL.md'), 'utf8');
-		} catch {
-			continue;
-		}
-		const front = parseFrontMatter(text);
-		if (!front) continue;
-		skills.push({name: front.fields.name || entry.name, description: front.fields.description ?? '', dir});
-	}
-	return skills.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export type LoadedSkill = {ok: true; name: string; body: string; files: string[]} | {ok: false; error: string};
+export type LoadedSkill = {ok: true; name: string; dir: string; body: string; files: string[]} | {ok: false; error: string};
 
 const maxListedFiles = 200;
 
-/** A skill's body and the files beside its SKILL.md (relative paths). */
+/** A catalogued skill's body and the files beside its SKILL.md (relative to `dir`). */
 export function loadSkill(skillsDir: string, name: string): LoadedSkill {
-	const skills = listSkills(skillsDir);
-	const skill = skills.find((s) => s.name === name) ?? skills.find((s) => path.basename(s.dir) === name);
+	const skills = readSkillCatalogue(skillsDir);
+	// Only names the host listed: a model-chosen name never becomes a path by itself.
+	const skill = skills.find((s) => s.name === name);
 	if (!skill) {
 		const known = skills.map((s) => s.name).join(', ') || 'none';
 		return {ok: false, error: `no skill named "${name}"; available skills: ${known}`};
 	}
-	const front = parseFrontMatter(fs.readFileSync(path.join(skill.dir, 'SKILL.md'), 'utf8'));
+	const dir = path.join(skillsDir, skill.name);
+	const skillFile = path.join(dir, 'SKILL.md');
+	let text: string;
+	try {
+		text = fs.readFileSync(skillFile, 'utf8');
+	} catch (error) {
+		return {ok: false, error: `the skill "${name}" could not be read (${(error as Error).message}); try again in a moment`};
+	}
+	const split = splitFrontMatter(text);
 	const files: string[] = [];
-	const walk = (dir: string) => {
-		for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
-			if (files.length >= maxListedFiles) return;
-			const full = path.join(dir, entry.name);
+	const walk = (folder: string) => {
+		for (const entry of fs.readdirSync(folder, {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name))) {
+			if (files.length >= maxListedFiles || entry.name.startsWith('.')) continue;
+			const full = path.join(folder, entry.name);
 			if (entry.isDirectory()) walk(full);
-			else if (full !== path.join(skill.dir, 'SKILL.md')) files.push(path.relative(skill.dir, full));
+			else if (full !== skillFile) files.push(path.relative(dir, full));
 		}
 	};
-	walk(skill.dir);
-	return {ok: true, name: skill.name, body: front?.body ?? '', files: files.sort()};
+	walk(dir);
+	return {ok: true, name: skill.name, dir, body: split.ok ? split.body : text.trim(), files: files.sort()};
 }

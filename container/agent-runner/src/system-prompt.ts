@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {StartMessage, TurnInput} from './protocol.js';
-import {listSkills} from './skills.js';
+import {readSkillCatalogue} from './skills.js';
 import {cutText} from './text.js';
 import type {Tool} from './tools/tool.js';
 
@@ -48,7 +48,7 @@ export function buildSystemPrompt({start, tools, turn, summary}: SystemPromptInp
 	sections.push(`## Memory of this chat (MEMORY.md)\n${groupMemory ?? '(empty)'}`);
 	const globalMemory = readMemory(paths.global);
 	sections.push(`## Global memory (shared by all chats)\n${globalMemory ?? '(empty)'}`);
-	const skills = listSkills(paths.skills);
+	const skills = readSkillCatalogue(paths.skills);
 	if (skills.length) {
 		sections.push(
 			['## Skills (call load_skill with the name to read one when it fits the request)', ...skills.map((s) => `- ${s.name}: ${s.description}`)].join('\n'),

@@ -46,7 +46,7 @@ export const ipcTools: Tool[] = [
 			prompt: {type: 'string', description: 'What to do when the task runs', required: true},
 			schedule_type: {type: 'string', description: 'cron, interval or once', required: true, enum: ['cron', 'interval', 'once']},
 			schedule_value: {type: 'string', description: 'Cron expression, milliseconds, or ISO time', required: true},
-			context_mode: {type: 'string', description: 'group (with this conversation) or isolated (fresh)', enum: ['group', 'isolated']},
+			context_mode: {type: 'string', description: 'group (default: runs in this chat\'s conversation) or isolated (a fresh conversation that saves nothing)', enum: ['group', 'isolated']},
 			target_jid: {type: 'string', description: 'Chat the task answers in (default: this chat)'},
 		},
 		kind: 'tasks',
@@ -55,7 +55,8 @@ export const ipcTools: Tool[] = [
 			prompt: args.prompt,
 			schedule_type: args.schedule_type,
 			schedule_value: args.schedule_value,
-			context_mode: (args.context_mode as string | undefined) ?? 'group',
+			// Left out when the model leaves it out: the host owns the default (group).
+			...(args.context_mode === undefined ? {} : {context_mode: args.context_mode}),
 			targetJid: (args.target_jid as string | undefined) ?? context.start.group.chatJid,
 		}),
 		okText: 'scheduled',

@@ -29,6 +29,6 @@ export const loadSkillTool: Tool = {
 		const skill = loadSkill(context.start.paths.skills, args.name as string);
 		if (!skill.ok) throw new ToolFailure(skill.error);
 		const files = skill.files.length ? skill.files.map((f) => `- ${f}`).join('\n') : '(none)';
-		return `# Skill: ${skill.name}\n\n${skill.body}\n\n## Files beside SKILL.md (in ${context.start.paths.skills})\n${files}`;
+		return `# Skill: ${skill.name}\n\n${skill.body}\n\n## Files beside SKILL.md (paths relative to ${skill.dir})\n${files}`;
 	},
 };
