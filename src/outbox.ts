@@ -5,48 +5,71 @@ import type {Channel} from './channels/channel.js';
 import type {Logger} from './logger.js';
 import type {OutboxMessage, OutboxStore} from './store/outbox-store.js';
 
-export type EnqueueResult = {id: number; status: 'sent'} | {id: number; status: 'queued'; reason: string};
+export type EnqueueResult =
+	| {id: number; status: 'sent'}
+	| {id: number; status: 'queued'; reason: string}
+	| {id: number; status: 'failed'; reason: string};
+
+/** Thrown by a channel for a send that can never succeed (the chat does not exist, say): the message is given up. */
+export class UndeliverableError extends Error {
+	override name = 'UndeliverableError';
+}
 
 export interface OutboxOptions {
 	store: OutboxStore;
 	/** The channels replies can go through (read on every send, so channels added later count). */
 	channels(): readonly Channel[];
+	/**
+	 * Whether a channel this install runs in some mode could deliver to the chat (WhatsApp is off in
+	 * `chat`, say); a chat none could is given up at once. Default: one of `channels()` owns it.
+	 */
+	reachable?(chatJid: string): boolean;
 	logger?: Logger;
 	now?: () => Date;
-	/** Failed sends a message gets before it is given up (kept in the table, logged). */
-	maxAttempts?: number;
 	/** Schedules a retry after a failed send; returns a cancel function. */
 	setTimer?: (fn: () => void, ms: number) => () => void;
 	retryDelayMs?: (attempts: number) => number;
-	/** A message was sent or gave up: for the UI. */
+	/** A message was sent or given up: for the UI. */
 	onChange?: () => void;
 }
 
 const defaultRetryDelay = (attempts: number) => Math.min(60_000, 2000 * 2 ** Math.max(0, attempts - 1));
 
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A message is never given up for a channel being offline or a send that may work later: it waits
+ * for the reconnect or retries with backoff. Only an `UndeliverableError` (or a chat no channel
+ * can reach) ends it, logged with the reason.
+ */
 export class Outbox {
 	private readonly flushes = new Map<string, Promise<void>>();
 	private readonly retries = new Map<string, () => void>();
-	private readonly maxAttempts: number;
 	private stopped = false;
 
-	constructor(private readonly options: OutboxOptions) {
-		this.maxAttempts = options.maxAttempts ?? 5;
-	}
+	constructor(private readonly options: OutboxOptions) {}
 
 	/** Stores the message, then sends it (and anything older for its channel) if the channel is connected. */
 	async enqueue(chatJid: string, text: string): Promise<EnqueueResult> {
 		const message = this.options.store.add(chatJid, text, this.nowIso());
 		const channel = this.channelFor(chatJid);
 		if (!channel) {
-			const reason = `no channel handles chat ${chatJid}`;
+			const reachable = this.options.reachable?.(chatJid) ?? false;
+			if (!reachable) {
+				const reason = `no channel can reach chat ${chatJid}: it is neither a local chat nor a WhatsApp chat`;
+				this.giveUp(message, reason);
+				return {id: message.id, status: 'failed', reason};
+			}
+			const reason = `no channel for chat ${chatJid} runs in this mode`;
 			this.options.store.noteWaiting(message.id, reason);
 			return {id: message.id, status: 'queued', reason};
 		}
 		await this.flush(channel);
 		const after = this.options.store.get(message.id);
 		if (after?.sentAt) return {id: message.id, status: 'sent'};
-		return {id: message.id, status: 'queued', reason: after?.lastError ?? `${channel.name} is not connected`};
+		const reason = after?.lastError ?? `${channel.name} is not connected`;
+		if (after?.givenUp) return {id: message.id, status: 'failed', reason};
+		return {id: message.id, status: 'queued', reason};
 	}
 
 	/** Sends the channel's pending messages in order, each once; call it when the channel (re)connects. */
@@ -66,7 +89,7 @@ export class Outbox {
 	}
 
 	pending(): OutboxMessage[] {
-		return this.options.store.pending(this.maxAttempts);
+		return this.options.store.pending();
 	}
 
 	stop(): void {
@@ -76,10 +99,10 @@ export class Outbox {
 	}
 
 	private async drain(channel: Channel): Promise<void> {
-		if (this.stopped) return;
 		const blockedChats = new Set<string>();
 		let retryAfter: number | null = null;
-		for (const message of this.options.store.pending(this.maxAttempts)) {
+		for (const message of this.options.store.pending()) {
+			if (this.stopped) return;
 			if (!channel.ownsJid(message.chatJid) || blockedChats.has(message.chatJid)) continue;
 			if (!channel.isConnected()) {
 				this.options.store.noteWaiting(message.id, `${channel.name} is not connected`);
@@ -88,25 +111,35 @@ export class Outbox {
 			try {
 				await channel.sendMessage(message.chatJid, message.text);
 			} catch (error) {
-				const reason = `${channel.name} could not send: ${error instanceof Error ? error.message : String(error)}`;
-				this.options.store.recordFailure(message.id, reason);
-				const attempts = message.attempts + 1;
+				if (error instanceof UndeliverableError) {
+					this.giveUp(message, `${channel.name} cannot deliver it: ${error.message}`);
+					continue;
+				}
 				// Later messages of this chat wait so the chat never sees them out of order.
 				blockedChats.add(message.chatJid);
-				if (attempts >= this.maxAttempts) {
-					this.options.logger?.error({chatJid: message.chatJid, id: message.id, attempts, reason}, 'outgoing message given up');
-					this.options.onChange?.();
-				} else {
-					this.options.logger?.warn({chatJid: message.chatJid, id: message.id, attempts, reason}, 'outgoing message failed; will retry');
-					const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(attempts);
-					retryAfter = retryAfter === null ? delay : Math.min(retryAfter, delay);
+				if (!channel.isConnected()) {
+					// The connection dropped: the reconnect flushes again, so this counts for nothing.
+					this.options.store.noteWaiting(message.id, `${channel.name} lost its connection while sending (${errorText(error)})`);
+					continue;
 				}
+				const reason = `${channel.name} could not send: ${errorText(error)}`;
+				this.options.store.recordFailure(message.id, reason);
+				const attempts = message.attempts + 1;
+				const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(attempts);
+				this.options.logger?.warn({chatJid: message.chatJid, id: message.id, attempts, inMs: delay, reason}, 'outgoing message failed; will retry');
+				retryAfter = retryAfter === null ? delay : Math.min(retryAfter, delay);
 				continue;
 			}
 			this.options.store.markSent(message.id, this.nowIso());
 			this.options.onChange?.();
 		}
 		if (retryAfter !== null) this.scheduleRetry(channel, retryAfter);
+	}
+
+	private giveUp(message: OutboxMessage, reason: string): void {
+		this.options.store.giveUp(message.id, reason);
+		this.options.logger?.error({chatJid: message.chatJid, id: message.id, reason}, `outgoing message given up: ${reason}`);
+		this.options.onChange?.();
 	}
 
 	private scheduleRetry(channel: Channel, ms: number): void {

@@ -14,7 +14,8 @@ export interface IpcHandlerDeps {
 	/** Stores and sends a message; resolves to the outbox's verdict. */
 	deliver(chatJid: string, text: string): Promise<{status: 'sent'} | {status: 'queued'; reason: string}>;
 	onGroupsChanged(): void;
-	refreshGroups(): Promise<void>;
+	/** Syncs WhatsApp group names when it can; resolves to what happened, for the agent. */
+	refreshGroups(): Promise<string>;
 }
 
 /** What the host does for each authorized IPC request; the return value is the ack's `result`. */
@@ -62,8 +63,8 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 			return {folder: group.folder};
 		},
 		async refreshGroups() {
-			await deps.refreshGroups();
-			return groups.all().map((g) => ({jid: g.jid, name: g.name, folder: g.folder}));
+			const whatsapp = await deps.refreshGroups();
+			return {whatsapp, groups: groups.all().map((g) => ({jid: g.jid, name: g.name, folder: g.folder}))};
 		},
 		listTasks(source) {
 			return scheduler

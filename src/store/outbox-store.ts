@@ -1,5 +1,10 @@
 import type {Db} from './db.js';
 
+// A given-up message is marked by this prefix on its last error (the table has no column for it).
+const givenUpPrefix = 'given up: ';
+const givenUpPattern = `${givenUpPrefix}%`;
+const notGivenUp = '(last_error IS NULL OR last_error NOT LIKE ?)';
+
 export interface OutboxMessage {
 	id: number;
 	chatJid: string;
@@ -8,6 +13,8 @@ export interface OutboxMessage {
 	sentAt: string | null;
 	attempts: number;
 	lastError: string | null;
+	/** Ended for good (the chat cannot be reached); `lastError` says why. */
+	givenUp: boolean;
 }
 
 interface OutboxRow {
@@ -28,6 +35,7 @@ const toMessage = (row: OutboxRow): OutboxMessage => ({
 	sentAt: row.sent_at,
 	attempts: row.attempts,
 	lastError: row.last_error,
+	givenUp: row.sent_at === null && (row.last_error?.startsWith(givenUpPrefix) ?? false),
 });
 
 /** The `outbox` table: replies stored before they are sent, marked once a channel took them. */
@@ -44,18 +52,14 @@ export class OutboxStore {
 		return row && toMessage(row);
 	}
 
-	/** Unsent messages still worth trying (fewer than `maxAttempts` failures), oldest first. */
-	pending(maxAttempts: number): OutboxMessage[] {
-		return (
-			this.db.prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < ? ORDER BY id').all(maxAttempts) as OutboxRow[]
-		).map(toMessage);
+	/** Unsent messages not given up, oldest first. */
+	pending(): OutboxMessage[] {
+		return (this.db.prepare(`SELECT * FROM outbox WHERE sent_at IS NULL AND ${notGivenUp} ORDER BY id`).all(givenUpPattern) as OutboxRow[]).map(toMessage);
 	}
 
-	/** Unsent messages that used up their attempts. */
-	failed(maxAttempts: number): OutboxMessage[] {
-		return (
-			this.db.prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND attempts >= ? ORDER BY id').all(maxAttempts) as OutboxRow[]
-		).map(toMessage);
+	/** Unsent messages given up for good (their `lastError` says why). */
+	givenUp(): OutboxMessage[] {
+		return (this.db.prepare(`SELECT * FROM outbox WHERE sent_at IS NULL AND NOT ${notGivenUp} ORDER BY id`).all(givenUpPattern) as OutboxRow[]).map(toMessage);
 	}
 
 	/** Marks a message sent (counting the attempt); false when it already was. */
@@ -66,12 +70,17 @@ export class OutboxStore {
 	}
 
 	recordFailure(id: number, error: string): void {
-		this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(error.slice(0, 1000), id);
+		this.db.prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND sent_at IS NULL AND ${notGivenUp}`).run(error.slice(0, 1000), id, givenUpPattern);
 	}
 
 	/** Notes why a message waits without counting an attempt (e.g. the channel is offline). */
 	noteWaiting(id: number, reason: string): void {
-		this.db.prepare('UPDATE outbox SET last_error = ? WHERE id = ? AND sent_at IS NULL').run(reason, id);
+		this.db.prepare(`UPDATE outbox SET last_error = ? WHERE id = ? AND sent_at IS NULL AND ${notGivenUp}`).run(reason.slice(0, 1000), id, givenUpPattern);
+	}
+
+	/** Ends a message that can never be sent, counting the attempt; `reason` is kept. */
+	giveUp(id: number, reason: string): void {
+		this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND sent_at IS NULL').run(`${givenUpPrefix}${reason}`.slice(0, 1000), id);
 	}
 
 	/** Deletes sent messages older than `before` (ISO); returns how many. */

@@ -1,9 +1,12 @@
 import path from 'node:path';
+import {Writable} from 'node:stream';
+import pino from 'pino';
 import {afterEach, describe, expect, it} from 'vitest';
-import {Outbox} from '../../src/outbox.js';
+import {Outbox, UndeliverableError} from '../../src/outbox.js';
 import {openDb, type Db} from '../../src/store/db.js';
 import {OutboxStore} from '../../src/store/outbox-store.js';
 import {recordingChannel} from '../ipc/harness.js';
+import {settle} from '../whatsapp/fake-clock.js';
 import {tempHome} from '../support/temp-home.js';
 
 const dbs: Db[] = [];
@@ -11,23 +14,38 @@ afterEach(() => {
 	for (const db of dbs.splice(0)) db.close();
 });
 
+/** A logger whose lines the test can read. */
+function capturedLogger() {
+	const lines: Array<{level: number; msg: string; reason?: string}> = [];
+	const stream = new Writable({
+		write(chunk: Buffer, _encoding, done) {
+			lines.push(JSON.parse(chunk.toString('utf8')) as (typeof lines)[number]);
+			done();
+		},
+	});
+	return {logger: pino({level: 'debug'}, stream), lines};
+}
+
 function setup(dbFile = path.join(tempHome().root, 'db.sqlite'), connected = true) {
 	const db = openDb(dbFile);
 	dbs.push(db);
 	const store = new OutboxStore(db);
 	const wa = recordingChannel('whatsapp', 'wa:', connected);
+	const local = recordingChannel('local', 'local:', true);
 	const timers: Array<{fn: () => void; ms: number}> = [];
+	const {logger, lines} = capturedLogger();
 	const outbox = new Outbox({
 		store,
-		channels: () => [wa.channel],
+		channels: () => [local.channel, wa.channel],
+		reachable: (jid) => jid.startsWith('wa:') || jid.startsWith('local:'),
+		logger,
 		now: () => new Date('2025-01-01T10:00:00.000Z'),
-		maxAttempts: 3,
 		setTimer: (fn, ms) => {
 			timers.push({fn, ms});
 			return () => {};
 		},
 	});
-	return {db, store, outbox, wa, timers, dbFile};
+	return {db, store, outbox, wa, local, timers, dbFile, lines};
 }
 
 describe('Outbox', () => {
@@ -56,6 +74,19 @@ describe('Outbox', () => {
 		expect(second.outbox.pending()).toEqual([]);
 	});
 
+	it('flushAll sends what every connected channel had left (local replies after a crash)', async () => {
+		const first = setup(undefined, false);
+		first.store.add('local:main', 'left by a crash', '2025-01-01T09:00:00.000Z');
+		await first.outbox.enqueue('wa:a@g.us', 'for whatsapp');
+		first.db.close();
+		dbs.splice(dbs.indexOf(first.db), 1);
+
+		const second = setup(first.dbFile, false);
+		await second.outbox.flushAll();
+		expect(second.local.sent).toEqual([{jid: 'local:main', text: 'left by a crash'}]);
+		expect(second.outbox.pending().map((message) => message.text)).toEqual(['for whatsapp']);
+	});
+
 	it('keeps a message whose send throws, records the error, and never lets a later message of that chat overtake it', async () => {
 		const {outbox, wa, store, timers} = setup();
 		wa.channel.failNext = 'socket closed';
@@ -82,24 +113,80 @@ describe('Outbox', () => {
 		expect(store.get(1)?.sentAt).not.toBeNull();
 	});
 
-	it('gives a message up after maxAttempts failures and lets the chat move on', async () => {
-		const failing = setup();
-		const send = failing.wa.channel.sendMessage;
-		failing.wa.channel.sendMessage = async (jid, text) => {
-			if (text === 'poison') throw new Error('rejected by server');
+	it('a flapping connection never loses a reply: sends that fail because the channel dropped wait for the reconnect, uncounted', async () => {
+		const {outbox, wa, store, timers} = setup();
+		const send = wa.channel.sendMessage;
+		let drops = 0;
+		wa.channel.sendMessage = async (jid, text) => {
+			if (drops < 12) {
+				drops++;
+				wa.channel.connected = false;
+				throw new Error('Connection Closed');
+			}
 			return send(jid, text);
 		};
-		await failing.outbox.enqueue('wa:a@g.us', 'poison');
-		await failing.outbox.flush(failing.wa.channel);
-		await failing.outbox.flush(failing.wa.channel);
-		expect(failing.store.failed(3)).toEqual([expect.objectContaining({text: 'poison', attempts: 3})]);
-		expect(await failing.outbox.enqueue('wa:a@g.us', 'next')).toEqual({id: 2, status: 'sent'});
-		expect(failing.wa.sent.map((sent) => sent.text)).toEqual(['next']);
+		await outbox.enqueue('wa:a@g.us', 'survives');
+		for (let i = 0; i < 11; i++) {
+			wa.channel.connected = true;
+			await outbox.flush(wa.channel);
+		}
+		expect(store.get(1)).toMatchObject({sentAt: null, attempts: 0, givenUp: false, lastError: expect.stringMatching(/lost its connection while sending/)});
+		expect(timers).toEqual([]);
+		wa.channel.connected = true;
+		await outbox.flush(wa.channel);
+		expect(wa.sent.map((sent) => sent.text)).toEqual(['survives']);
+		expect(outbox.pending()).toEqual([]);
 	});
 
-	it('queues a message for a chat no channel handles, with the reason', async () => {
-		const {outbox, store} = setup();
-		expect(await outbox.enqueue('sms:+100', 'hi')).toEqual({id: 1, status: 'queued', reason: 'no channel handles chat sms:+100'});
-		expect(store.get(1)).toMatchObject({sentAt: null, attempts: 0});
+	it('keeps retrying a send that fails while connected, backing off up to a minute, and never gives it up', async () => {
+		const {outbox, wa, store, timers} = setup();
+		const send = wa.channel.sendMessage;
+		let failures = 0;
+		wa.channel.sendMessage = async (jid, text) => {
+			if (failures++ < 9) throw new Error('Timed Out');
+			return send(jid, text);
+		};
+		await outbox.enqueue('wa:a@g.us', 'stubborn');
+		const delays: number[] = [];
+		for (let timer = timers.shift(); timer && wa.sent.length === 0; timer = timers.shift()) {
+			delays.push(timer.ms);
+			timer.fn();
+			await settle();
+		}
+		expect(wa.sent.map((sent) => sent.text)).toEqual(['stubborn']);
+		expect(delays).toEqual([2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000]);
+		expect(store.get(1)).toMatchObject({attempts: 10, givenUp: false});
+		expect(store.get(1)?.sentAt).not.toBeNull();
+	});
+
+	it('gives a message up only on a permanent error, logs the reason, and lets the chat move on', async () => {
+		const {outbox, wa, store, lines} = setup();
+		const send = wa.channel.sendMessage;
+		wa.channel.sendMessage = async (jid, text) => {
+			if (text === 'to nowhere') throw new UndeliverableError('the chat does not exist');
+			return send(jid, text);
+		};
+		expect(await outbox.enqueue('wa:gone@g.us', 'to nowhere')).toEqual({
+			id: 1,
+			status: 'failed',
+			reason: 'given up: whatsapp cannot deliver it: the chat does not exist',
+		});
+		expect(store.givenUp()).toEqual([expect.objectContaining({text: 'to nowhere', givenUp: true})]);
+		expect(lines.find((line) => line.level === 50)?.msg).toBe('outgoing message given up: whatsapp cannot deliver it: the chat does not exist');
+		expect(await outbox.enqueue('wa:gone@g.us', 'next')).toEqual({id: 2, status: 'sent'});
+		await outbox.flush(wa.channel);
+		expect(wa.sent.map((sent) => sent.text)).toEqual(['next']);
+	});
+
+	it('gives up a chat no channel can reach, and queues one whose channel is off in this mode', async () => {
+		const {store} = setup();
+		const {logger, lines} = capturedLogger();
+		const reachable = (jid: string) => jid.startsWith('wa:') || jid.startsWith('local:');
+		const onlyLocal = new Outbox({store, channels: () => [recordingChannel('local', 'local:').channel], reachable, logger});
+		expect(await onlyLocal.enqueue('sms:+100', 'hi')).toEqual({id: 1, status: 'failed', reason: 'no channel can reach chat sms:+100: it is neither a local chat nor a WhatsApp chat'});
+		expect(await onlyLocal.enqueue('wa:a@g.us', 'later')).toEqual({id: 2, status: 'queued', reason: 'no channel for chat wa:a@g.us runs in this mode'});
+		expect(store.pending().map((message) => message.text)).toEqual(['later']);
+		expect(store.givenUp().map((message) => message.text)).toEqual(['hi']);
+		expect(lines.map((line) => line.msg)).toEqual([expect.stringMatching(/^outgoing message given up: no channel can reach chat sms:\+100/)]);
 	});
 });

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, onTestFinished, vi} from 'vitest';
 import {hasPairedCredentials, moveCredentialsAside, prepareAuthDir} from '../../src/channels/whatsapp/auth-files.js';
 import {openAuthState} from '../../src/channels/whatsapp/auth-state.js';
 import {bundledWaVersion, createBaileysSocket} from '../../src/channels/whatsapp/socket.js';
 import {tempHome} from '../support/temp-home.js';
-import {writePairedCredentials} from './harness.js';
+import {homePaths} from '../../src/paths.js';
+import {selfPhone, writePairedCredentials} from './harness.js';
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
@@ -56,7 +57,46 @@ describe('WhatsApp credentials on disk', () => {
 	});
 });
 
+/** A local port that accepts connections and never answers, so a socket stays "connecting". */
+async function silentLocalServer(): Promise<{port: number; close(): Promise<void>}> {
+	const held = new Set<net.Socket>();
+	const server = net.createServer((connection) => {
+		held.add(connection);
+		connection.on('close', () => held.delete(connection));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (server.address() as net.AddressInfo).port,
+		close: async () => {
+			for (const connection of held) connection.destroy();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
 describe('the real Baileys socket factory', () => {
+	it('saves the credentials on every creds.update into $BABYBOT_HOME/store/auth, 0600 in 0700', async () => {
+		const authDir = homePaths(tempHome().home).authDir;
+		const server = await silentLocalServer();
+		onTestFinished(() => server.close());
+		const socket = await createBaileysSocket({authDir, logger: pino({level: 'silent'}), waWebSocketUrl: `ws://127.0.0.1:${server.port}/ws`});
+		const ev = socket.ev as unknown as {emit(event: 'creds.update', update: Record<string, unknown>): void};
+		const credsFile = path.join(authDir, 'creds.json');
+		expect(fs.existsSync(credsFile)).toBe(false);
+
+		ev.emit('creds.update', {me: {id: `${selfPhone}:7@s.whatsapp.net`, name: 'Operator'}, account: {details: new Uint8Array([1, 2, 3])}});
+		await vi.waitFor(() => expect(hasPairedCredentials(authDir)).toBe(true));
+		expect(mode(credsFile)).toBe(0o600);
+		expect(mode(authDir)).toBe(0o700);
+
+		// A later update is saved too, and the file is tightened again.
+		fs.chmodSync(credsFile, 0o644);
+		ev.emit('creds.update', {me: {id: `${selfPhone}:7@s.whatsapp.net`, name: 'Renamed'}});
+		await socket.end();
+		expect(JSON.parse(fs.readFileSync(credsFile, 'utf8')).me.name).toBe('Renamed');
+		expect(mode(credsFile)).toBe(0o600);
+	});
+
 	it('builds a socket of the channel\'s shape (pointed at a closed local port, never at WhatsApp)', async () => {
 		const authDir = path.join(tempHome().home, 'store', 'auth');
 		const port = await closedLocalPort();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {settle} from './fake-clock.js';
-import {connectedChannel} from './harness.js';
+import {connectedChannel, makeChannel} from './harness.js';
 
 const day = 24 * 60 * 60_000;
 
@@ -88,9 +88,11 @@ describe('WhatsApp connection policy in the channel', () => {
 		await settle();
 		expect(h.clock.pending()).toBe(1);
 		await h.channel.connect();
+		await settle();
 		expect(h.clock.pending()).toBe(0);
 		expect(h.factory.sockets).toHaveLength(2);
 		await h.channel.connect();
+		await settle();
 		expect(h.factory.live()).toEqual([h.factory.current]);
 		expect(first.listenerCount()).toBe(0);
 		expect(h.factory.sockets[1].listenerCount()).toBe(0);
@@ -105,6 +107,21 @@ describe('WhatsApp connection policy in the channel', () => {
 		await h.clock.advance(day);
 		expect(h.factory.sockets).toHaveLength(3);
 		expect(h.factory.live()).toHaveLength(1);
+	});
+
+	it('connect returns at once while the WhatsApp Web version is still being fetched (offline start)', async () => {
+		let release!: () => void;
+		const fetching = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+		const h = makeChannel({paired: true, fetchVersion: () => fetching});
+		await h.channel.connect();
+		expect(h.channel.currentState()).toEqual({status: 'connecting'});
+		expect(h.factory.sockets).toHaveLength(0);
+		release();
+		await settle();
+		expect(h.factory.sockets).toHaveLength(1);
+		h.factory.current.open();
+		await settle();
+		expect(h.channel.currentState()).toMatchObject({status: 'paired'});
 	});
 
 	it('disconnect: ends the socket, reports it, and the close it causes does not reconnect', async () => {

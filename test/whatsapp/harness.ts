@@ -63,6 +63,7 @@ export function makeChannel(options: HarnessOptions = {}) {
 export async function connectedChannel(options: HarnessOptions = {}) {
 	const harness = makeChannel({paired: true, ...options});
 	await harness.channel.connect();
+	await settle();
 	harness.factory.current.open();
 	await settle();
 	return harness;

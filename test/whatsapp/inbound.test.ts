@@ -130,6 +130,7 @@ describe('WhatsApp inbound', () => {
 		await h.channel.disconnect();
 		const restarted = makeChannel({paired: true, home: h.home});
 		await restarted.channel.connect();
+		await settle();
 		restarted.factory.current.open();
 		await settle();
 		restarted.factory.current.upsert([

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {UndeliverableError} from '../../src/outbox.js';
 import {settle} from './fake-clock.js';
 import {groupMetadata} from './fake-socket.js';
 import {connectedChannel, makeChannel} from './harness.js';
@@ -64,6 +65,35 @@ describe('WhatsApp outbound', () => {
 		expect(h.factory.sockets.flatMap((s) => s.sent).map((s) => s.text)).toEqual(['first']);
 	});
 
+	it('a chat WhatsApp refuses (404 item-not-found, 403 forbidden) or a jid it does not own is undeliverable, not retried', async () => {
+		const h = await connectedChannel();
+		const refusal = (code: number, text: string) => Object.assign(new Error(text), {isBoom: true, data: code, output: {statusCode: 500}});
+		h.factory.current.failNextSend = refusal(404, 'item-not-found');
+		await expect(h.channel.sendMessage(family, 'to a group that is gone')).rejects.toBeInstanceOf(UndeliverableError);
+		await h.clock.advance(1_500);
+		h.factory.current.failNextSend = refusal(403, 'forbidden');
+		await expect(h.channel.sendMessage(family, 'after being removed')).rejects.toThrow(/WhatsApp refused chat .*403 forbidden/);
+		await expect(h.channel.sendMessage('local:main', 'wrong channel')).rejects.toBeInstanceOf(UndeliverableError);
+		// A timeout may pass: it stays a plain error the outbox retries.
+		await h.clock.advance(1_500);
+		h.factory.current.failNextSend = new Error('Timed Out');
+		const timedOut = await h.channel.sendMessage(alice, 'slow').catch((error: Error) => error);
+		expect(timedOut).not.toBeInstanceOf(UndeliverableError);
+	});
+
+	it('refreshGroups syncs group names on demand when connected and says why not otherwise', async () => {
+		const h = makeChannel({paired: true});
+		await expect(h.channel.refreshGroups()).rejects.toThrow(/WhatsApp is not connected: group names sync when it reconnects/);
+		await h.channel.connect();
+		await settle();
+		h.factory.current.open();
+		await settle();
+		h.factory.current.groups = {[family]: groupMetadata(family, 'Family'), '120363000000000002@g.us': groupMetadata('120363000000000002@g.us', 'Work')};
+		expect(await h.channel.refreshGroups()).toBe(2);
+		expect(h.factory.current.groupFetches).toBe(2);
+		expect(h.chats.map((chat) => chat.name)).toEqual(['Family', 'Work']);
+	});
+
 	it('keeps composing alive every 10 s until paused', async () => {
 		const h = await connectedChannel();
 		const presences = () => h.factory.current.presences.map((p) => `${p.type} ${p.jid}`);
@@ -97,6 +127,7 @@ describe('WhatsApp outbound', () => {
 	it('syncs group names on connect and daily, and serves them as cached group metadata', async () => {
 		const h = makeChannel({paired: true});
 		await h.channel.connect();
+		await settle();
 		h.factory.current.groups = {[family]: groupMetadata(family, 'Family')};
 		h.factory.current.open();
 		await settle();

@@ -110,6 +110,22 @@ describe('babybot-tui pair', () => {
 		expect(s.factory.live()).toHaveLength(0);
 	});
 
+	it('exits 1 when the QR codes of two rounds go unscanned', async () => {
+		const s = setup();
+		const exit = s.run([]);
+		await settle();
+		for (const round of [1, 2]) {
+			s.factory.current.qr(`2@round-${round}`);
+			await settle();
+			s.factory.current.close(408);
+			await settle();
+			if (round === 1) await s.clock.advance(10_000);
+		}
+		expect(await exit).toBe(1);
+		expect(s.stderr.text()).toMatch(/no phone was paired in time: run it again with your phone at hand/);
+		expect(s.factory.sockets).toHaveLength(2);
+	});
+
 	it('leaves paired credentials alone unless --force, which moves them aside first', async () => {
 		const s = setup();
 		writePairedCredentials(s.paths.authDir);

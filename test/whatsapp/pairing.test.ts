@@ -79,7 +79,10 @@ describe('WhatsApp pairing', () => {
 		};
 		h.factory.current.qr('2@ref');
 		await settle();
-		expect(h.lastState()).toMatchObject({status: 'stopped', reason: expect.stringMatching(/could not get a pairing code/)});
+		expect(h.lastState()).toMatchObject({status: 'stopped', cause: 'pairing-code-failed', reason: expect.stringMatching(/could not get a pairing code/)});
+		expect(h.factory.live()).toHaveLength(0);
+		await h.clock.advance(24 * 60 * 60_000);
+		expect(h.factory.sockets).toHaveLength(1);
 	});
 
 	it('falls back to the bundled WhatsApp Web version when the fetch fails (offline)', async () => {
@@ -91,6 +94,55 @@ describe('WhatsApp pairing', () => {
 		await h.channel.startPairing();
 		expect(h.factory.sockets).toHaveLength(1);
 		expect(h.factory.current.options.version).toBeUndefined();
+	});
+
+	it('stops after two rounds of unscanned QR codes (Baileys ends each with 408) and says to try again', async () => {
+		const h = makeChannel();
+		await h.channel.startPairing();
+		// A close before any QR (the network is down) is no unscanned round.
+		h.factory.current.close(428);
+		await settle();
+		await h.clock.advance(2_000);
+		for (const round of [1, 2]) {
+			h.factory.current.qr(`2@round-${round}-a`);
+			h.factory.current.qr(`2@round-${round}-b`);
+			await settle();
+			h.factory.current.close(408);
+			await settle();
+			if (round === 1) {
+				expect(h.lastState()).toMatchObject({status: 'reconnecting'});
+				await h.clock.advance(10_000);
+			}
+		}
+		expect(h.lastState()).toMatchObject({status: 'stopped', cause: 'pairing-timed-out', reason: expect.stringMatching(/^pairing timed out: .*start pairing again/)});
+		expect(h.factory.sockets).toHaveLength(3);
+		await h.clock.advance(24 * 60 * 60_000);
+		expect(h.factory.sockets).toHaveLength(3);
+		expect(h.factory.live()).toHaveLength(0);
+
+		// Pairing again starts a fresh count, and a scan (515, then open) pairs.
+		await h.channel.startPairing();
+		h.factory.current.qr('2@again');
+		await settle();
+		h.factory.current.close(515);
+		await settle();
+		h.factory.current.open();
+		await settle();
+		expect(h.lastState()).toMatchObject({status: 'paired'});
+	});
+
+	it('a pairing code nobody types times out the same way', async () => {
+		const h = makeChannel();
+		await h.channel.startPairing({phone: '4915123456789'});
+		for (const round of [1, 2]) {
+			h.factory.current.qr(`2@ref-${round}`);
+			await settle();
+			h.factory.current.close(408);
+			await settle();
+			if (round === 1) await h.clock.advance(10_000);
+		}
+		expect(h.factory.sockets.map((socket) => socket.pairingRequests.length)).toEqual([1, 1]);
+		expect(h.lastState()).toMatchObject({status: 'stopped', cause: 'pairing-timed-out'});
 	});
 
 	it('refuses to pair again while connected', async () => {

@@ -1,11 +1,14 @@
 // What to do when the WhatsApp connection closes, by Baileys' DisconnectReason status code.
 import type {WhatsAppState} from '../../host/host-api.js';
+import {UndeliverableError} from '../../outbox.js';
 
 export const closeCodes = {
 	loggedOut: 401,
 	forbidden: 403,
 	connectionReplaced: 440,
 	restartRequired: 515,
+	/** Also what Baileys ends with when its QR codes ran out unscanned. */
+	timedOut: 408,
 } as const;
 
 export const backoff = {baseMs: 2_000, maxMs: 5 * 60_000, jitter: 0.2} as const;
@@ -29,11 +32,11 @@ export function decideOnClose(statusCode: number | undefined, attempt: number, r
 		}
 		case closeCodes.connectionReplaced: {
 			const reason = 'another client took over this WhatsApp session: close it, then reconnect';
-			return {action: 'stop', reason, uiState: {status: 'stopped', reason}, moveCredentialsAside: false};
+			return {action: 'stop', reason, uiState: {status: 'stopped', reason, cause: 'replaced'}, moveCredentialsAside: false};
 		}
 		case closeCodes.forbidden: {
 			const reason = 'WhatsApp refused this account (403 forbidden): check the phone, then reconnect';
-			return {action: 'stop', reason, uiState: {status: 'stopped', reason}, moveCredentialsAside: false};
+			return {action: 'stop', reason, uiState: {status: 'stopped', reason, cause: 'forbidden'}, moveCredentialsAside: false};
 		}
 		case closeCodes.restartRequired:
 			if (attempt < maxImmediateRestarts) return {action: 'reconnect', delayMs: 0};
@@ -47,4 +50,11 @@ export function decideOnClose(statusCode: number | undefined, attempt: number, r
 export function closeStatusCode(error: unknown): number | undefined {
 	const output = (error as {output?: {statusCode?: unknown}} | undefined)?.output;
 	return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
+}
+
+/** WhatsApp's answer to a query carries its code in `data`: 401/403/404 never get better by retrying. */
+export function refusedChat(error: Error, jid: string): UndeliverableError | undefined {
+	const code = (error as {data?: unknown}).data;
+	if (code !== 401 && code !== 403 && code !== 404) return undefined;
+	return new UndeliverableError(`WhatsApp refused chat ${jid} (${code} ${error.message}): it does not exist or this account may not write to it`);
 }

@@ -15,6 +15,8 @@ export function bareJid(jid: string): string {
 export const isLidJid = (jid: string) => jid.endsWith('@lid') || jid.endsWith('@hosted.lid');
 export const isPhoneJid = (jid: string) => jid.endsWith('@s.whatsapp.net') || jid.endsWith('@hosted');
 export const isGroupJid = (jid: string) => jid.endsWith('@g.us');
+/** Any chat WhatsApp can deliver to: a phone, a LID or a group. */
+export const isWhatsAppJid = (jid: string) => isPhoneJid(jid) || isGroupJid(jid) || isLidJid(jid);
 
 /** Status updates, broadcast lists and channels are never conversations with the assistant. */
 export function isIgnoredChat(jid: string): boolean {

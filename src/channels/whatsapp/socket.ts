@@ -58,8 +58,10 @@ export interface BaileysSocketOptions extends SocketFactoryOptions {
 /** The real socket: multi-file auth in the cacheable key store, saved on every `creds.update`. */
 export async function createBaileysSocket(options: BaileysSocketOptions): Promise<WhatsAppSocket> {
 	const {state, saveCreds} = await openAuthState(options.authDir, options.logger);
+	// Baileys is chatty: only its warnings, unless the host logs at debug (or is quieter than warn).
+	const quiet = options.logger.levelVal >= options.logger.levels.values.warn;
 	const verbose = options.logger.level === 'debug' || options.logger.level === 'trace';
-	const logger = options.logger.child({module: 'baileys'}, {level: verbose ? options.logger.level : 'warn'});
+	const logger = options.logger.child({module: 'baileys'}, {level: verbose || quiet ? options.logger.level : 'warn'});
 	const sock = makeWASocket({
 		auth: state,
 		logger,

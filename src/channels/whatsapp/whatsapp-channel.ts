@@ -2,42 +2,23 @@ import {randomBytes} from 'node:crypto';
 import type {WAMessage} from '@whiskeysockets/baileys';
 import type {WhatsAppState} from '../../host/host-api.js';
 import type {Logger} from '../../logger.js';
+import {UndeliverableError} from '../../outbox.js';
 import type {Channel, ChannelCallbacks} from '../channel.js';
 import {hasPairedCredentials, moveCredentialsAside} from './auth-files.js';
 import {GroupDirectory} from './group-directory.js';
 import {systemClock, type Clock} from './clock.js';
-import {closeStatusCode, decideOnClose} from './connection-policy.js';
-import {bareJid, isGroupJid, isIgnoredChat, isLidJid, isPhoneJid, messageTimestamp, toInboundMessage} from './inbound.js';
+import {closeStatusCode, decideOnClose, refusedChat} from './connection-policy.js';
+import {bareJid, isGroupJid, isIgnoredChat, isWhatsAppJid, messageTimestamp, toInboundMessage} from './inbound.js';
 import {LidMap} from './lid-map.js';
-import {formatPairingCode, parsePhoneDigits, phoneOfJid} from './pairing.js';
+import {parsePhoneDigits, phoneOfJid} from './pairing.js';
+import {PairingFlow, pairingTimedOut} from './pairing-flow.js';
 import {memorySentIdStore, RecentIds, type SentIdStore} from './sent-ids.js';
 import type {BaileysEventMap, SocketFactory, WAVersion, WhatsAppSocket} from './socket.js';
 import {PacedQueue} from './paced-queue.js';
+import {defaultWhatsAppLimits, type WhatsAppLimits} from './limits.js';
 import {TypingKeeper} from './typing.js';
 
-export interface WhatsAppLimits {
-	/** Least time between two sends, plus up to `sendJitterMs` at random. */
-	sendIntervalMs: number;
-	sendJitterMs: number;
-	typingRefreshMs: number;
-	groupSyncMs: number;
-	/** How long WhatsApp shows the first QR, and each one after it. */
-	firstQrMs: number;
-	nextQrMs: number;
-	sentIdLimit: number;
-	seenIdLimit: number;
-}
-
-export const defaultWhatsAppLimits: WhatsAppLimits = {
-	sendIntervalMs: 1_000,
-	sendJitterMs: 1_000,
-	typingRefreshMs: 10_000,
-	groupSyncMs: 24 * 60 * 60_000,
-	firstQrMs: 60_000,
-	nextQrMs: 20_000,
-	sentIdLimit: 1_000,
-	seenIdLimit: 2_000,
-};
+export {defaultWhatsAppLimits, type WhatsAppLimits} from './limits.js';
 
 export interface WhatsAppChannelOptions {
 	/** `$BABYBOT_HOME/store/auth`. */
@@ -72,6 +53,7 @@ export class WhatsAppChannel implements Channel {
 	private readonly lids = new LidMap();
 	private readonly typing: TypingKeeper;
 	private readonly pacer: PacedQueue;
+	private readonly pairing: PairingFlow;
 	private socket?: WhatsAppSocket;
 	private detach?: () => void;
 	private generation = 0;
@@ -80,9 +62,6 @@ export class WhatsAppChannel implements Channel {
 	private attempt = 0;
 	private reconnectTimer?: unknown;
 	private groupSyncTimer?: unknown;
-	private pairingPhone?: string;
-	private qrCount = 0;
-	private codeRequested = false;
 	private state: WhatsAppState = {status: 'off'};
 	private inboundChain: Promise<void> = Promise.resolve();
 
@@ -96,6 +75,7 @@ export class WhatsAppChannel implements Channel {
 		this.seen = new RecentIds(this.limits.seenIdLimit);
 		this.pacer = new PacedQueue({clock: this.clock, random: this.random, intervalMs: this.limits.sendIntervalMs, jitterMs: this.limits.sendJitterMs});
 		this.groups = new GroupDirectory((chat) => this.options.callbacks.onChatMetadata(chat));
+		this.pairing = new PairingFlow({clock: this.clock, limits: this.limits, logger: options.logger, setState: (state) => this.setState(state), stop: (state) => this.stopWith(state)});
 		this.typing = new TypingKeeper({clock: this.clock, refreshMs: this.limits.typingRefreshMs, send: (presence, jid) => this.presence(presence, jid)});
 	}
 
@@ -114,10 +94,10 @@ export class WhatsAppChannel implements Channel {
 	}
 
 	ownsJid(jid: string): boolean {
-		return isPhoneJid(jid) || isGroupJid(jid) || isLidJid(jid);
+		return isWhatsAppJid(jid);
 	}
 
-	/** Connects when paired; otherwise stays off until `startPairing`. */
+	/** When paired, starts connecting and returns at once (offline, the version fetch takes seconds); else stays off. */
 	async connect(): Promise<void> {
 		if (!(this.options.isPaired ?? (() => hasPairedCredentials(this.options.authDir)))()) {
 			this.setState({status: 'off'});
@@ -125,14 +105,14 @@ export class WhatsAppChannel implements Channel {
 		}
 		this.wanted = true;
 		this.attempt = 0;
-		await this.open();
+		void this.open().catch((error: Error) => this.options.logger.error({err: error.message}, 'connecting WhatsApp failed'));
 	}
 
 	/** Pairs by QR, or by a code for `phone` (digits, country code first). */
 	async startPairing(options: {phone?: string} = {}): Promise<void> {
 		const phone = options.phone === undefined || options.phone.trim() === '' ? undefined : parsePhoneDigits(options.phone);
 		if (this.connected) throw new Error(`WhatsApp is already paired as +${phoneOfJid(this.selfJid() ?? '')}: unlink it on the phone to pair again`);
-		this.pairingPhone = phone;
+		this.pairing.begin(phone);
 		this.wanted = true;
 		this.attempt = 0;
 		await this.open();
@@ -152,8 +132,18 @@ export class WhatsAppChannel implements Channel {
 
 	/** Sends or throws (the outbox keeps what throws); spaced by the rate limit, in call order. */
 	async sendMessage(jid: string, text: string): Promise<void> {
+		if (!this.ownsJid(jid)) throw new UndeliverableError(`${jid} is not a WhatsApp chat`);
 		this.connectedSocket();
 		return this.pacer.run(() => this.sendNow(jid, text));
+	}
+
+	/** Fetches every group's name now (they also sync on connect and daily); returns how many. */
+	async refreshGroups(): Promise<number> {
+		const socket = this.socket;
+		if (!this.connected || !socket) throw new Error('WhatsApp is not connected: group names sync when it reconnects');
+		const count = await this.groups.sync(socket);
+		this.options.logger.info({groups: count}, 'WhatsApp group names synced');
+		return count;
 	}
 
 	async setTyping(jid: string, typing: boolean): Promise<void> {
@@ -166,7 +156,9 @@ export class WhatsAppChannel implements Channel {
 		// The id is chosen and remembered before sending, so even an instant echo is recognised.
 		const id = this.newMessageId();
 		this.rememberSent(id);
-		const result = await socket.sendMessage(jid, {text}, {messageId: id});
+		const result = await socket.sendMessage(jid, {text}, {messageId: id}).catch((error: Error) => {
+			throw refusedChat(error, jid) ?? error;
+		});
 		const returned = result?.key?.id;
 		if (returned && returned !== id) this.rememberSent(returned);
 	}
@@ -225,8 +217,7 @@ export class WhatsAppChannel implements Channel {
 			return;
 		}
 		this.socket = socket;
-		this.qrCount = 0;
-		this.codeRequested = false;
+		this.pairing.newSocket();
 		this.detach = this.attach(socket, generation);
 	}
 
@@ -258,26 +249,10 @@ export class WhatsAppChannel implements Channel {
 	private onConnectionUpdate(update: BaileysEventMap['connection.update']): Promise<void> | void {
 		if (update.connection === 'open') return this.onOpen();
 		if (update.connection === 'close') return this.onClose(closeStatusCode(update.lastDisconnect?.error));
-		if (update.qr) return this.onQr(update.qr);
-	}
-
-	private async onQr(qr: string): Promise<void> {
-		const socket = this.socket!;
-		if (this.pairingPhone) {
-			if (this.codeRequested) return;
-			this.codeRequested = true;
-			try {
-				const code = await socket.requestPairingCode(this.pairingPhone);
-				if (this.socket === socket) this.setState({status: 'pairing', pairingCode: formatPairingCode(code)});
-			} catch (error) {
-				this.options.logger.error({err: (error as Error).message}, 'requesting a pairing code failed');
-				if (this.socket === socket) this.setState({status: 'stopped', reason: `could not get a pairing code (${(error as Error).message}): check the number or pair with the QR`});
-			}
-			return;
+		if (update.qr) {
+			const socket = this.socket!;
+			return this.pairing.onQr(socket, update.qr, () => this.socket === socket);
 		}
-		this.qrCount++;
-		const lifetime = this.qrCount === 1 ? this.limits.firstQrMs : this.limits.nextQrMs;
-		this.setState({status: 'pairing', qr, qrExpiresAt: this.clock.now() + lifetime});
 	}
 
 	private onOpen(): void {
@@ -285,7 +260,7 @@ export class WhatsAppChannel implements Channel {
 		if (user?.lid) this.lids.remember(user.lid, user.id);
 		this.connected = true;
 		this.attempt = 0;
-		this.pairingPhone = undefined;
+		this.pairing.opened();
 		this.options.logger.info({user: user?.id}, 'WhatsApp connected');
 		this.options.callbacks.onConnectionChange?.(true);
 		void this.syncGroups();
@@ -297,6 +272,10 @@ export class WhatsAppChannel implements Channel {
 		void this.closeSocket();
 		this.markDisconnected();
 		if (!this.wanted) return;
+		if (this.pairing.closedUnused(statusCode)) {
+			this.options.logger.warn({rounds: this.pairing.rounds()}, 'WhatsApp pairing timed out: nobody scanned the QR code');
+			return this.stopWith(pairingTimedOut(this.pairing.rounds()));
+		}
 		const decision = decideOnClose(statusCode, this.attempt, this.random);
 		if (decision.action === 'stop') {
 			this.wanted = false;
@@ -375,6 +354,16 @@ export class WhatsAppChannel implements Channel {
 		} catch (error) {
 			this.options.logger.warn({err: (error as Error).message}, 'syncing WhatsApp groups failed: retrying at the next sync');
 		}
+	}
+
+	/** Stops until the operator acts: no socket, no reconnect, `state` says why. */
+	private stopWith(state: WhatsAppState): void {
+		this.wanted = false;
+		this.generation++;
+		this.clearTimer('reconnectTimer');
+		void this.closeSocket();
+		this.markDisconnected();
+		this.setState(state);
 	}
 
 	/** Detaches and ends the current socket; the promise settles when it has ended (never rejects). */
