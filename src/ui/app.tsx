@@ -11,7 +11,7 @@ import {useNotices} from './hooks/use-notices.js';
 import {useNow} from './hooks/use-now.js';
 import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
 import {keysFromInput} from './keys.js';
-import type {PaneId} from './keymap.js';
+import {keyHint, keysOf, type PaneId} from './keymap.js';
 import type {LogFilter} from './log-view.js';
 import {isDialog} from './modal.js';
 import {ChatOverlay} from './overlays/chat-overlay.js';
@@ -37,6 +37,8 @@ export interface AppProps {
 	/** A fixed size instead of the terminal's (tests). */
 	size?: TerminalSize;
 	initialPane?: PaneId;
+	/** How long a status-bar message stays (default 6 s). */
+	noticeLifetimeMs?: number;
 }
 
 const listPanes: Record<Exclude<PaneId, 'logs'>, (props: PaneProps) => React.JSX.Element> = {
@@ -47,11 +49,11 @@ const listPanes: Record<Exclude<PaneId, 'logs'>, (props: PaneProps) => React.JSX
 	skills: SkillsPane,
 };
 
-export function App({host, onQuit, size: fixedSize, initialPane}: AppProps) {
+export function App({host, onQuit, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
 	const size = useTerminalSize(fixedSize);
 	const snapshot = useHostSnapshot(host);
 	const now = useNow();
-	const {notice, push} = useNotices(host);
+	const {notice, push} = useNotices(host, noticeLifetimeMs);
 	const conversations = useConversations(host);
 	const bodyHeight = Math.max(1, size.rows - 1 - statusBarHeight);
 
@@ -83,7 +85,7 @@ export function App({host, onQuit, size: fixedSize, initialPane}: AppProps) {
 		return (
 			<Box width={size.columns} height={size.rows}>
 				<Text color="yellow">
-					{`Terminal too small (${size.columns}x${size.rows}): BabyBot needs at least ${minimumSize.columns}x${minimumSize.rows}. Enlarge the window, or q to quit.`}
+					{`Terminal too small (${size.columns}x${size.rows}): BabyBot needs at least ${minimumSize.columns}x${minimumSize.rows}. Enlarge the window, or ${keyHint('quit', 'to quit')}.`}
 				</Text>
 			</Box>
 		);
@@ -111,7 +113,7 @@ export function App({host, onQuit, size: fixedSize, initialPane}: AppProps) {
 	else {
 		let paneView: React.JSX.Element;
 		if (pane === 'logs') {
-			const newLines = state.logs.follow ? 0 : Math.max(0, view.appended - state.logs.pausedAppended);
+			const newLines = state.logs.follow ? 0 : view.countAfter(state.logs.pausedAfterSeq);
 			paneView = (
 				<LogsPane
 					view={view}
@@ -136,7 +138,13 @@ export function App({host, onQuit, size: fixedSize, initialPane}: AppProps) {
 		);
 	}
 	const inputLine =
-		modal?.kind === 'command' ? `:${modal.value}█` : modal?.kind === 'filter' ? `/${modal.value}█  (Enter keep · Esc cancel)` : state.filters[pane] ? `filter /${state.filters[pane]} (Esc clears)` : undefined;
+		modal?.kind === 'command'
+			? `:${modal.value}█`
+			: modal?.kind === 'filter'
+				? `/${modal.value}█  (${keyHint('text.submit', 'keep')} · ${keyHint('text.cancel', 'cancel')})`
+				: state.filters[pane]
+					? `filter /${state.filters[pane]} (${keysOf('back')} clears)`
+					: undefined;
 
 	return (
 		<Box flexDirection="column" width={width} height={size.rows}>

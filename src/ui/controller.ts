@@ -68,10 +68,6 @@ export class Controller {
 	handleKey(key: KeyName): void {
 		if (this.current.quitting) return;
 		const modal = this.current.modal;
-		if (modal && key === 'ctrl-c' && modal.kind !== 'confirm') {
-			this.openModal(null);
-			return this.requestQuit();
-		}
 		if (modal) {
 			handleModalKey(this, modal, key);
 			return;
@@ -167,7 +163,7 @@ export class Controller {
 		const topIndex = top ?? this.logsTop(view);
 		this.update((state) => ({
 			...state,
-			logs: {...state.logs, follow, topSeq: view.at(topIndex)?.seq ?? 0, pausedAppended: follow ? state.logs.pausedAppended : view.appended},
+			logs: {...state.logs, follow, topSeq: view.at(topIndex)?.seq ?? 0, pausedAfterSeq: follow ? state.logs.pausedAfterSeq : view.storeLastSeq},
 		}));
 	}
 

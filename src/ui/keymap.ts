@@ -1,5 +1,6 @@
-// The one table of key bindings: it drives input dispatch, the `?` help overlay and the status-bar hints.
-import type {KeyName} from './keys.js';
+// The one table of key bindings: it drives input dispatch (panes, overlays, dialogs and text fields), the
+// `?` help overlay, the status-bar hints and every hint text that names a key.
+import {keyLabel, type KeyName} from './keys.js';
 
 export const paneIds = ['groups', 'containers', 'logs', 'tasks', 'mounts', 'skills'] as const;
 export type PaneId = (typeof paneIds)[number];
@@ -13,7 +14,29 @@ export const paneTitles: Record<PaneId, string> = {
 	skills: 'Skills',
 };
 
-export type KeyScope = 'global' | PaneId;
+/** Scopes of the keys that work while a modal is open (see `modalScopes`). */
+export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'register', 'text', 'modal'] as const;
+export type ModalScope = (typeof modalScopeIds)[number];
+
+export type KeyScope = 'global' | PaneId | ModalScope;
+
+/** Section titles of the help overlay. */
+export const scopeTitles: Record<KeyScope, string> = {
+	global: 'Everywhere',
+	groups: 'Groups pane',
+	containers: 'Containers pane',
+	logs: 'Logs pane',
+	tasks: 'Tasks pane',
+	mounts: 'Mounts pane',
+	skills: 'Skills pane',
+	overlay: 'Help and details',
+	confirm: 'Yes/no questions',
+	choice: 'Choices',
+	approve: 'Approving a mount',
+	register: 'Registering a chat',
+	text: 'Text fields (filter, command line, chat, prompts)',
+	modal: 'Any dialog, overlay or text field',
+};
 
 export type ActionName =
 	| `pane.${PaneId}`
@@ -43,7 +66,19 @@ export type ActionName =
 	| 'task.delete'
 	| 'mount.approve'
 	| 'mount.reject'
-	| 'skill.trigger';
+	| 'skill.trigger'
+	| 'overlay.close'
+	| 'confirm.yes'
+	| 'confirm.no'
+	| 'choice.cancel'
+	| 'approve.ro'
+	| 'approve.rw'
+	| 'register.trigger'
+	| 'register.every'
+	| 'text.submit'
+	| 'text.cancel'
+	| 'text.backspace'
+	| 'text.clear';
 
 export interface KeyBinding {
 	keys: KeyName[];
@@ -88,14 +123,45 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['a'], action: 'mount.approve', description: 'Approve the selected mount request (ro or rw)', scope: 'mounts', hint: 'approve'},
 	{keys: ['r'], action: 'mount.reject', description: 'Reject the selected mount request', scope: 'mounts', hint: 'reject'},
 	{keys: ['t'], action: 'skill.trigger', description: 'Trigger the selected skill in a group', scope: 'skills', hint: 'trigger'},
+	{keys: ['escape', '?', 'q', 'enter'], action: 'overlay.close', description: 'Close it (the move keys scroll it)', scope: 'overlay'},
+	{keys: ['y', 'Y'], action: 'confirm.yes', description: 'Yes', scope: 'confirm'},
+	{keys: ['n', 'N', 'escape', 'q', 'ctrl-c'], action: 'confirm.no', description: 'No', scope: 'confirm'},
+	{keys: ['escape'], action: 'choice.cancel', description: 'Cancel', scope: 'choice'},
+	{keys: ['r'], action: 'approve.ro', description: 'Approve read-only', scope: 'approve'},
+	{keys: ['w'], action: 'approve.rw', description: 'Approve read-write', scope: 'approve'},
+	{keys: ['t'], action: 'register.trigger', description: 'Answer only after the trigger word', scope: 'register'},
+	{keys: ['a'], action: 'register.every', description: 'Answer every message', scope: 'register'},
+	{keys: ['enter'], action: 'text.submit', description: 'Submit (send, keep, ok)', scope: 'text'},
+	{keys: ['escape'], action: 'text.cancel', description: 'Cancel / close', scope: 'text'},
+	{keys: ['backspace'], action: 'text.backspace', description: 'Delete the last character', scope: 'text'},
+	{keys: ['ctrl-u'], action: 'text.clear', description: 'Clear the field', scope: 'text'},
+	{keys: ['ctrl-c'], action: 'quit', description: 'Quit from any dialog, overlay or text field', scope: 'modal'},
 ];
+
+/** The binding for `key` in the first of `scopes` that binds it. */
+export function bindingIn(key: KeyName, scopes: readonly KeyScope[], table: readonly KeyBinding[] = keymap): KeyBinding | undefined {
+	for (const scope of scopes) {
+		const binding = table.find((candidate) => candidate.scope === scope && candidate.keys.includes(key));
+		if (binding) return binding;
+	}
+	return undefined;
+}
 
 /** The binding for `key` in `pane`: the pane's own bindings win over global ones. */
 export function bindingFor(key: KeyName, pane: PaneId, table: readonly KeyBinding[] = keymap): KeyBinding | undefined {
-	return (
-		table.find((binding) => binding.scope === pane && binding.keys.includes(key)) ??
-		table.find((binding) => binding.scope === 'global' && binding.keys.includes(key))
-	);
+	return bindingIn(key, [pane, 'global'], table);
+}
+
+/** The keys of `action` as hints show them: the first `count` labels joined by `/` (`Esc/?`). */
+export function keysOf(action: ActionName, count = 1, table: readonly KeyBinding[] = keymap): string {
+	const binding = table.find((candidate) => candidate.action === action);
+	if (!binding) throw new Error(`no key is bound to ${action}`);
+	return binding.keys.slice(0, count).map(keyLabel).join('/');
+}
+
+/** `key text` for a hint, e.g. `f to follow` from `keyHint('logs.follow', 'to follow')`. */
+export function keyHint(action: ActionName, text: string, count = 1): string {
+	return `${keysOf(action, count)} ${text}`;
 }
 
 /** Bindings shown as hints while `pane` is focused: the pane's own first, then the global ones. */

@@ -65,6 +65,7 @@ export function keyLabel(name: KeyName): string {
 		end: 'End',
 		space: 'space',
 		'ctrl-c': 'Ctrl-C',
+		'ctrl-u': 'Ctrl-U',
 	};
 	return labels[name] ?? name;
 }

@@ -82,6 +82,19 @@ export class LogView {
 		return out;
 	}
 
+	/** Sequence number of the newest line in the store (0 when empty). */
+	get storeLastSeq(): number {
+		return this.store.at(this.store.size - 1)?.seq ?? 0;
+	}
+
+	/**
+	 * Lines of this view newer than `seq`. Counted by sequence number, so it holds whichever view
+	 * (filter, level) was in place when `seq` was taken.
+	 */
+	countAfter(seq: number): number {
+		return this.size - this.indexOfSeq(seq + 1);
+	}
+
 	/** Index of the first line with a sequence number at or after `seq`. */
 	indexOfSeq(seq: number): number {
 		if (!this.filtered) {

@@ -1,30 +1,51 @@
-// Keys while a modal is open: it takes every key before the keymap does.
+// Keys while a modal is open: it takes every key before the pane keymap does. Which key does what comes
+// from the keymap's modal scopes (see `modalScopes`); text fields take the printable keys.
 import type {Controller} from './controller.js';
 import type {KeyName} from './keys.js';
-import type {Modal} from './modal.js';
+import {bindingIn, keymap, type ActionName} from './keymap.js';
+import {modalScopes, type Modal} from './modal.js';
 import {editText} from './text-edit.js';
 
-const scrollStep: Record<string, number> = {j: 1, down: 1, k: -1, up: -1, pagedown: 10, pageup: -10};
+/** How far the move keys of the global scope scroll an overlay. */
+function scrollBy(action: ActionName, page: number): number | undefined {
+	const steps: Partial<Record<ActionName, number>> = {
+		'cursor.down': 1,
+		'cursor.up': -1,
+		'cursor.pageDown': page,
+		'cursor.pageUp': -page,
+		'cursor.top': -Infinity,
+		'cursor.bottom': Infinity,
+	};
+	return steps[action];
+}
 
 export function handleModalKey(controller: Controller, modal: Modal, key: KeyName): void {
 	const close = () => controller.openModal(null);
+	const binding = bindingIn(key, modalScopes(modal));
+	if (binding?.action === 'quit') {
+		close();
+		return controller.requestQuit();
+	}
 	switch (modal.kind) {
 		case 'help':
 		case 'details': {
-			if (key === 'escape' || key === 'q' || key === '?' || (modal.kind === 'details' && key === 'enter')) return close();
-			const step = scrollStep[key];
-			if (step) controller.openModal({...modal, scroll: Math.max(0, modal.scroll + step)});
+			if (binding?.action === 'overlay.close') return close();
+			const move = bindingIn(key, ['global']);
+			const step = move && scrollBy(move.action, Math.max(1, controller.deps.bodyHeight() - 3));
+			if (!step) return;
+			const max = modal.kind === 'details' ? modal.lines.length : keymap.length;
+			controller.openModal({...modal, scroll: Math.max(0, Math.min(max, modal.scroll + step))});
 			return;
 		}
 		case 'confirm':
-			if (key === 'y' || key === 'Y') {
+			if (binding?.action === 'confirm.yes') {
 				close();
 				modal.onYes();
-			} else if (key === 'n' || key === 'N' || key === 'escape' || key === 'q' || key === 'ctrl-c') close();
+			} else if (binding?.action === 'confirm.no') close();
 			return;
 		case 'choice': {
-			if (key === 'escape') return close();
-			const choice = modal.choices.find((candidate) => candidate.key === key);
+			if (binding?.action === 'choice.cancel') return close();
+			const choice = modal.choices.find((candidate) => candidate.action === binding?.action);
 			if (choice) {
 				close();
 				choice.run();

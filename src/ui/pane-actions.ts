@@ -3,7 +3,7 @@ import type {HostSnapshot} from '../host/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../types.js';
 import type {Controller} from './controller.js';
 import {isLive} from './format.js';
-import type {ActionName} from './keymap.js';
+import {keyHint, keysOf, type ActionName} from './keymap.js';
 import {groupRows, mountRows, runRows, skillRows, taskRows} from './panes/rows.js';
 
 /** A folder name suggested from a chat name: `Family Chat!` → `family-chat`. */
@@ -36,7 +36,7 @@ export class PaneActions {
 	chatGroup(): RegisteredGroup | undefined {
 		if (this.controller.state.pane === 'groups') {
 			const row = this.selected(groupRows);
-			if (row?.kind === 'group') return row.group;
+			if (row?.kind === 'group' || row?.kind === 'self') return row.group;
 			if (row?.kind === 'chat') return undefined;
 		}
 		return this.snapshot.groups.find((group) => group.isMain) ?? this.snapshot.groups[0];
@@ -52,11 +52,12 @@ export class PaneActions {
 				return this.details();
 			case 'chat': {
 				const group = this.chatGroup();
-				if (!group) return this.notify('warn', pane === 'groups' ? 'this chat is not registered: press n to register it first' : 'no group registered yet');
+				if (!group) return this.notify('warn', pane === 'groups' ? `this chat is not registered: press ${keysOf('group.register')} to register it first` : 'no group registered yet');
 				return open({kind: 'chat', groupFolder: group.folder, value: ''});
 			}
 			case 'group.register': {
 				const row = this.selected(groupRows);
+				if (row?.kind === 'self') return this.notify('warn', `your WhatsApp self-chat already counts as input to ${row.group.folder}`);
 				if (row?.kind !== 'chat') return this.notify('warn', 'select a chat marked "(not registered)" to register it');
 				const {chat} = row;
 				return open({
@@ -67,8 +68,9 @@ export class PaneActions {
 						open({
 							kind: 'choice',
 							message: `Register ${chat.name || chat.jid} as ${folder}: when should ${this.snapshot.assistantName} answer?`,
+							scope: 'register',
 							choices: [true, false].map((requiresTrigger) => ({
-								key: requiresTrigger ? 't' : 'a',
+								action: requiresTrigger ? 'register.trigger' : 'register.every',
 								label: requiresTrigger ? `only after @${this.snapshot.assistantName}` : 'every message',
 								run: () => act(() => host.registerGroup({jid: chat.jid, name: chat.name || chat.jid, folder, requiresTrigger}), `registered ${folder}`),
 							})),
@@ -77,6 +79,7 @@ export class PaneActions {
 			}
 			case 'group.unregister': {
 				const row = this.selected(groupRows);
+				if (row?.kind === 'self') return this.notify('warn', `your WhatsApp self-chat belongs to ${row.group.folder}: it cannot be unregistered`);
 				if (row?.kind !== 'group') return this.notify('warn', 'select a registered group to unregister it');
 				const {group} = row;
 				return open({
@@ -121,8 +124,9 @@ export class PaneActions {
 				return open({
 					kind: 'choice',
 					message: `Approve ${request.hostPath} for ${request.groupFolder} as:`,
+					scope: 'approve',
 					choices: (['ro', 'rw'] as const).map((mode) => ({
-						key: mode === 'ro' ? 'r' : 'w',
+						action: mode === 'ro' ? 'approve.ro' : 'approve.rw',
 						label: mode === 'ro' ? 'read-only' : 'read-write',
 						run: () => act(() => host.approveMount(request.id, mode), `approved ${request.hostPath} (${mode})`),
 					})),
@@ -169,6 +173,7 @@ export class PaneActions {
 				scroll: 0,
 				lines: [
 					`jid: ${group.jid}`,
+					...(row.kind === 'self' ? [`also: your WhatsApp self-chat ${row.chat.jid} (its messages go to ${group.folder})`] : []),
 					`folder: ${group.folder}${group.isMain ? ' (main)' : ''}`,
 					`answers: ${group.isMain || !group.requiresTrigger ? 'every message' : `after ${group.trigger}`}`,
 					`network: ${group.network ? 'yes' : 'no'}`,
@@ -215,7 +220,7 @@ export class PaneActions {
 					`container path: ${request.containerPath ?? '(default)'}`,
 					`wants: ${request.readonly ? 'read-only' : 'read-write'} · from ${request.source} · ${request.createdAt}`,
 					`why it waits: ${request.reason ?? '-'}`,
-					'a approve (ro/rw) · r reject',
+					`${keyHint('mount.approve', 'approve')} (${keysOf('approve.ro')} read-only / ${keysOf('approve.rw')} read-write) · ${keyHint('mount.reject', 'reject')}`,
 				],
 			});
 		}
@@ -230,12 +235,15 @@ export class PaneActions {
 	}
 
 	private runDetails(run: ContainerRun): string[] {
-		const logs = this.controller.deps.host.logs;
+		const {host} = this.controller.deps;
+		const logs = host.logs;
 		const recent: string[] = [];
 		for (let index = logs.size - 1; index >= 0 && recent.length < 15 && index >= logs.size - 5000; index--) {
 			const line = logs.at(index);
 			if (line && (line.fields.includes(run.id) || line.fields.includes(run.containerName) || line.msg.includes(run.containerName))) recent.unshift(`  ${line.msg} ${line.fields}`);
 		}
+		const tail = host.runOutput?.(run.id);
+		const indent = (lines: string[] | undefined, none: string) => (lines?.length ? lines.map((line) => `  ${line}`) : [`  ${none}`]);
 		return [
 			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,
 			`started: ${run.startedAt} · last output: ${run.lastOutputAt ?? '-'} · ended: ${run.endedAt ?? '-'}`,
@@ -244,7 +252,11 @@ export class PaneActions {
 			...(run.mounts.length ? run.mounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath} ${mount.readonly ? 'ro' : 'rw'}`) : ['  none']),
 			'argv:',
 			`  ${run.argv.join(' ')}`,
-			'recent output (log):',
+			'recent agent output:',
+			...indent(tail?.output, tail ? 'none yet' : 'not kept (a run of an earlier host)'),
+			'stderr (tail):',
+			...indent(tail?.stderr, tail ? 'empty' : 'not kept (a run of an earlier host)'),
+			'host log lines about this run:',
 			...(recent.length ? recent : ['  none']),
 		];
 	}

@@ -7,8 +7,8 @@ export interface LogsUiState {
 	follow: boolean;
 	/** Sequence number of the first line shown while paused. */
 	topSeq: number;
-	/** `LogView.appended` when the tail was paused (for the "N new lines" hint). */
-	pausedAppended: number;
+	/** Sequence number of the newest log line when the tail was paused (the "N new lines" hint counts later ones). */
+	pausedAfterSeq: number;
 	minLevel: LogLine['level'];
 }
 
@@ -29,7 +29,7 @@ export function initialUiState(pane: PaneId = 'groups'): UiState {
 		cursors: perPane(0),
 		filters: perPane(''),
 		modal: null,
-		logs: {follow: true, topSeq: 0, pausedAppended: 0, minLevel: 'trace'},
+		logs: {follow: true, topSeq: 0, pausedAfterSeq: 0, minLevel: 'trace'},
 		quitting: false,
 	};
 }

@@ -80,8 +80,14 @@ export class TmuxSession {
 
 	/** The program's exit status once it has ended, else null. */
 	exitStatus(): number | null {
-		const [dead, status, signal] = this.format('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}').split(':');
+		const read = () => this.format('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}').split(':');
+		let [dead, status, signal] = read();
 		if (dead !== '1') return null;
+		if (!status && !signal) {
+			// tmux saw the pty close but has not reaped the program yet (it can miss the SIGCHLD): wake it.
+			process.kill(Number(this.format('#{pid}')), 'SIGCHLD');
+			[dead, status, signal] = read();
+		}
 		if (status) return Number(status);
 		// Killed by a signal: report it the way a shell does.
 		return signal ? 128 + Number(signal) : null;

@@ -29,6 +29,16 @@ describe('colors', () => {
 		expect(app.frame()).not.toContain('UNSANDBOXED');
 	});
 
+	it('shows a host error notice in red in the status bar', async () => {
+		const host = new FakeHost();
+		app = renderApp(host);
+		await app.waitForText('? help');
+		host.emit('notice', {level: 'error', text: 'WhatsApp logged out'});
+		await app.waitForText('WhatsApp logged out');
+		const line = app.rawFrame().split('\n').find((candidate) => candidate.includes('WhatsApp logged out'));
+		expect(line).toContain(red);
+	});
+
 	it('draws a run past its hard limit in red', async () => {
 		const snapshot = baseSnapshot();
 		const old = new Date(Date.now() - 3 * 3_600_000).toISOString();

@@ -66,7 +66,7 @@ describe('key dispatch', () => {
 	it('? shows a help overlay listing every keymap entry, Esc closes it', async () => {
 		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 40}});
 		await app.waitForText('FOLDER');
-		await app.typeAndWait('?', 'Keys (Esc or ? to close');
+		await app.typeAndWait('?', 'Keys (Esc/? to close');
 		for (const line of helpLines()) expect(app.frame()).toContain(line.trimEnd());
 		for (const binding of keymap) expect(app.frame()).toContain(binding.description);
 		expect(app.frame()).toContain('Quit (asks first when runs are live)');
@@ -98,17 +98,35 @@ describe('actions', () => {
 		await app.waitForText('killed babybot-main-42');
 	});
 
-	it('Enter on a run shows its mounts, argv and recent output', async () => {
+	it('Enter on a run shows its mounts, argv, recent agent output, stderr tail and log lines', async () => {
 		const host = hostWith((s) => {
 			s.runs = [run({id: 'run-7', containerName: 'babybot-main-7', argv: ['docker', 'run', '--network', 'none']})];
 		});
+		const outputs = new Map([['run-7', {output: ['[bash] ls /workspace/group', 'Here are your files…'], stderr: ['npm warn old lockfile', 'node: out of memory']}]]);
+		Object.assign(host, {runOutput: (runId: string) => outputs.get(runId)});
 		host.logs.push({time: Date.now(), level: 'info', msg: 'agent said hello', fields: 'run=run-7'});
-		app = renderApp(host, {pane: 'containers'});
+		app = renderApp(host, {pane: 'containers', size: {columns: 100, rows: 40}});
 		await app.waitForText('babybot-main-7');
 		await app.typeAndWait('\r', 'Run babybot-main-7');
-		expect(app.frame()).toContain('docker run --network none');
-		expect(app.frame()).toContain('/workspace/group rw');
-		expect(app.frame()).toContain('agent said hello');
+		const frame = app.frame();
+		expect(frame).toContain('docker run --network none');
+		expect(frame).toContain('/workspace/group rw');
+		expect(frame).toMatch(/recent agent output:\s*│?\n│?\s+\[bash\] ls \/workspace\/group/);
+		expect(frame).toContain('Here are your files…');
+		expect(frame).toMatch(/stderr \(tail\):\s*│?\n│?\s+npm warn old lockfile/);
+		expect(frame).toContain('node: out of memory');
+		expect(frame).toContain('agent said hello');
+	});
+
+	it('run details say when the output of a run was not kept', async () => {
+		const host = hostWith((s) => {
+			s.runs = [run({id: 'run-8', containerName: 'babybot-main-8', state: 'ended', endReason: 'exit', endedAt: new Date().toISOString()})];
+		});
+		Object.assign(host, {runOutput: () => undefined});
+		app = renderApp(host, {pane: 'containers', size: {columns: 100, rows: 40}});
+		await app.waitForText('babybot-main-8');
+		await app.typeAndWait('\r', 'Run babybot-main-8');
+		expect(app.frame()).toMatch(/recent agent output:\s*│?\n│?\s+not kept/);
 	});
 
 	it('a approves a pending mount after asking read-only or read-write; r rejects', async () => {
@@ -163,12 +181,17 @@ describe('actions', () => {
 		await app.typeAndWait(' ', 'task T1 is locked: try again');
 	});
 
-	it('host notices show in the status bar', async () => {
+	it('host notices show in the status bar and go away after a while', async () => {
 		const host = new FakeHost();
-		app = renderApp(host);
-		await app.waitForText('FOLDER');
+		app = renderApp(host, {noticeLifetimeMs: 300});
+		await app.waitForText('? help');
 		host.emit('notice', {level: 'warn', text: 'WhatsApp reconnecting in 5s'});
 		await app.waitForText('WhatsApp reconnecting in 5s');
+		expect(app.frame()).not.toContain('? help');
+		host.emit('notice', {level: 'error', text: 'WhatsApp logged out: pair again with p'});
+		await app.waitForText('WhatsApp logged out: pair again with p');
+		await app.waitForText('? help');
+		expect(app.frame()).not.toContain('WhatsApp logged out');
 	});
 
 	it('/ filters the rows of the pane; Esc clears it', async () => {

@@ -96,6 +96,42 @@ describe('logs pane', () => {
 		expect(app.frame()).toContain('following');
 	});
 
+	it('"N new lines" counts the lines since the pause under the level and filter set now', async () => {
+		const host = new FakeHost();
+		fill(host, 50);
+		app = renderApp(host, {pane: 'logs'});
+		await app.waitForText('line 49');
+		await app.typeAndWait('f', 'paused (f to follow)');
+		// 20 new lines: errors at 50 and 60, group=family at 56 and 63.
+		fill(host, 20, 50);
+		await app.waitForText('paused · 20 new lines');
+		app.type('llll');
+		await app.waitForText('level ≥ error');
+		await app.waitForText('paused · 2 new lines');
+		app.type('l');
+		await app.waitForText('paused · 20 new lines');
+		app.type('/family\r');
+		await app.waitForText('"family"');
+		await app.waitForText('paused · 2 new lines');
+		app.type('\u001b');
+		await app.waitForText('paused · 20 new lines');
+	});
+
+	it('"N new lines" after a pause under a level filter counts every new line once the filter is gone', async () => {
+		const host = new FakeHost();
+		fill(host, 50);
+		app = renderApp(host, {pane: 'logs'});
+		await app.waitForText('line 49');
+		app.type('llll');
+		await app.waitForText('level ≥ error');
+		await app.typeAndWait('f', 'paused (f to follow)');
+		fill(host, 20, 50);
+		await app.waitForText('paused · 2 new lines');
+		app.type('l');
+		await app.waitForText('LOG 70 lines');
+		await app.waitForText('paused · 20 new lines');
+	});
+
 	it('scrolling up pauses; g goes to the top, G follows the tail', async () => {
 		const host = new FakeHost();
 		fill(host, 200);

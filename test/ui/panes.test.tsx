@@ -25,6 +25,23 @@ describe('panes render their data', () => {
 		for (const name of ['Groups', 'Containers', 'Logs', 'Tasks', 'Mounts', 'Skills']) expect(frame).toContain(name);
 	});
 
+	it("Groups shows the operator's WhatsApp self-chat as main's, not as a chat to register", async () => {
+		const host = hostWith((s) => {
+			s.selfChatJid = '4915112345678@s.whatsapp.net';
+			s.chats.push({jid: '4915112345678@s.whatsapp.net', name: 'Me', channel: 'whatsapp', lastMessageAt: new Date().toISOString(), isGroup: false});
+			s.chats.push({jid: 'work@g.us', name: 'Work chat', channel: 'whatsapp', lastMessageAt: null, isGroup: true});
+		});
+		app = renderApp(host);
+		await app.waitForText('Work chat');
+		const frame = app.frame();
+		expect(frame).toMatch(/your WhatsApp self-chat\s+main\s+main\s+4915112345678@s\.whatsapp\.net/);
+		expect(frame).not.toMatch(/Me\s+\(not registered\)/);
+		expect(frame).toMatch(/Work chat\s+\(not registered\)/);
+		app.type('j');
+		await app.typeAndWait('n', 'your WhatsApp self-chat already counts as input to main');
+		await app.typeAndWait('c', 'Chat with main');
+	});
+
 	it('Containers shows live and ended runs and marks runs past their limits', async () => {
 		const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
 		const host = hostWith((s) => {

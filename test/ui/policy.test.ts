@@ -2,7 +2,7 @@ import type {Key} from 'ink';
 import {describe, expect, it} from 'vitest';
 import {countdown, fit, formatDuration, runLimitState, windowStart} from '../../src/ui/format.js';
 import {keysFromInput} from '../../src/ui/keys.js';
-import {bindingFor, hintsFor, keymap, nextPane, paneIds} from '../../src/ui/keymap.js';
+import {bindingFor, bindingIn, hintsFor, keymap, modalScopeIds, nextPane, paneIds} from '../../src/ui/keymap.js';
 import {suggestFolder} from '../../src/ui/pane-actions.js';
 import {editText} from '../../src/ui/text-edit.js';
 import {run} from '../support/fake-host.js';
@@ -53,8 +53,8 @@ describe('keysFromInput', () => {
 });
 
 describe('keymap', () => {
-	it('has no key bound twice in one scope', () => {
-		for (const scope of ['global', ...paneIds]) {
+	it('has no key bound twice in one scope, the modal scopes included', () => {
+		for (const scope of ['global', ...paneIds, ...modalScopeIds]) {
 			const keys = keymap.filter((binding) => binding.scope === scope).flatMap((binding) => binding.keys);
 			expect(new Set(keys).size, scope).toBe(keys.length);
 		}
@@ -76,6 +76,18 @@ describe('keymap', () => {
 		['4', 'logs', 'pane.tasks'],
 	] as const)('%s in %s → %s', (key, pane, action) => {
 		expect(bindingFor(key, pane)?.action).toBe(action);
+	});
+
+	it.each([
+		['y', ['confirm'], 'confirm.yes'],
+		['ctrl-c', ['confirm'], 'confirm.no'],
+		['w', ['approve', 'choice', 'modal'], 'approve.rw'],
+		['escape', ['register', 'choice', 'modal'], 'choice.cancel'],
+		['ctrl-c', ['text', 'modal'], 'quit'],
+		['q', ['text', 'modal'], undefined],
+		['q', ['overlay', 'modal'], 'overlay.close'],
+	] as const)('%s in %j → %s', (key, scopes, action) => {
+		expect(bindingIn(key, scopes)?.action).toBe(action);
 	});
 
 	it('lists the pane hints before the global ones', () => {

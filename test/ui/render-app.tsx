@@ -42,12 +42,12 @@ export interface RenderedApp {
 	unmount(): void;
 }
 
-export function renderApp(host = new FakeHost(), options: {size?: TerminalSize; pane?: PaneId} = {}): RenderedApp {
+export function renderApp(host = new FakeHost(), options: {size?: TerminalSize; pane?: PaneId; noticeLifetimeMs?: number} = {}): RenderedApp {
 	let quits = 0;
 	const onQuit = () => {
 		quits++;
 	};
-	const element = (size: TerminalSize) => <App host={host} onQuit={onQuit} size={size} initialPane={options.pane} />;
+	const element = (size: TerminalSize) => <App host={host} onQuit={onQuit} size={size} initialPane={options.pane} noticeLifetimeMs={options.noticeLifetimeMs} />;
 	const instance = render(element(options.size ?? {columns: 100, rows: 30}));
 	// ink-testing-library's stdout has no `rows`, so Ink would ask `tput` for the size on every frame.
 	Object.defineProperty(instance.stdout, 'rows', {value: options.size?.rows ?? 30});

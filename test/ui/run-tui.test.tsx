@@ -40,12 +40,31 @@ class TerminalIn extends EventEmitter {
 const enter = '\u001b[?1049h';
 const leave = '\u001b[?1049l';
 
-function start(host: FakeHost) {
+/** A host whose stop never finishes (a run that will not die, a channel that hangs). */
+class HangingHost extends FakeHost {
+	override stop = () => new Promise<void>(() => {});
+}
+
+function start(host: FakeHost, options: {stopTimeoutMs?: number} = {}) {
 	const stdout = new TerminalOut();
 	const stdin = new TerminalIn();
 	const stderr = new TerminalOut();
-	const done = runTui(host, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, stderr: stderr as unknown as NodeJS.WriteStream, patchConsole: false});
-	return {stdout, stdin, stderr, done};
+	// Stands in for the process's signal, crash and exit events.
+	const events = new EventEmitter();
+	const done = runTui(host, {
+		stdout: stdout as unknown as NodeJS.WriteStream,
+		stdin: stdin as unknown as NodeJS.ReadStream,
+		stderr: stderr as unknown as NodeJS.WriteStream,
+		patchConsole: false,
+		process: events as unknown as NodeJS.Process,
+		...options,
+	});
+	return {stdout, stdin, stderr, done, events};
+}
+
+/** Whether the terminal is back: the alternate screen left after the last frame, the cursor shown. */
+function restored(text: string): boolean {
+	return text.lastIndexOf(leave) > text.lastIndexOf('6 Skills') && text.lastIndexOf('\u001b[?25h') > text.lastIndexOf('\u001b[?25l');
 }
 
 describe('runTui', () => {
@@ -84,5 +103,48 @@ describe('runTui', () => {
 		await expect(done).resolves.toBe(1);
 		expect(stdout.text).toContain(leave);
 		expect(stderr.text).toContain('stopping the host failed: a run would not die');
+	});
+
+	it('SIGTERM gives the terminal back at once, even while host.stop() hangs, and exits after a bounded wait', async () => {
+		const host = new HangingHost();
+		const {stdout, stderr, done, events} = start(host, {stopTimeoutMs: 2500});
+		await waitFor(() => stdout.text.includes('6 Skills'));
+		events.emit('SIGTERM');
+		// Well before the 2.5 s the host is given to stop.
+		await waitFor(() => restored(stdout.text), () => stdout.text, 1000);
+		await expect(done).resolves.toBe(143);
+		expect(stderr.text).toContain('the host did not stop within');
+		expect(events.listenerCount('SIGTERM') + events.listenerCount('uncaughtException') + events.listenerCount('exit')).toBe(0);
+	});
+
+	it('q with a host that will not stop leaves after the bounded wait with status 1', async () => {
+		const host = new HangingHost();
+		const {stdout, stdin, done} = start(host, {stopTimeoutMs: 300});
+		await waitFor(() => stdout.text.includes('6 Skills'));
+		stdin.type('q');
+		await waitFor(() => stdout.text.includes('Stopping'));
+		expect(restored(stdout.text)).toBe(false);
+		await expect(done).resolves.toBe(1);
+		expect(restored(stdout.text)).toBe(true);
+	});
+
+	it('an uncaught exception leaves the alternate screen, shows the cursor, reports the crash and resolves 1', async () => {
+		const host = new FakeHost();
+		const {stdout, stderr, done, events} = start(host);
+		await waitFor(() => stdout.text.includes('6 Skills'));
+		events.emit('uncaughtException', new Error('boom in a render'));
+		await expect(done).resolves.toBe(1);
+		expect(restored(stdout.text)).toBe(true);
+		expect(stderr.text).toContain('babybot-tui: crashed: Error: boom in a render');
+		expect(host.stopped).toBe(true);
+	});
+
+	it('restores the terminal on process exit when nothing else did', async () => {
+		const {stdout, events, done} = start(new HangingHost(), {stopTimeoutMs: 100});
+		await waitFor(() => stdout.text.includes('6 Skills'));
+		events.emit('exit', 1);
+		expect(restored(stdout.text)).toBe(true);
+		events.emit('SIGTERM');
+		await done;
 	});
 });

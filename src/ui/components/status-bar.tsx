@@ -1,9 +1,17 @@
 import {Box, Text} from 'ink';
-import type {HostSnapshot, WhatsAppState} from '../../host/host-api.js';
+import type {HostSnapshot, WhatsAppState, WhatsAppStopCause} from '../../host/host-api.js';
 import {isLive} from '../format.js';
 import {keyLabel} from '../keys.js';
 import {hintsFor, type PaneId} from '../keymap.js';
 import type {Notice} from '../hooks/use-notices.js';
+
+const stoppedLabels: Record<WhatsAppStopCause | 'other', string> = {
+	replaced: 'another client took over — press p to reconnect',
+	forbidden: 'forbidden (403) — check the phone, then press p',
+	'pairing-timed-out': 'pairing timed out — press p to try again',
+	'pairing-code-failed': 'no pairing code — press p to try again',
+	other: 'stopped — press p to reconnect',
+};
 
 export function whatsappLabel(state: WhatsAppState): string {
 	switch (state.status) {
@@ -16,9 +24,9 @@ export function whatsappLabel(state: WhatsAppState): string {
 		case 'paired':
 			return state.user ? `paired ${state.user}` : 'paired';
 		case 'logged-out':
-			return 'logged out';
+			return 'logged out — press p to re-pair';
 		case 'stopped':
-			return 'stopped';
+			return stoppedLabels[state.cause ?? 'other'];
 		case 'reconnecting':
 			return `reconnecting #${state.attempt}`;
 	}

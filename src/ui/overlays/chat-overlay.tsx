@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import type {Conversation} from '../hooks/use-conversations.js';
+import {keyHint} from '../keymap.js';
 
 /** `text` cut into lines of at most `width` characters (hard wrap, newlines kept). */
 export function wrapText(text: string, width: number): string[] {
@@ -32,7 +33,7 @@ export function ChatOverlay(props: {groupFolder: string; assistantName: string; 
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="green" width={width} height={height} paddingX={1}>
 			<Text bold wrap="truncate">
-				{`Chat with ${groupFolder} (Enter send · Esc close)`}
+				{`Chat with ${groupFolder} (${keyHint('text.submit', 'send')} · ${keyHint('text.cancel', 'close')})`}
 			</Text>
 			<Box flexDirection="column" height={bodyHeight}>
 				{visible.length === 0 ? <Text dimColor>no messages yet: type one below</Text> : null}

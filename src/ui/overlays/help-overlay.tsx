@@ -1,16 +1,25 @@
 import {Box, Text} from 'ink';
 import {fit} from '../format.js';
 import {keyLabel} from '../keys.js';
-import {keymap, paneTitles, type KeyBinding} from '../keymap.js';
+import {keymap, keysOf, scopeTitles, type KeyBinding} from '../keymap.js';
 
-export function helpLines(table: readonly KeyBinding[] = keymap): string[] {
-	return table.map((binding) => {
-		const scope = binding.scope === 'global' ? '' : ` [${paneTitles[binding.scope]}]`;
-		return `${binding.keys.map(keyLabel).join('/').padEnd(10)} ${binding.description}${scope}`;
-	});
+/** The close and scroll keys of the help and details overlays. */
+export function overlayKeys(): string {
+	return `${keysOf('overlay.close', 2)} to close, ${keysOf('cursor.down')}/${keysOf('cursor.up')} to scroll`;
 }
 
-/** Every keymap entry, in as many columns as the width allows; j/k scroll when it still does not fit. */
+/** Every binding of the keymap, in sections by scope (in the table's order). */
+export function helpLines(table: readonly KeyBinding[] = keymap): string[] {
+	const keys = (binding: KeyBinding) => binding.keys.map(keyLabel).join('/');
+	const keyWidth = Math.min(16, Math.max(...table.map((binding) => keys(binding).length)));
+	const scopes = [...new Set(table.map((binding) => binding.scope))];
+	return scopes.flatMap((scope) => [
+		`── ${scopeTitles[scope]}`,
+		...table.filter((binding) => binding.scope === scope).map((binding) => `  ${keys(binding).padEnd(keyWidth)} ${binding.description}`),
+	]);
+}
+
+/** Every keymap entry, in as many columns as the width allows; the move keys scroll it when it still does not fit. */
 export function HelpOverlay({width, height, scroll}: {width: number; height: number; scroll: number}) {
 	const lines = helpLines();
 	const columnWidth = 68;
@@ -27,7 +36,7 @@ export function HelpOverlay({width, height, scroll}: {width: number; height: num
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="cyan" width={width} height={height}>
 			<Text bold wrap="truncate">
-				{' Keys (Esc or ? to close, j/k to scroll)'}
+				{` Keys (${overlayKeys()})`}
 			</Text>
 			{rows.map((row, index) => (
 				<Text key={index} wrap="truncate">

@@ -4,6 +4,7 @@ import {useMemo} from 'react';
 import type {WhatsAppState} from '../../host/host-api.js';
 import {formatDuration} from '../format.js';
 import {whatsappLabel} from '../components/status-bar.js';
+import {keyHint, keysOf} from '../keymap.js';
 
 /** The QR as text lines (qrcode-terminal calls back synchronously). */
 export function qrLines(data: string): string[] {
@@ -36,11 +37,11 @@ export function PairingOverlay({state, value, now, width, height}: {state: Whats
 			</Box>
 		);
 	} else {
-		body = <Text>{`WhatsApp: ${whatsappLabel(state)}. Enter starts pairing with a QR; type a phone number (digits, country code first) for a pairing code.`}</Text>;
+		body = <Text>{`WhatsApp: ${whatsappLabel(state)}. ${keysOf('text.submit')} starts pairing with a QR; type a phone number (digits, country code first) for a pairing code.`}</Text>;
 	}
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="magenta" width={width} height={height} paddingX={1}>
-			<Text bold>WhatsApp pairing (Esc to close)</Text>
+			<Text bold>{`WhatsApp pairing (${keyHint('text.cancel', 'to close')})`}</Text>
 			{body}
 			<Text color="cyan" wrap="truncate">{`phone: ${value}█`}</Text>
 		</Box>

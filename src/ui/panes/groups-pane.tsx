@@ -3,9 +3,11 @@ import {since} from '../format.js';
 import type {PaneProps} from './pane-props.js';
 import {groupRows, type GroupRow} from './rows.js';
 
+const name = (row: GroupRow) => (row.kind === 'group' ? row.group.name : row.kind === 'self' ? 'your WhatsApp self-chat' : row.chat.name || row.chat.jid);
+
 const columns: Column<GroupRow>[] = [
-	{header: 'NAME', width: 20, flex: true, cell: (row) => (row.kind === 'group' ? row.group.name : row.chat.name || row.chat.jid)},
-	{header: 'FOLDER', width: 16, cell: (row) => (row.kind === 'group' ? row.group.folder : '(not registered)')},
+	{header: 'NAME', width: 20, flex: true, cell: name},
+	{header: 'FOLDER', width: 16, cell: (row) => (row.kind === 'chat' ? '(not registered)' : row.group.folder)},
 	{header: 'RULE', width: 14, cell: (row) => (row.kind === 'chat' ? '-' : row.group.isMain ? 'main' : row.group.requiresTrigger ? row.group.trigger : 'no trigger')},
 	{header: 'JID', width: 28, cell: (row) => (row.kind === 'group' ? row.group.jid : row.chat.jid)},
 ];

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {LogLine} from '../../types.js';
 import {fit} from '../format.js';
+import {keyHint} from '../keymap.js';
 import type {LogFilter, LogView} from '../log-view.js';
 
 export interface LogsPaneProps {
@@ -36,7 +37,8 @@ export function formatLogLine(line: LogLine, width: number): string {
 export const LogsPane = memo(function LogsPane({view, top, follow, newLines, filter, width, height}: LogsPaneProps) {
 	const bodyHeight = Math.max(1, height - 1);
 	const lines = view.slice(top, top + bodyHeight);
-	const state = follow ? 'following' : newLines > 0 ? `paused · ${newLines} new lines (f to follow)` : 'paused (f to follow)';
+	const follows = keyHint('logs.follow', 'to follow');
+	const state = follow ? 'following' : newLines > 0 ? `paused · ${newLines} new lines (${follows})` : `paused (${follows})`;
 	const filters = [filter.minLevel !== 'trace' ? `level ≥ ${filter.minLevel}` : '', filter.text ? `"${filter.text}"` : ''].filter(Boolean).join(' ');
 	return (
 		<Box flexDirection="column" width={width} height={height}>

@@ -4,16 +4,25 @@ import type {ChatInfo, ContainerRun, RegisteredGroup, ScheduledTask} from '../..
 import {filterRows} from '../format.js';
 import type {PaneId} from '../keymap.js';
 
-export type GroupRow = {kind: 'group'; group: RegisteredGroup} | {kind: 'chat'; chat: ChatInfo};
+/** A registered group, the operator's WhatsApp self-chat (input to main), or a chat seen but not registered. */
+export type GroupRow = {kind: 'group'; group: RegisteredGroup} | {kind: 'self'; group: RegisteredGroup; chat: ChatInfo} | {kind: 'chat'; chat: ChatInfo};
 export type MountRow = {kind: 'request'; request: MountRequestView} | {kind: 'root'; root: AllowedRootView} | {kind: 'blocked'; pattern: string};
 
 export function groupRows(snapshot: HostSnapshot, filter = ''): GroupRow[] {
 	const registered = new Set(snapshot.groups.map((group) => group.jid));
-	const rows: GroupRow[] = [
-		...snapshot.groups.map((group): GroupRow => ({kind: 'group', group})),
-		...snapshot.chats.filter((chat) => !registered.has(chat.jid) && chat.channel !== 'local').map((chat): GroupRow => ({kind: 'chat', chat})),
-	];
-	return filterRows(rows, filter, (row) => (row.kind === 'group' ? `${row.group.name} ${row.group.folder} ${row.group.jid}` : `${row.chat.name} ${row.chat.jid}`));
+	const main = snapshot.groups.find((group) => group.isMain);
+	const selfChat = main && snapshot.selfChatJid ? snapshot.chats.find((chat) => chat.jid === snapshot.selfChatJid && !registered.has(chat.jid)) : undefined;
+	const rows: GroupRow[] = [];
+	for (const group of snapshot.groups) {
+		rows.push({kind: 'group', group});
+		if (group === main && selfChat) rows.push({kind: 'self', group, chat: selfChat});
+	}
+	for (const chat of snapshot.chats) {
+		if (!registered.has(chat.jid) && chat.channel !== 'local' && chat !== selfChat) rows.push({kind: 'chat', chat});
+	}
+	return filterRows(rows, filter, (row) =>
+		row.kind === 'chat' ? `${row.chat.name} ${row.chat.jid}` : `${row.group.name} ${row.group.folder} ${row.group.jid}${row.kind === 'self' ? ` ${row.chat.jid} self` : ''}`,
+	);
 }
 
 export function runRows(snapshot: HostSnapshot, filter = ''): ContainerRun[] {
