@@ -1,14 +1,19 @@
 import path from 'node:path';
 
 export const folderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-export const reservedFolders = new Set(['global']);
+/** Folder names no group may take, and what they are (compared in lower case). */
+export const reservedFolders = new Map([
+	['global', 'the global memory'],
+	['errors', 'the IPC quarantine folder ipc/errors'],
+]);
 
 /** Why a group folder name is refused, or null when it is fine. */
 export function folderProblem(folder: string): string | null {
 	if (!folderPattern.test(folder)) {
 		return `folder "${folder}" must be 1-64 letters, digits, _ or -, starting with a letter or digit`;
 	}
-	if (reservedFolders.has(folder.toLowerCase())) return `folder "${folder}" is reserved: pick another name`;
+	const reserved = reservedFolders.get(folder.toLowerCase());
+	if (reserved) return `folder "${folder}" is reserved for ${reserved}: pick another name`;
 	return null;
 }
 

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {ipcFolderProblem} from '../src/ipc/schemas.js';
 import {folderProblem, groupPaths, homePaths} from '../src/paths.js';
 
 describe('group folder validation', () => {
@@ -10,7 +11,10 @@ describe('group folder validation', () => {
 		['x'.repeat(64), null],
 		['x'.repeat(65), /must be 1-64/],
 		['global', /reserved/],
-		['GLOBAL', /reserved/],
+		['GLOBAL', /reserved for the global memory/],
+		['errors', /reserved for the IPC quarantine folder ipc\/errors/],
+		['Errors', /reserved/],
+		['errors2', null],
 		['', /must be/],
 		['-dash', /must be/],
 		['_under', /must be/],
@@ -19,10 +23,11 @@ describe('group folder validation', () => {
 		['a b', /must be/],
 		['.hidden', /must be/],
 		['ünïcode', /must be/],
-	])('%j → %s', (folder, problem) => {
+	])('%j → %s (for groups and for IPC alike)', (folder, problem) => {
 		const result = folderProblem(folder);
 		if (problem === null) expect(result).toBeNull();
 		else expect(result).toMatch(problem);
+		expect(ipcFolderProblem(folder)).toBe(result);
 	});
 
 	it('resolves group paths inside their parents and refuses invalid folders', () => {

@@ -2,15 +2,27 @@ import fs from 'node:fs';
 import type {Config} from '../config.js';
 import {LlmBridge} from '../llm-bridge.js';
 import {homePaths} from '../paths.js';
+import {lockHolder} from '../host/lock.js';
 import {openDb} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
+import {parseArgs, UsageError} from './args.js';
 import type {CommandIo} from './main.js';
 import {describeRuntime} from './launcher.js';
 
 type Verdict = 'ok' | 'warn' | 'fail';
 
+export const doctorHelp = `Usage
+  $ babybot-tui doctor
+
+Checks what a host needs, one line each (ok, warn, fail): Node, the home folder, whether a
+host is running, Ollama and the model, the container runtime and the agent image. Exits 1
+when something fails. Works while a host runs.
+`;
+
 /** Checks what a host needs, one line each; exit 1 when something fails. Works while a host runs. */
-export async function runDoctorCommand(_args: string[], config: Config, io: CommandIo): Promise<number> {
+export async function runDoctorCommand(args: string[], config: Config, io: CommandIo): Promise<number> {
+	const {input} = parseArgs(args, {command: 'doctor', flags: {}});
+	if (input.length > 0) throw new UsageError(`doctor takes no arguments, got "${input.join(' ')}": run \`babybot-tui doctor\``);
 	const lines: Array<[Verdict, string]> = [];
 	const add = (verdict: Verdict, text: string) => lines.push([verdict, text]);
 	const major = Number(process.versions.node.split('.')[0]);
@@ -26,8 +38,9 @@ export async function runDoctorCommand(_args: string[], config: Config, io: Comm
 	} catch (error) {
 		add('fail', `home ${config.home}: ${(error as Error).message}`);
 	}
-	const lock = fs.existsSync(paths.lockFile) ? fs.readFileSync(paths.lockFile, 'utf8').trim() : '';
-	add('ok', lock ? `a host is running (pid ${lock})` : 'no host is running');
+	const holder = lockHolder(paths.lockFile);
+	if (holder !== undefined) add('ok', `a host is running (pid ${holder})`);
+	else add('ok', fs.existsSync(paths.lockFile) ? 'no host is running (a stale lock of a dead host is left; the next start replaces it)' : 'no host is running');
 	const ollama = await new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel}).probe();
 	if (ollama.error) add(ollama.reachable ? 'warn' : 'fail', ollama.error);
 	else add('ok', `Ollama ${ollama.version ?? ''} at ${config.ollamaBaseUrl}, model ${config.ollamaModel}${ollama.toolsSupported ? ' (tools)' : ''}`);

@@ -1,19 +1,18 @@
-import meow from 'meow';
 import path from 'node:path';
 import type {Config} from '../config.js';
 import {homePaths, folderProblem} from '../paths.js';
 import {openDb} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
 import type {ExtraMountSpec} from '../types.js';
+import {parseArgs, UsageError} from './args.js';
 import type {CommandIo} from './main.js';
 
-const help = `
-  Usage
-    $ babybot-tui groups list
-    $ babybot-tui groups add --jid JID --name NAME --folder FOLDER [--no-trigger] [--mount PATH[:rw]]…
-    $ babybot-tui groups remove JID|FOLDER
+export const groupsHelp = `Usage
+  $ babybot-tui groups list
+  $ babybot-tui groups add --jid JID --name NAME --folder FOLDER [--no-trigger] [--mount PATH[:rw]]…
+  $ babybot-tui groups remove JID|FOLDER
 
-  Works while a host runs: the host picks changes up at the next message.
+Works while a host runs: the host picks changes up at the next message.
 `;
 
 /** `PATH` or `PATH:rw` (a trailing `:ro` is accepted too). */
@@ -24,9 +23,8 @@ export function parseMountFlag(value: string): ExtraMountSpec {
 }
 
 export async function runGroupsCommand(args: string[], config: Config, io: CommandIo): Promise<number> {
-	const cli = meow(help, {
-		importMeta: import.meta,
-		argv: args,
+	const cli = parseArgs(args, {
+		command: 'groups',
 		flags: {
 			jid: {type: 'string'},
 			name: {type: 'string'},
@@ -34,14 +32,15 @@ export async function runGroupsCommand(args: string[], config: Config, io: Comma
 			trigger: {type: 'boolean', default: true},
 			mount: {type: 'string', isMultiple: true},
 		},
-		allowUnknownFlags: false,
 	});
-	const [action, target] = cli.input;
+	const [action = 'list', target, ...extra] = cli.input;
+	if (!['list', 'add', 'remove'].includes(action)) throw new UsageError(`unknown groups action "${action}": use list, add or remove`);
+	const surplus = action === 'remove' ? extra : cli.input.slice(1);
+	if (surplus.length > 0) throw new UsageError(`groups ${action} does not take "${surplus.join(' ')}": run \`babybot-tui groups --help\``);
 	const db = openDb(homePaths(config.home).dbFile);
 	const groups = new GroupStore(db);
 	try {
 		switch (action) {
-			case undefined:
 			case 'list': {
 				const all = groups.all();
 				if (all.length === 0) io.stdout.write('no groups yet: the main group is created when the host first starts\n');
@@ -73,17 +72,15 @@ export async function runGroupsCommand(args: string[], config: Config, io: Comma
 			}
 			case 'remove': {
 				if (!target) throw new Error('groups remove needs a JID or a folder: e.g. groups remove family');
-				const removed = groups.remove(target);
-				if (!removed) throw new Error(`no registered group "${target}": see \`babybot-tui groups list\``);
-				if (removed.isMain) {
-					groups.add(removed);
-					throw new Error('the main group cannot be removed');
-				}
+				const found = groups.byJid(target) ?? groups.byFolder(target);
+				if (!found) throw new Error(`no registered group "${target}": see \`babybot-tui groups list\``);
+				if (found.isMain) throw new Error('the main group cannot be removed: it is the local chat of the operator');
+				const removed = groups.remove(found.jid)!;
 				io.stdout.write(`removed ${removed.name} (${removed.jid}); its folder is kept\n`);
 				return 0;
 			}
 			default:
-				throw new Error(`unknown groups action "${action}": use list, add or remove`);
+				throw new UsageError(`unknown groups action "${action}": use list, add or remove`);
 		}
 	} catch (error) {
 		io.stderr.write(`babybot-tui groups: ${(error as Error).message}\n`);

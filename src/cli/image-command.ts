@@ -9,16 +9,28 @@ export interface ImageCommandIo {
 
 const usage = 'usage: babybot-tui image build [--offline]';
 
+export const imageHelp = `Usage
+  $ babybot-tui image build [--offline]
+
+Builds the agent image for the detected runtime (CONTAINER_RUNTIME, else auto). --offline makes
+the base image locally with debootstrap instead of pulling it from a registry.
+`;
+
 /** `babybot-tui image build [--offline]`: builds the agent image for the detected runtime. */
 export async function runImageCommand(argv: string[], config: Config, io: ImageCommandIo): Promise<number> {
 	const [sub, ...rest] = argv;
+	if (sub?.startsWith('-')) {
+		io.stderr.write(`babybot-tui image: unknown flag ${sub.split('=')[0]}: run \`babybot-tui image --help\` for the valid ones\n`);
+		return 2;
+	}
 	if (sub !== 'build') {
 		io.stderr.write(`babybot-tui image: ${sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`}: ${usage}\n`);
 		return 2;
 	}
 	const unknown = rest.filter((arg) => arg !== '--offline');
 	if (unknown.length > 0) {
-		io.stderr.write(`babybot-tui image build: unknown argument "${unknown[0]}": ${usage}\n`);
+		const what = unknown[0].startsWith('-') ? `unknown flag ${unknown[0].split('=')[0]}` : `unknown argument "${unknown[0]}"`;
+		io.stderr.write(`babybot-tui image build: ${what}: run \`babybot-tui image --help\` for the valid ones\n`);
 		return 2;
 	}
 	try {

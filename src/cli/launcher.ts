@@ -5,7 +5,7 @@ import type {SandboxLauncher} from '../runtimes/runtime.js';
 
 /** The launcher for the configured runtime (detected when `auto`); throws when a forced runtime is absent. */
 export async function selectLauncher(config: Config): Promise<SandboxLauncher> {
-	return resolveLauncher({setting: config.containerRuntime});
+	return resolveLauncher({setting: config.containerRuntime, timezone: config.timezone});
 }
 
 /** Doctor lines for the runtime: which one runs, whether it is sandboxed, whether the image is current. */
@@ -16,7 +16,10 @@ export async function describeRuntime(config: Config): Promise<Array<['ok' | 'wa
 	} catch (error) {
 		return [['fail', (error as Error).message]];
 	}
-	if (!launcher.sandboxed) return [['warn', 'runtime none: agents run UNSANDBOXED on this machine (install Docker or Podman)']];
+	if (!launcher.sandboxed && config.containerRuntime === 'none') {
+		return [['warn', `runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or docker, podman) in the environment or ${config.home}/.env`]];
+	}
+	if (!launcher.sandboxed) return [['warn', 'runtime none: no container runtime answers, so agents run UNSANDBOXED on this machine (install Docker or Podman)']];
 	const stale = await imageStaleness(config, {runtime: launcher.name});
 	return [
 		['ok', `runtime ${launcher.name}`],

@@ -1,34 +1,38 @@
-import meow from 'meow';
-import {ConfigError, loadConfig, type Config} from '../config.js';
-import {runChatCommand} from './chat-command.js';
-import {runDoctorCommand} from './doctor-command.js';
-import {runGroupsCommand} from './groups-command.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import {ConfigError, loadConfig, projectRoot, type Config} from '../config.js';
+import {beforeSeparator, extractHome, helpHint, isHelpFlag, UsageError} from './args.js';
+import {chatHelp, runChatCommand} from './chat-command.js';
+import {doctorHelp, runDoctorCommand} from './doctor-command.js';
+import {groupsHelp, runGroupsCommand} from './groups-command.js';
 import {runHostCommand} from './host-command.js';
-import {runImageCommand} from './image-command.js';
-import {runMountsCommand} from './mounts-command.js';
-import {runPairCommand} from './pair-command.js';
+import {imageHelp, runImageCommand} from './image-command.js';
+import {mountsHelp, runMountsCommand} from './mounts-command.js';
+import {pairHelp, runPairCommand} from './pair-command.js';
 
-const help = `
-  Usage
-    $ babybot-tui                      the operator UI (runs the host in-process)
-    $ babybot-tui --headless           the host without UI (for services)
-    $ babybot-tui chat [--group F] MESSAGE…
-    $ babybot-tui groups list | add --jid JID --name NAME --folder F [--no-trigger] | remove JID|FOLDER
-    $ babybot-tui mounts check PATH [--as NAME] [--rw] [--group F] | list | allow PATH [--rw] | revoke PATH
-    $ babybot-tui image build [--offline]
-    $ babybot-tui pair [--phone DIGITS]
-    $ babybot-tui doctor
+export const mainHelp = `BabyBot: a personal AI assistant host, steered from the terminal.
 
-  Options
-    --home PATH     state folder (BABYBOT_HOME, default ~/.babybot)
-    --headless      run the host without the UI
-    --version       print the version
-    --help          this help
+Usage
+  $ babybot-tui                      the operator UI (runs the host in-process)
+  $ babybot-tui --headless           the host without UI (for services)
+  $ babybot-tui chat [--group F] MESSAGE…
+  $ babybot-tui groups list | add --jid JID --name NAME --folder F [--no-trigger] | remove JID|FOLDER
+  $ babybot-tui mounts check PATH [--as NAME] [--rw] [--group F] | list | allow PATH [--rw] | revoke PATH
+  $ babybot-tui image build [--offline]
+  $ babybot-tui pair [--phone DIGITS]
+  $ babybot-tui doctor
+  $ babybot-tui COMMAND --help       that command's help
 
-  Configuration comes from the environment and $BABYBOT_HOME/.env: ASSISTANT_NAME, OLLAMA_BASE_URL,
-  OLLAMA_MODEL, CONTAINER_RUNTIME (auto|apple-container|docker|podman|none), CONTAINER_IMAGE,
-  CONTAINER_TIMEOUT, CONTAINER_IDLE_TIMEOUT, CONTAINER_MAX_OUTPUT_SIZE, MAX_CONCURRENT_CONTAINERS,
-  MOUNT_ALLOWLIST_PATH, LOG_LEVEL, TZ.
+Options
+  --home PATH     state folder (BABYBOT_HOME, default ~/.babybot); any command takes it
+  --headless      run the host without the UI
+  --version       print the version
+  --help          this help
+
+Configuration comes from the environment and $BABYBOT_HOME/.env: ASSISTANT_NAME, OLLAMA_BASE_URL,
+OLLAMA_MODEL, CONTAINER_RUNTIME (auto|apple-container|docker|podman|none), CONTAINER_IMAGE,
+CONTAINER_TIMEOUT, CONTAINER_IDLE_TIMEOUT, CONTAINER_MAX_OUTPUT_SIZE, MAX_CONCURRENT_CONTAINERS,
+MOUNT_ALLOWLIST_PATH, LOG_LEVEL, TZ.
 `;
 
 export interface CommandIo {
@@ -38,53 +42,93 @@ export interface CommandIo {
 
 type CommandRunner = (args: string[], config: Config, io: CommandIo) => Promise<number>;
 
-const commands: Record<string, CommandRunner> = {
-	chat: runChatCommand,
-	doctor: runDoctorCommand,
-	groups: runGroupsCommand,
-	mounts: (args, config, io) => runMountsCommand(args, {config, stdout: io.stdout, stderr: io.stderr}),
-	image: (args, config, io) => runImageCommand(args, config, io),
-	pair: (args, config, io) => runPairCommand(args, {config, stdout: io.stdout, stderr: io.stderr}),
+const commands: Record<string, {help: string; run: CommandRunner}> = {
+	chat: {help: chatHelp, run: runChatCommand},
+	doctor: {help: doctorHelp, run: runDoctorCommand},
+	groups: {help: groupsHelp, run: runGroupsCommand},
+	mounts: {help: mountsHelp, run: (args, config, io) => runMountsCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},
+	image: {help: imageHelp, run: (args, config, io) => runImageCommand(args, config, io)},
+	pair: {help: pairHelp, run: (args, config, io) => runPairCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},
 };
 
-/** Splits argv at the first command word, skipping the value of `--home`. */
-export function splitCommand(argv: string[]): {global: string[]; command?: string; rest: string[]} {
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		if (arg === '--home') {
-			i++;
-			continue;
+export interface ParsedCommandLine {
+	home?: string;
+	headless: boolean;
+	version: boolean;
+	help: boolean;
+	command?: string;
+	/** The command's own arguments (without `--home`). */
+	rest: string[];
+}
+
+/** `--home` anywhere; `--headless`, `--version` and `--help` before the command word; throws UsageError. */
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+	const {home, rest: args} = extractHome(argv);
+	const parsed: ParsedCommandLine = {home, headless: false, version: false, help: false, rest: []};
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i];
+		if (arg === '--version' || arg === '-v') parsed.version = true;
+		else if (isHelpFlag(arg)) parsed.help = true;
+		else if (arg === '--headless') parsed.headless = true;
+		else if (arg.startsWith('-')) throw new UsageError(`unknown flag ${arg.split('=')[0]}: ${helpHint()}`);
+		else {
+			parsed.command = arg;
+			parsed.rest = args.slice(i + 1);
+			break;
 		}
-		if (!arg.startsWith('-')) return {global: argv.slice(0, i), command: arg, rest: argv.slice(i + 1)};
 	}
-	return {global: argv, rest: []};
+	return parsed;
+}
+
+export function packageVersion(): string {
+	return (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {version: string}).version;
 }
 
 export async function main(argv: string[], io: CommandIo = {stdout: process.stdout, stderr: process.stderr}): Promise<number> {
-	const {global, command, rest} = splitCommand(argv);
-	const cli = meow(help, {
-		importMeta: import.meta,
-		argv: global,
-		flags: {
-			home: {type: 'string'},
-			headless: {type: 'boolean', default: false},
-		},
-		allowUnknownFlags: false,
-	});
-	if (command !== undefined && !(command in commands)) {
+	let line: ParsedCommandLine;
+	try {
+		line = parseCommandLine(argv);
+	} catch (error) {
+		if (!(error instanceof UsageError)) throw error;
+		io.stderr.write(`babybot-tui: ${error.message}\n`);
+		return 2;
+	}
+	const {command} = line;
+	const known = command === undefined ? undefined : commands[command];
+	if (line.version) {
+		io.stdout.write(`${packageVersion()}\n`);
+		return 0;
+	}
+	if (command !== undefined && !known) {
+		if (line.help) {
+			io.stdout.write(mainHelp);
+			return 0;
+		}
 		io.stderr.write(`babybot-tui: unknown command "${command}": run \`babybot-tui --help\` for the list\n`);
+		return 2;
+	}
+	if (line.help || beforeSeparator(line.rest).some(isHelpFlag)) {
+		io.stdout.write(known ? known.help : mainHelp);
+		return 0;
+	}
+	if (line.headless && command !== undefined) {
+		io.stderr.write(`babybot-tui: --headless starts the host and takes no command: run \`babybot-tui --headless\` alone\n`);
 		return 2;
 	}
 	let config: Config;
 	try {
-		config = loadConfig({flags: {BABYBOT_HOME: cli.flags.home}});
+		config = loadConfig({flags: {BABYBOT_HOME: line.home}});
 	} catch (error) {
-		if (error instanceof ConfigError) {
-			io.stderr.write(`babybot-tui: ${error.message}\n`);
-			return 2;
-		}
-		throw error;
+		if (!(error instanceof ConfigError)) throw error;
+		io.stderr.write(`babybot-tui: ${error.message}\n`);
+		return 2;
 	}
-	if (command) return commands[command](rest, config, io);
-	return runHostCommand({config, headless: cli.flags.headless, io});
+	if (!known) return runHostCommand({config, headless: line.headless, io});
+	try {
+		return await known.run(line.rest, config, io);
+	} catch (error) {
+		if (!(error instanceof UsageError)) throw error;
+		io.stderr.write(`babybot-tui ${command}: ${error.message}\n`);
+		return 2;
+	}
 }

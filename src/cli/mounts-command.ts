@@ -23,6 +23,12 @@ const usage = `Usage
   babybot-tui mounts allow PATH [--rw]
   babybot-tui mounts revoke PATH`;
 
+export const mountsHelp = `${usage}
+
+check tells whether a group may mount PATH (main unless --group); list shows the allowlist and
+the pending requests; allow and revoke change the allowlist.
+`;
+
 class UsageError extends Error {}
 
 interface ParsedArgs {
@@ -60,7 +66,7 @@ export function parseMountsArgs(argv: string[]): ParsedArgs {
 		else if (flag === '--group') parsed.group = value();
 		else if (flag === '--rw' && inline === undefined) parsed.rw = true;
 		else if (flag === '--help' || flag === '-h') parsed.help = true;
-		else throw new UsageError(`unknown option ${arg}: the options are --as NAME, --rw and --group FOLDER`);
+		else throw new UsageError(`unknown option ${flag}: the options are --as NAME, --rw and --group FOLDER (see \`babybot-tui mounts --help\`)`);
 	}
 	return parsed;
 }
@@ -82,7 +88,7 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 	try {
 		args = parseMountsArgs(argv);
 	} catch (error) {
-		stderr.write(`babybot-tui mounts: ${(error as Error).message}\n${usage}\n`);
+		stderr.write(`babybot-tui mounts: ${(error as Error).message}\n`);
 		return 2;
 	}
 	if (args.help) {

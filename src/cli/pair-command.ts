@@ -12,13 +12,12 @@ import {fileSentIdStore} from '../channels/whatsapp/sent-ids.js';
 import type {SocketFactory, WAVersion} from '../channels/whatsapp/socket.js';
 import {WhatsAppChannel} from '../channels/whatsapp/whatsapp-channel.js';
 
-const help = `
-  Usage
-    $ babybot-tui pair                  show a QR to scan with WhatsApp › Linked devices
-    $ babybot-tui pair --phone DIGITS   get a code to type on the phone instead (country code first)
-    $ babybot-tui pair --force          move the current credentials aside and pair again
+export const pairHelp = `Usage
+  $ babybot-tui pair                  show a QR to scan with WhatsApp › Linked devices
+  $ babybot-tui pair --phone DIGITS   get a code to type on the phone instead (country code first)
+  $ babybot-tui pair --force          move the current credentials aside and pair again
 
-  Pair while no host runs for this home (the UI pairs with the p key).
+Pair while no host runs for this home (the UI pairs with the p key).
 `;
 
 /** Reconnects while pairing after which we give up (nobody scanned, or the network is down). */
@@ -51,7 +50,7 @@ export function parsePairArgs(argv: string[]): PairArgs {
 			const value = arg === '--phone' ? argv[++i] : arg.slice('--phone='.length);
 			if (value === undefined) throw new Error('--phone needs the number: e.g. --phone 4915123456789');
 			args.phone = parsePhoneDigits(value);
-		} else throw new Error(`unknown argument "${arg}": use \`babybot-tui pair [--phone DIGITS] [--force]\``);
+		} else throw new Error(`unknown argument "${arg}": run \`babybot-tui pair --help\` for the valid ones`);
 	}
 	return args;
 }
@@ -67,7 +66,7 @@ export async function runPairCommand(argv: string[], options: PairCommandOptions
 		return 2;
 	}
 	if (args.help) {
-		stdout.write(help.trimStart());
+		stdout.write(pairHelp);
 		return 0;
 	}
 	const paths = homePaths(config.home);
@@ -80,7 +79,7 @@ export async function runPairCommand(argv: string[], options: PairCommandOptions
 		release = acquireHostLock(paths.lockFile);
 	} catch (error) {
 		if (!(error instanceof HostLockedError)) throw error;
-		stderr.write(`babybot-tui pair: ${error.message.replace(/: use it.*$/, '')}: pair from its UI (press p) or stop it first\n`);
+		stderr.write(`babybot-tui pair: ${error.holder}: pair from its UI (press p) or stop it first\n`);
 		return 1;
 	}
 	try {
@@ -141,8 +140,10 @@ function pair(phone: string | undefined, options: PairCommandOptions, authDir: s
 					return;
 				case 'paired':
 					return finish(0, `Paired${state.user ? ` as ${state.user}` : ''}. Credentials saved in ${authDir}; start the host with \`babybot-tui\`.`);
-				case 'logged-out':
 				case 'stopped':
+					if (state.cause === 'pairing-timed-out') return finish(1, 'babybot-tui pair: no phone was paired in time: run it again with your phone at hand');
+					return finish(1, `babybot-tui pair: ${state.reason}`);
+				case 'logged-out':
 					return finish(1, `babybot-tui pair: ${state.reason}`);
 				case 'reconnecting':
 					stopCountdown();

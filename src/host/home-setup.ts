@@ -24,13 +24,16 @@ export function copyGroupTemplates(templatesDir: string, groupsDir: string): str
 	return copied;
 }
 
-/** First run: the home's folders, the templates and the main group bound to the local chat. */
+/**
+ * Every start: the home's folders. First run (no main group yet): the templates, then the main
+ * group bound to the local chat; later starts never copy again, so a file the user deleted stays gone.
+ */
 export function prepareHome(config: Config, paths: HomePaths, groups: GroupStore): void {
 	for (const dir of [paths.storeDir, paths.groupsDir, paths.globalDir, paths.ipcDir, paths.ipcErrorsDir, paths.sessionsDir, paths.logsDir, paths.skillsDir]) {
 		fs.mkdirSync(dir, {recursive: true});
 	}
-	copyGroupTemplates(path.join(config.projectRoot, 'groups'), paths.groupsDir);
 	if (!groups.main()) {
+		copyGroupTemplates(path.join(config.projectRoot, 'groups'), paths.groupsDir);
 		groups.add({
 			jid: localJid('main'),
 			name: 'Main (local)',

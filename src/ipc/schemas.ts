@@ -3,13 +3,8 @@
 import {z} from 'zod';
 import {folderProblem} from '../paths.js';
 
-/** Directory names under ipc/ that are not group folders. */
-export const reservedIpcNames = new Set(['errors']);
-
-/** Why `folder` cannot be an IPC source or a new group's folder, or null. */
-export function ipcFolderProblem(folder: string): string | null {
-	return folderProblem(folder) ?? (reservedIpcNames.has(folder.toLowerCase()) ? `folder "${folder}" is reserved: pick another name` : null);
-}
+/** Why `folder` cannot be an IPC source or a new group's folder, or null (folderProblem reserves `errors`, the quarantine). */
+export const ipcFolderProblem = folderProblem;
 
 const maxTextChars = 64_000;
 const text = (what: string, max = 2000) =>

@@ -74,6 +74,8 @@ export function createRuntimeProbe(deps: ProbeDeps = {}): RuntimeProbe {
 export interface LauncherDeps {
 	exec?: RunCli;
 	env?: NodeJS.ProcessEnv;
+	/** The configured time zone, for the runtimes that pass one to the agent (`none`). */
+	timezone?: string;
 }
 
 export function createLauncher(name: RuntimeName, deps: LauncherDeps = {}): SandboxLauncher {
@@ -85,7 +87,7 @@ export function createLauncher(name: RuntimeName, deps: LauncherDeps = {}): Sand
 		case 'apple-container':
 			return createAppleContainerLauncher({exec: deps.exec, env: cliEnv('apple-container', deps.env ?? process.env)});
 		case 'none':
-			return createNoneLauncher();
+			return createNoneLauncher({timezone: deps.timezone});
 	}
 }
 
@@ -104,5 +106,5 @@ export async function resolveLauncher(input: ResolveLauncherInput): Promise<Sand
 		probe: input.probe ?? createRuntimeProbe({exec: input.exec, env: input.env}),
 		onSkip: input.onSkip,
 	});
-	return createLauncher(runtime, {exec: input.exec, env: input.env});
+	return createLauncher(runtime, {exec: input.exec, env: input.env, timezone: input.timezone});
 }

@@ -9,9 +9,17 @@ export const agentRunnerEntry = path.join(projectRoot, 'dist', 'container', 'age
  * No sandbox: the agent-runner is a child process on the host. Its environment is built from
  * nothing (no secrets, no inherited OLLAMA_*); the operator is warned everywhere it shows.
  */
-export function createNoneLauncher(options: {nodePath?: string; entry?: string} = {}): SandboxLauncher {
+export interface NoneLauncherOptions {
+	nodePath?: string;
+	entry?: string;
+	/** The configured time zone (config.timezone, which may come from $BABYBOT_HOME/.env); default UTC. */
+	timezone?: string;
+}
+
+export function createNoneLauncher(options: NoneLauncherOptions = {}): SandboxLauncher {
 	const nodePath = options.nodePath ?? process.execPath;
 	const entry = options.entry ?? agentRunnerEntry;
+	const timezone = options.timezone ?? 'UTC';
 	return {
 		name: 'none',
 		sandboxed: false,
@@ -20,7 +28,7 @@ export function createNoneLauncher(options: {nodePath?: string; entry?: string} 
 			return {
 				command: nodePath,
 				args: [entry],
-				env: {PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: paths.group, LANG: 'C.UTF-8', TZ: process.env.TZ ?? 'UTC'},
+				env: {PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: paths.group, LANG: 'C.UTF-8', TZ: timezone},
 				cwd: paths.group,
 				paths,
 			};

@@ -47,10 +47,13 @@ export class GroupStore {
 		return row && toGroup(row);
 	}
 
-	/** Inserts; throws a one-line error when the jid or folder is taken. */
+	/** Inserts; throws a one-line error when the jid or folder is taken, the folder in any letter case. */
 	add(group: RegisteredGroup): void {
 		if (this.byJid(group.jid)) throw new Error(`chat ${group.jid} is already registered: remove it first with \`groups remove ${group.jid}\``);
-		if (this.byFolder(group.folder)) throw new Error(`folder "${group.folder}" is already used by another group: pick another --folder`);
+		const taken = this.db.prepare('SELECT folder FROM registered_groups WHERE folder = ? COLLATE NOCASE').pluck().get(group.folder) as string | undefined;
+		if (taken === group.folder) throw new Error(`folder "${group.folder}" is already used by another group: pick another folder name`);
+		// macOS disks ignore case, so `Family` and `family` would share one folder.
+		if (taken) throw new Error(`folder "${group.folder}" differs only in letter case from the group folder "${taken}" (the same folder on macOS): pick another folder name`);
 		this.db
 			.prepare(
 				`INSERT INTO registered_groups (jid, name, folder, trigger, requires_trigger, is_main, added_at, extra_mounts, network)

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
-import {cliEnv, queryStore, runCli, startCli, waitFor} from '../support/cli.js';
+import {cliEnv, projectRoot, queryStore, runCli, startCli, waitFor} from '../support/cli.js';
 import {tempHome} from '../support/temp-home.js';
 
 let ollama: ScriptedOllama | undefined;
@@ -14,6 +14,9 @@ afterEach(async () => {
 	await ollama?.close();
 	ollama = undefined;
 });
+
+/** A template's text as the system prompt carries it. */
+const template = (folder: string) => fs.readFileSync(path.join(projectRoot, 'groups', folder, 'MEMORY.md'), 'utf8').trim();
 
 async function freePort(): Promise<number> {
 	const server = net.createServer();
@@ -45,8 +48,8 @@ describe('chat end to end (runtime none)', () => {
 		expect(toolNames).toEqual(expect.arrayContaining(['bash', 'read_file', 'write_file', 'edit_file', 'list_files', 'send_message', 'schedule_task', 'list_tasks', 'pause_task', 'resume_task', 'cancel_task', 'register_group']));
 		const system = first.messages[0];
 		expect(system.role).toBe('system');
-		expect(system.content).toContain("This is the operator's own group");
-		expect(system.content).toContain('Global memory');
+		expect(system.content).toContain(template('main'));
+		expect(system.content).toContain(template('global'));
 		expect(first.messages.at(-1)).toMatchObject({role: 'user'});
 		expect(first.messages.at(-1)!.content).toContain('please write a note');
 
@@ -56,6 +59,40 @@ describe('chat end to end (runtime none)', () => {
 		expect(second.messages[assistantIndex + 1]).toMatchObject({role: 'tool', tool_name: 'bash'});
 		expect(second.messages[assistantIndex + 1].content).toContain(path.join(home, 'groups', 'main'));
 		expect(assistantIndex + 2).toBe(second.messages.length);
+	});
+
+	it('chat --group F talks to a registered non-main group, in its own folder, with its own memory', async () => {
+		const {home, allowlist, root} = tempHome();
+		ollama = await startScriptedOllama({
+			replies: [{toolCalls: [{name: 'bash', arguments: {command: 'pwd'}}]}, {content: 'Hello, family.'}],
+		});
+		// BABYBOT_HOME points elsewhere: --home after the command word must win.
+		const env = cliEnv({home: path.join(root, 'not-this-one'), allowlist, ollamaUrl: ollama.url});
+		const added = await runCli(['groups', 'add', '--jid', 'fam@g.us', '--name', 'Family', '--folder', 'family', '--home', home], env);
+		expect(added.code).toBe(0);
+		fs.mkdirSync(path.join(home, 'groups', 'family'), {recursive: true});
+		fs.writeFileSync(path.join(home, 'groups', 'family', 'MEMORY.md'), 'Grandma visits on Sundays.\n');
+
+		const result = await runCli(['chat', '--home', home, '--group', 'family', 'who visits?'], env);
+		expect(result).toMatchObject({code: 0, stderr: '', stdout: 'Hello, family.\n'});
+		const [first, second] = ollama.chatRequests;
+		expect(first.messages[0].content).toContain('Grandma visits on Sundays.');
+		expect(first.messages[0].content).not.toContain(template('main'));
+		expect(first.messages.at(-1)!.content).toContain('who visits?');
+		expect(second.messages.at(-1)).toMatchObject({role: 'tool', tool_name: 'bash'});
+		expect(second.messages.at(-1)!.content).toContain(path.join(home, 'groups', 'family'));
+		const stored = queryStore<{chat_jid: string; is_bot: number}>(home, 'SELECT chat_jid, is_bot FROM messages ORDER BY seq');
+		expect(stored).toEqual([
+			{chat_jid: 'local:family', is_bot: 0},
+			{chat_jid: 'local:family', is_bot: 1},
+		]);
+		expect(fs.existsSync(path.join(root, 'not-this-one'))).toBe(false);
+	});
+
+	it('chat --group with an unknown folder says where to look, exit 2', async () => {
+		const {home, allowlist} = tempHome();
+		const result = await runCli(['chat', '--group', 'nobody', 'hi'], cliEnv({home, allowlist, ollamaUrl: 'http://127.0.0.1:9'}));
+		expect(result).toMatchObject({code: 2, stdout: '', stderr: 'babybot-tui chat: no group with folder "nobody": see `babybot-tui groups list`\n'});
 	});
 
 	it('without Ollama, exits non-zero naming the URL it tried and how to start Ollama', async () => {
