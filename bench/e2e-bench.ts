@@ -34,7 +34,7 @@ async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (h
 			TZ: 'UTC',
 		},
 	});
-	const host = await createHost({config, launcher: createLauncher(runtime)});
+	const host = await createHost({config, launcher: createLauncher(runtime, {timezone: config.timezone})});
 	await host.start();
 	try {
 		return await body(host);

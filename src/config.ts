@@ -10,6 +10,8 @@ export interface Config {
 	trigger: string;
 	ollamaBaseUrl: string;
 	ollamaModel: string;
+	/** A model request that sends nothing for this long is ended (a stalled model). */
+	ollamaStallTimeoutMs: number;
 	containerRuntime: RuntimeSetting;
 	containerImage: string;
 	containerTimeoutMs: number;
@@ -160,6 +162,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 		trigger: `@${assistantName}`,
 		ollamaBaseUrl: validUrl(ollamaKey, ollamaRaw),
 		ollamaModel: model,
+		ollamaStallTimeoutMs: positiveInt(source, 'OLLAMA_STALL_TIMEOUT', 120_000, 'milliseconds'),
 		containerRuntime: oneOf(source, 'CONTAINER_RUNTIME', runtimeSettings, 'auto'),
 		containerImage: image,
 		containerTimeoutMs: positiveInt(source, 'CONTAINER_TIMEOUT', 30 * 60_000, 'milliseconds'),

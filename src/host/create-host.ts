@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {LocalChatChannel} from '../channels/local-chat.js';
+import {isWhatsAppJid} from '../channels/whatsapp/inbound.js';
 import {createIpcWatcher} from '../ipc/ipc-watcher.js';
 import {LlmBridge} from '../llm-bridge.js';
 import {createLogger} from '../logger.js';
@@ -27,12 +28,12 @@ import type {InboundMessage} from '../types.js';
 import {HostEmitter} from './events.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
-import type {HostSnapshot} from './host-api.js';
+import type {HostSnapshot, WhatsAppState} from './host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
 import {installLabelFor, type HostPaths} from './sandbox-spec.js';
-import {createWhatsAppChannel, type WhatsAppLink} from './whatsapp-link.js';
+import {createWhatsAppChannel, type WhatsAppLink, type WhatsAppParts} from './whatsapp-link.js';
 
 export type {Host} from './host-api-impl.js';
 
@@ -41,8 +42,11 @@ export interface CreateHostOptions {
 	launcher: SandboxLauncher;
 	/** The UI's log ring; a new one otherwise. */
 	logStore?: LogStore;
-	/** Connect WhatsApp (when paired) and allow pairing: the UI and headless modes. */
-	whatsapp?: boolean;
+	/**
+	 * Connect WhatsApp (when paired) and allow pairing: the UI and headless modes. `true` uses the
+	 * real Baileys socket; tests pass the parts to use instead (the fake socket, a clock).
+	 */
+	whatsapp?: boolean | WhatsAppParts;
 	logToStderr?: boolean;
 }
 
@@ -72,9 +76,15 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 
 	const local = new LocalChatChannel();
 	const channels: Channel[] = [local];
-	const outbox = new Outbox({store: new OutboxStore(db), channels: () => channels, logger});
+	const outbox = new Outbox({
+		store: new OutboxStore(db),
+		channels: () => channels,
+		// A WhatsApp chat waits while WhatsApp is off in this mode (`chat`): the next UI or headless run sends it.
+		reachable: (chatJid) => local.ownsJid(chatJid) || isWhatsAppJid(chatJid),
+		logger,
+	});
 
-	const deliver = async (chatJid: string, text: string, deliverOptions: {error?: boolean} = {}) => {
+	const deliver = async (chatJid: string, text: string, deliverOptions: {error?: boolean; throughSeq?: number} = {}) => {
 		const message: InboundMessage = {
 			id: `out-${crypto.randomUUID()}`,
 			chatJid,
@@ -85,11 +95,13 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			fromMe: true,
 			isBotMessage: true,
 		};
-		const seq = messages.insert(message);
+		const seq = messages.insert(message, {answersSeq: deliverOptions.error ? undefined : deliverOptions.throughSeq});
 		const groupFolder = runner.groupOfChat(chatJid)?.folder;
 		if (seq !== null) events.emit('message', {message: {...message, seq}, groupFolder});
-		if (groupFolder) events.emit('reply', {groupFolder, chatJid, text, error: deliverOptions.error});
-		return outbox.enqueue(chatJid, text);
+		if (groupFolder) events.emit('reply', {groupFolder, chatJid, text, error: deliverOptions.error, throughSeq: deliverOptions.throughSeq});
+		const outcome = await outbox.enqueue(chatJid, text);
+		if (outcome.status === 'failed') throw new Error(outcome.reason);
+		return outcome;
 	};
 
 	let whatsapp: WhatsAppLink | undefined;
@@ -100,17 +112,20 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		groups,
 		runs,
 		launcher,
-		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel}),
+		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
 		logger,
 		installLabel: installLabelFor(config.home),
-		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be stored')),
+		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
 		extraMounts: (group) => approvals.resolveGroupMounts(group),
 		planTurn: (group, batch) => planSkillTurn({messages: batch, skills: skills.skills(), trigger: group.trigger, assistantName: config.assistantName}),
 		selfChatJid: () => whatsapp?.channel.selfJid(),
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
-		onTurn: (groupFolder, chatJid, ok, error) => events.emit('turn', {groupFolder, chatJid, ok, error}),
+		onTurn: (turn) => {
+			events.emit('turn', turn);
+			if (!turn.ok) events.emit('notice', {level: 'error', text: `${turn.groupFolder}: ${turn.error ?? 'the agent failed'}`});
+		},
 	});
 
 	const callbacks: ChannelCallbacks = {
@@ -123,15 +138,33 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			if (!message.isBotMessage) runner.wake(group.folder);
 		},
 		onChatMetadata(chat) {
-			messages.upsertChat({jid: chat.jid, name: chat.name, channel: chat.jid.startsWith('local:') ? 'local' : 'whatsapp', isGroup: chat.isGroup, at: chat.at});
+			const owner = channels.find((channel) => channel.ownsJid(chat.jid));
+			if (!owner) return logger.debug({chat: chat.jid}, 'chat metadata for a chat no channel owns: ignored');
+			messages.upsertChat({jid: chat.jid, name: chat.name, channel: owner.name, isGroup: chat.isGroup, at: chat.at});
 			changed('chats');
 		},
+	};
+	const sendQueued = (channel: Channel) =>
+		void outbox.flush(channel).catch((error: Error) => logger.error({channel: channel.name, err: error.message}, 'sending queued messages failed'));
+	// Each channel's reconnect sends what waited for it.
+	const callbacksOf = (channel: () => Channel | undefined): ChannelCallbacks => ({
+		...callbacks,
 		onConnectionChange(connected) {
-			if (connected && whatsapp) void outbox.flush(whatsapp.channel);
+			const current = channel();
+			if (connected && current) sendQueued(current);
 		},
+	});
+	let lastStop: string | undefined;
+	const onWhatsAppState = (state: WhatsAppState) => {
+		changed('whatsapp');
+		// A stop is news once; the state keeps the reason for the status bar.
+		const stop = state.status === 'logged-out' || state.status === 'stopped' ? state.reason : undefined;
+		if (stop && stop !== lastStop) events.emit('notice', {level: state.status === 'logged-out' ? 'error' : 'warn', text: `WhatsApp stopped: ${stop}`});
+		lastStop = stop;
 	};
 	if (options.whatsapp) {
-		whatsapp = await createWhatsAppChannel({paths, logger, callbacks, onState: () => changed('whatsapp')});
+		const parts = options.whatsapp === true ? undefined : options.whatsapp;
+		whatsapp = await createWhatsAppChannel({paths, logger, callbacks: callbacksOf(() => whatsapp?.channel), onState: onWhatsAppState, parts});
 		channels.push(whatsapp.channel);
 	}
 
@@ -139,7 +172,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		store: new TaskStore(db),
 		timezone: config.timezone,
 		logger,
-		enqueueTask: (task) => runner.runTask(task),
+		enqueueTask: (task, _slot, started) => runner.runTask(task, started),
 		onChange: () => changed('tasks'),
 	});
 	const ipc = createIpcWatcher({
@@ -154,8 +187,12 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			approvals,
 			deliver: (chatJid, text) => deliver(chatJid, text),
 			onGroupsChanged: () => changed('groups'),
-			// WhatsApp syncs group names on connect and daily; the answer lists what is registered.
-			refreshGroups: async () => {},
+			async refreshGroups() {
+				const channel = whatsapp?.channel;
+				if (!channel) return 'WhatsApp is off in this mode: group names were not synced';
+				if (!channel.isConnected()) return 'WhatsApp is not connected: group names sync when it reconnects';
+				return `synced the names of ${await channel.refreshGroups()} WhatsApp groups`;
+			},
 		}),
 	});
 
@@ -179,6 +216,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			skills.start();
 			await ipc.start();
 			scheduler.start();
+			// Replies a crash or a stop left unsent: local ones now, the others as their channel connects.
+			void outbox.flushAll().catch((error: Error) => logger.error({err: error.message}, 'sending queued messages failed'));
 		},
 		async stop() {
 			await ipc.stop();

@@ -5,6 +5,7 @@ import {GroupQueue} from '../group-queue.js';
 import type {Logger} from '../logger.js';
 import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
+import {RunOutputs} from '../runner/run-output.js';
 import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult} from '../runner/sandbox-run.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
@@ -27,7 +28,7 @@ export interface GroupRunnerDeps {
 	logger: Logger;
 	installLabel: string;
 	/** Sends a reply to a chat (through the outbox). */
-	deliver(chatJid: string, text: string, options?: {error?: boolean}): void;
+	deliver(chatJid: string, text: string, options?: {error?: boolean; throughSeq?: number}): void;
 	/** Extra mounts validated for the group's next run. */
 	extraMounts(group: RegisteredGroup): Array<{name: string; hostPath: string; readonly: boolean}>;
 	/** Host commands and skill invocations; default: plain prompt. */
@@ -37,12 +38,16 @@ export interface GroupRunnerDeps {
 	selfChatJid?(): string | undefined;
 	onRunUpdate(run: ContainerRun): void;
 	onDelta(groupFolder: string, chatJid: string, text: string): void;
-	onTurn(groupFolder: string, chatJid: string, ok: boolean, error?: string): void;
+	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
 }
+
+type TaskOutcome = {ok: boolean; result?: string; error?: string; notStarted?: boolean};
 
 interface TaskWork {
 	task: ScheduledTask;
-	resolve(result: {ok: boolean; result?: string; error?: string}): void;
+	/** Called when the task's prompt goes to the agent. */
+	started(): void;
+	resolve(result: TaskOutcome): void;
 }
 
 interface LiveRun {
@@ -62,6 +67,8 @@ export class GroupRunner {
 	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
 	private readonly lastCrash = new Map<string, {chatJid: string; error: string}>();
 	readonly queue: GroupQueue;
+	/** Recent output of the last runs, for the details view. */
+	readonly outputs = new RunOutputs();
 	private stopping = false;
 
 	constructor(private readonly deps: GroupRunnerDeps) {
@@ -91,14 +98,14 @@ export class GroupRunner {
 	}
 
 	/** Runs a due task through the group's queue; resolves when its turn is done. */
-	runTask(task: ScheduledTask): Promise<{ok: boolean; result?: string; error?: string}> {
+	runTask(task: ScheduledTask, started: () => void = () => {}): Promise<TaskOutcome> {
 		return new Promise((resolve) => {
 			const live = this.live.get(task.groupFolder);
 			if (live && task.contextMode === 'group' && live.contextMode === 'group' && live.run.acceptsTurns) {
-				void this.submitTask(live.run, {task, resolve});
+				void this.submitTask(live.run, {task, started, resolve});
 				return;
 			}
-			this.tasks.set(task.groupFolder, [...(this.tasks.get(task.groupFolder) ?? []), {task, resolve}]);
+			this.tasks.set(task.groupFolder, [...(this.tasks.get(task.groupFolder) ?? []), {task, started, resolve}]);
 			if (live && !live.run.busy) live.run.close('idle');
 			this.queue.enqueue(task.groupFolder);
 		});
@@ -119,10 +126,15 @@ export class GroupRunner {
 		return false;
 	}
 
-	/** Re-queues every chat with messages past its cursor (after a restart). */
+	/**
+	 * Re-queues every chat with messages past its cursor (after a restart). A turn whose answer was
+	 * stored before the crash is done: its cursor moves instead, so it is not answered twice.
+	 */
 	recover(): number {
 		const folders = new Set<string>();
 		for (const chatJid of this.deps.messages.chatsWithPending()) {
+			this.deps.messages.advanceCursor(chatJid, this.deps.messages.lastAnsweredSeq(chatJid));
+			if (this.pendingMessages(chatJid).length === 0) continue;
 			const group = this.groupOfChat(chatJid);
 			if (group) folders.add(group.folder);
 		}
@@ -133,7 +145,7 @@ export class GroupRunner {
 	async stop(): Promise<void> {
 		this.stopping = true;
 		this.queue.stop();
-		for (const works of this.tasks.values()) for (const work of works) work.resolve({ok: false, error: 'the host is shutting down'});
+		for (const works of this.tasks.values()) for (const work of works) work.resolve({ok: false, notStarted: true, error: 'the host is shutting down'});
 		this.tasks.clear();
 		await Promise.all([...this.live.values()].map(({run}) => run.kill('shutdown')));
 	}
@@ -160,6 +172,7 @@ export class GroupRunner {
 		const run = this.createRun(group, contextMode);
 		this.live.set(folder, {run, contextMode});
 		let firstFailed = false;
+		let ok = false;
 		try {
 			if (message) {
 				const result = message.begin(run);
@@ -176,14 +189,17 @@ export class GroupRunner {
 				}
 			}
 			await run.ended;
-			return !(firstFailed && crashed(run));
+			ok = !(firstFailed && crashed(run));
+			return ok;
 		} catch (error) {
 			this.deps.logger.error({group: folder, err: (error as Error).message}, 'run failed to start');
 			return false;
 		} finally {
 			this.live.delete(folder);
 			for (const chat of this.chatsOf(group)) this.inFlight.delete(chat);
-			if ((this.tasks.get(folder)?.length ?? 0) > 0 || this.hasPendingMessages(group)) this.queue.enqueue(folder);
+			// Work that arrived as the run ended; after a failure the queue's retry takes it (or, once it
+			// gives up, the next message), so a dead runtime is not retried in a tight loop.
+			if (ok && ((this.tasks.get(folder)?.length ?? 0) > 0 || this.hasPendingMessages(group))) this.queue.enqueue(folder);
 		}
 	}
 
@@ -211,6 +227,7 @@ export class GroupRunner {
 			idleTimeoutMs: config.containerIdleTimeoutMs,
 			hardTimeoutMs: config.containerTimeoutMs,
 			maxOutputBytes: config.containerMaxOutputBytes,
+			output: this.outputs.create(spec.runId),
 			start: {
 				runId: spec.runId,
 				group: {folder: group.folder, name: group.name, isMain: group.isMain, chatJid: group.jid},
@@ -220,7 +237,7 @@ export class GroupRunner {
 			},
 			onOutput: (turn, text) => {
 				const clean = stripInternal(text);
-				if (clean) this.deps.deliver(turn.chatJid, clean);
+				if (clean) this.deps.deliver(turn.chatJid, clean, {throughSeq: turn.throughSeq});
 			},
 			onDelta: (turn, text) => this.deps.onDelta(group.folder, turn.chatJid, text),
 			onUpdate: (record) => {
@@ -248,12 +265,12 @@ export class GroupRunner {
 			const lastSeq = pending.at(-1)!.seq;
 			const plan = this.deps.planTurn?.(group, pending) ?? {};
 			if ('reply' in plan) {
-				this.deps.deliver(chatJid, plan.reply);
+				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq});
 				this.deps.messages.advanceCursor(chatJid, lastSeq);
-				this.deps.onTurn(group.folder, chatJid, true);
+				this.deps.onTurn({groupFolder: group.folder, chatJid, ok: true, throughSeq: lastSeq});
 				continue;
 			}
-			const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid, prompt: formatMessages(pending), ...plan};
+			const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid, prompt: formatMessages(pending), throughSeq: lastSeq, ...plan};
 			this.inFlight.set(chatJid, lastSeq);
 			return {begin: (run) => this.track(group, run, request, lastSeq, run.state === 'starting' ? run.begin(request) : run.submit(request))};
 		}
@@ -281,14 +298,15 @@ export class GroupRunner {
 			// A crashed sandbox is retried by the queue (the chat hears if it gives up); a shutdown is
 			// answered after the restart; anything else (timeout, kill, model error) is told now.
 			if (crashed(run)) this.lastCrash.set(group.folder, {chatJid: request.chatJid, error});
-			else if (run.stopReason !== 'shutdown') this.deps.deliver(request.chatJid, `⚠️ ${error}`, {error: true});
+			else if (run.stopReason !== 'shutdown') this.deps.deliver(request.chatJid, `⚠️ ${error}`, {error: true, throughSeq: lastSeq});
 		}
-		this.deps.onTurn(group.folder, request.chatJid, outcome.ok, outcome.error);
+		this.deps.onTurn({groupFolder: group.folder, chatJid: request.chatJid, ok: outcome.ok, error: outcome.error, throughSeq: lastSeq});
 		return outcome.ok;
 	}
 
-	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<{ok: boolean; result?: string; error?: string}> {
+	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskOutcome> {
 		const {task} = work;
+		work.started();
 		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id)};
 		const outcome = await (first ? run.begin(request) : run.submit(request));
 		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
@@ -299,6 +317,7 @@ export class GroupRunner {
 	private giveUp(folder: string, attempts: number): void {
 		const crash = this.lastCrash.get(folder);
 		this.lastCrash.delete(folder);
+		for (const work of this.tasks.get(folder)?.splice(0) ?? []) work.resolve({ok: false, error: crash?.error ?? `the group's sandbox kept failing (${attempts} times)`});
 		this.deps.logger.error({group: folder, attempts, err: crash?.error}, 'group run kept failing: giving up until the next message');
 		if (crash) this.deps.deliver(crash.chatJid, `⚠️ ${crash.error} (tried ${attempts} times; send another message to try again)`, {error: true});
 	}

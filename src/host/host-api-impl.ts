@@ -117,8 +117,10 @@ export function createHostApi(parts: HostParts): Host {
 				ollama,
 				runtime: {...runtime},
 				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
+				selfChatJid: parts.whatsapp()?.channel.selfJid(),
 			};
 		},
+		runOutput: (runId) => runner.outputs.get(runId),
 		async sendLocalMessage(folder, text) {
 			requireGroup(folder);
 			const now = new Date().toISOString();
@@ -133,6 +135,7 @@ export function createHostApi(parts: HostParts): Host {
 				fromMe: false,
 				isBotMessage: false,
 			});
+			return {seq: messages.latestSeq(localJid(folder))};
 		},
 		async killRun(runId) {
 			if (!(await runner.kill(runId))) throw new Error(`run ${runId} is not live`);

@@ -9,8 +9,11 @@ export type WhatsAppState =
 	| {status: 'pairing'; qr?: string; qrExpiresAt?: number; pairingCode?: string}
 	| {status: 'paired'; user?: string}
 	| {status: 'logged-out'; reason: string}
-	| {status: 'stopped'; reason: string}
+	| {status: 'stopped'; reason: string; cause?: WhatsAppStopCause}
 	| {status: 'reconnecting'; attempt: number; inMs: number};
+
+/** Why WhatsApp stopped trying (the status bar's short label); the `reason` says it in full. */
+export type WhatsAppStopCause = 'replaced' | 'forbidden' | 'pairing-timed-out' | 'pairing-code-failed';
 
 export interface OllamaState {
 	reachable: boolean;
@@ -79,6 +82,8 @@ export interface HostSnapshot {
 	ollama: OllamaState;
 	runtime: RuntimeInfo;
 	limits: {idleTimeoutMs: number; hardTimeoutMs: number};
+	/** The operator's own WhatsApp chat, which counts as input to main (once WhatsApp is connected). */
+	selfChatJid?: string;
 }
 
 /** Events the host emits; every payload is plain data. */
@@ -90,9 +95,10 @@ export interface HostEventMap {
 	/** Streaming text of an answer in progress. */
 	delta: {groupFolder: string; chatJid: string; text: string};
 	/** An answer sent to a chat. */
-	reply: {groupFolder: string; chatJid: string; text: string; error?: boolean};
+	/** `throughSeq`: the last message sequence of the turn it answers (absent for other messages). */
+	reply: {groupFolder: string; chatJid: string; text: string; error?: boolean; throughSeq?: number};
 	/** A run finished processing a batch (ok or not). */
-	turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string};
+	turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number};
 	/** A short status for the status bar. */
 	notice: {level: 'info' | 'warn' | 'error'; text: string};
 }
@@ -104,8 +110,8 @@ export interface HostEvents {
 }
 
 export interface HostActions {
-	/** Sends text as the local operator to a group's local chat. */
-	sendLocalMessage(groupFolder: string, text: string): Promise<void>;
+	/** Sends text as the local operator to a group's local chat; resolves with its store sequence. */
+	sendLocalMessage(groupFolder: string, text: string): Promise<{seq: number}>;
 	killRun(runId: string): Promise<void>;
 	registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup>;
 	unregisterGroup(jidOrFolder: string): Promise<void>;
@@ -123,8 +129,16 @@ export interface HostActions {
 	stop(): Promise<void>;
 }
 
+/** A run's recent agent output and the sandbox's stderr tail (bounded), for the details view. */
+export interface RunOutputView {
+	output: string[];
+	stderr: string[];
+}
+
 export interface HostApi extends HostActions {
 	snapshot(): HostSnapshot;
+	/** Recent output and stderr tail of one of the host's recent runs (undefined once forgotten). */
+	runOutput?(runId: string): RunOutputView | undefined;
 	events: HostEvents;
 	logs: LogStore;
 }

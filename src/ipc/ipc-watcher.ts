@@ -94,8 +94,8 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		const parts = partsOf(path.resolve(file));
 		if (parts[0] === '' || parts[0]!.startsWith('..')) return false;
 		if (parts[0] === 'errors' || parts.length > 3) return true;
-		if (parts.length >= 2 && !isIpcKind(parts[1]!)) return true; // acks/ and anything else
-		return parts.length === 3 && parts[2]!.startsWith('.'); // .tmp-* files being written
+		if (parts[1] === 'acks') return true; // the host's own answers
+		return parts.at(-1)!.startsWith('.'); // .tmp-* files being written
 	};
 
 	async function ackSafely(folder: string, name: string, ack: IpcAck): Promise<void> {
@@ -106,8 +106,6 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		}
 	}
 
-	const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 	async function refuse(file: string, folder: string, kind: string, name: string, reason: string, type?: string): Promise<void> {
 		const movedTo = await moveToErrors(errorsDir, file, folder, reason);
 		if (movedTo === null) return; // handled by someone else meanwhile
@@ -116,23 +114,18 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		options.onHandled?.({folder, kind, name, type, ok: false, error: reason, movedTo});
 	}
 
-	async function decode(file: string): Promise<{request: IpcRequest} | {reason: string} | null> {
-		for (let attempt = 0; ; attempt++) {
-			const read = await readRequestFile(file, options.maxFileBytes ?? defaultMaxFileBytes);
-			if (!read.ok) return read.gone ? null : {reason: read.reason};
-			let data: unknown;
-			try {
-				data = JSON.parse(read.text);
-			} catch (error) {
-				if (attempt === 0) {
-					await sleep(options.parseRetryMs ?? defaultParseRetryMs);
-					continue;
-				}
-				return {reason: `not valid JSON (${(error as Error).message}): write one JSON object with a "type" field`};
-			}
-			const parsed = parseIpcRequest(data);
-			return parsed.ok ? {request: parsed.request} : {reason: parsed.reason};
+	async function decode(file: string, lastTry: boolean): Promise<{request: IpcRequest} | {reason: string} | 'retry' | null> {
+		const read = await readRequestFile(file, options.maxFileBytes ?? defaultMaxFileBytes);
+		if (!read.ok) return read.gone ? null : {reason: read.reason};
+		let data: unknown;
+		try {
+			data = JSON.parse(read.text);
+		} catch (error) {
+			if (!lastTry) return 'retry';
+			return {reason: `not valid JSON (${(error as Error).message}): write one JSON object with a "type" field`};
 		}
+		const parsed = parseIpcRequest(data);
+		return parsed.ok ? {request: parsed.request} : {reason: parsed.reason};
 	}
 
 	async function dispatch(request: IpcRequest, source: IpcSource, groups: readonly RegisteredGroup[]): Promise<unknown> {
@@ -184,18 +177,24 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		}
 	}
 
-	async function handle(file: string): Promise<void> {
+	async function handle(file: string, lastTry: boolean): Promise<void> {
 		const parts = partsOf(file);
-		if (parts.length !== 3) return;
-		const [folder, kind, name] = parts as [string, string, string];
-		if (!isIpcKind(kind) || name.startsWith('.') || folder === 'errors') return;
+		if (parts.length < 2 || parts[0] === 'errors') return;
+		const folder = parts[0]!;
+		const name = parts.at(-1)!;
+		const kind = parts.length === 3 ? parts[1]! : '';
+		if (name.startsWith('.')) return;
+		if (!isIpcKind(kind)) return refuse(file, folder, kind || '.', name, 'not in messages/, tasks/ or requests/: write requests into one of those folders');
 
 		const folderProblem = ipcFolderProblem(folder);
 		if (folderProblem) return refuse(file, folder, kind, name, `the IPC directory is not a valid group: ${folderProblem}`);
 		if (!name.endsWith('.json')) return refuse(file, folder, kind, name, 'not a .json file: write <name>.json (temp file first, then rename)');
 
-		const decoded = await decode(file);
+		const decoded = await decode(file, lastTry);
 		if (decoded === null) return;
+		// Maybe a writer that did not rename and is not done: read it once more later, without
+		// holding up the folder's other files.
+		if (decoded === 'retry') return void setTimeout(() => schedule(file, true), options.parseRetryMs ?? defaultParseRetryMs);
 		if ('reason' in decoded) return refuse(file, folder, kind, name, decoded.reason);
 		const {request} = decoded;
 
@@ -225,7 +224,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		options.onHandled?.({folder, kind, name, type: request.type, ok: ack.ok, error: ack.ok ? undefined : ack.error});
 	}
 
-	function schedule(file: string): void {
+	function schedule(file: string, lastTry = false): void {
 		const absolute = path.resolve(file);
 		if (stopped || inFlight.has(absolute)) return;
 		inFlight.add(absolute);
@@ -233,7 +232,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		const folder = partsOf(absolute)[0] ?? '';
 		const previous = chains.get(folder) ?? Promise.resolve();
 		const next = previous
-			.then(() => handle(absolute))
+			.then(() => handle(absolute, lastTry))
 			.catch((error: unknown) => log.error({file: absolute, err: error}, 'IPC file could not be handled'))
 			.finally(() => {
 				inFlight.delete(absolute);

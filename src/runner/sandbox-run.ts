@@ -4,9 +4,12 @@ import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
 import type {ContainerRun, RunEndReason} from '../types.js';
 import {LineSplitter, maxAgentLineBytes, parseAgentLine} from './agent-lines.js';
+import {RunOutput} from './run-output.js';
 
 export interface TurnRequest extends TurnInput {
 	chatJid: string;
+	/** For a message turn: the store sequence of its last message (the host's bookkeeping, not sent). */
+	throughSeq?: number;
 }
 
 export interface TurnResult {
@@ -33,6 +36,8 @@ export interface SandboxRunOptions {
 	onOutput(turn: TurnRequest, text: string): void;
 	onDelta?(turn: TurnRequest, text: string): void;
 	onUpdate(run: ContainerRun): void;
+	/** Where the run's recent output and stderr tail are kept for the details view. */
+	output?: RunOutput;
 }
 
 interface PendingTurn {
@@ -58,13 +63,14 @@ export class SandboxRun {
 	private killTimer?: NodeJS.Timeout;
 	private endReason?: RunEndReason;
 	private retireWhenIdle = false;
-	private stderrTail = '';
 	private lastUpdateAt = 0;
 	private resolveEnded!: (reason: RunEndReason) => void;
 	private launch?: LaunchCommand;
+	private readonly ring: RunOutput;
 
 	constructor(private readonly options: SandboxRunOptions) {
 		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+		this.ring = options.output ?? new RunOutput();
 		this.record = {
 			id: options.spec.runId,
 			groupFolder: options.spec.groupFolder,
@@ -117,7 +123,7 @@ export class SandboxRun {
 			for (const line of splitter.push(chunk)) this.onLine(line);
 		});
 		child.stderr.on('data', (chunk: Buffer) => {
-			this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
+			this.ring.stderrChunk(chunk.toString('utf8'));
 		});
 		this.hardTimer = setTimeout(() => void this.kill('timeout'), this.options.hardTimeoutMs);
 		this.write({...this.options.start, type: 'start', paths: launch.paths, turn: stripChat(first)});
@@ -183,6 +189,7 @@ export class SandboxRun {
 		const message = parseAgentLine(line);
 		if (!message) {
 			this.options.logger.info({run: this.record.id, line: line.slice(0, 500)}, 'agent wrote a line outside the protocol');
+			this.ring.line(line);
 			return this.maybeUpdate();
 		}
 		this.handle(message);
@@ -203,11 +210,13 @@ export class SandboxRun {
 					.catch((error: Error) => this.write({type: 'llm_error', requestId: message.requestId, error: error.message}));
 				return;
 			case 'tool_use':
+				this.ring.line(`[${message.name}] ${message.summary}`);
 				logger.info({run: this.record.id, group: this.record.groupFolder, tool: message.name}, message.summary.slice(0, 300));
 				return;
 			case 'delta': {
 				const turn = this.turns.get(message.turnId);
 				if (turn) this.options.onDelta?.(turn.request, message.text);
+				this.ring.delta(message.text);
 				return;
 			}
 			case 'output':
@@ -238,12 +247,13 @@ export class SandboxRun {
 		}
 		turn.outputBytes += bytes;
 		turn.outputs.push(text);
+		this.ring.output(text);
 		this.options.onOutput(turn.request, text);
 	}
 
 	private onExit(code: number | null, signal: NodeJS.Signals | null): void {
 		const reason = this.endReason ?? (code === 0 ? 'exit' : 'error');
-		const detail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
+		const detail = this.ring.stderrText().trim().split('\n').slice(-3).join(' | ');
 		const error =
 			stopError(reason, this.options.hardTimeoutMs) ??
 			(code === 0 || reason === 'idle' ? undefined : `the ${this.options.launcher.name} sandbox exited with ${signal ?? `code ${code}`}${detail ? `: ${detail}` : ''}`);
@@ -294,6 +304,6 @@ function stopError(reason: RunEndReason, hardTimeoutMs: number): string | undefi
 }
 
 function stripChat(turn: TurnRequest): TurnInput {
-	const {chatJid: _chatJid, ...input} = turn;
+	const {chatJid: _chatJid, throughSeq: _throughSeq, ...input} = turn;
 	return input;
 }

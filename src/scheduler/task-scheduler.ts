@@ -23,10 +23,15 @@ export interface TaskRunOutcome {
 	ok: boolean;
 	result?: string | null;
 	error?: string;
+	/** The run never began (the host stopped while it waited): its slot is given back, not logged. */
+	notStarted?: boolean;
 }
 
-/** `slot` is the claimed next_run (ISO), or null for a manual run. */
-export type EnqueueTask = (task: ScheduledTask, slot: string | null) => Promise<TaskRunOutcome>;
+/**
+ * `slot` is the claimed next_run (ISO), or null for a manual run; the host calls `started` when
+ * the task's prompt goes to the agent.
+ */
+export type EnqueueTask = (task: ScheduledTask, slot: string | null, started: () => void) => Promise<TaskRunOutcome>;
 
 export interface NewTaskInput {
 	groupFolder: string;
@@ -74,10 +79,11 @@ export class TaskScheduler {
 	start(): void {
 		if (this.started) return;
 		this.started = true;
-		const interrupted = this.options.store.recoverInterrupted(new Date(this.clock.now()).toISOString());
+		const {interrupted, released} = this.options.store.recoverInterrupted(new Date(this.clock.now()).toISOString());
 		if (interrupted.length > 0) {
 			this.options.logger?.warn({tasks: interrupted}, 'scheduled runs interrupted by the last shutdown were logged as errors, not re-run');
 		}
+		if (released.length > 0) this.options.logger?.info({tasks: released}, 'scheduled runs that had not started before the last shutdown are due again');
 		this.wake();
 	}
 
@@ -116,7 +122,7 @@ export class TaskScheduler {
 			prompt: input.prompt,
 			scheduleType: input.scheduleType,
 			scheduleValue: input.scheduleValue.trim(),
-			contextMode: input.contextMode ?? 'isolated',
+			contextMode: input.contextMode ?? 'group',
 			nextRun: check.firstRun,
 			lastRun: null,
 			lastResult: null,
@@ -241,12 +247,17 @@ export class TaskScheduler {
 		const run = (async () => {
 			let outcome: TaskRunOutcome;
 			try {
-				outcome = await this.options.enqueueTask(task, slot);
+				outcome = await this.options.enqueueTask(task, slot, () => slot && this.options.store.markStarted(task.id));
 			} catch (error) {
 				outcome = {ok: false, error: error instanceof Error ? error.message : String(error)};
 			}
 			const finishedAt = this.clock.now();
 			if (!this.options.store.get(task.id)) return; // cancelled while running
+			if (outcome.notStarted) {
+				if (slot) this.options.store.releaseClaim(task.id, slot);
+				this.options.logger?.info({task: task.id, slot}, 'scheduled run did not start before the shutdown: it is due again');
+				return;
+			}
 			this.options.store.finishRun(task.id, {
 				runAt: new Date(startedAt).toISOString(),
 				durationMs: finishedAt - startedAt,

@@ -32,8 +32,8 @@ export class MessageStore {
 
 	constructor(private readonly db: Db) {
 		this.insertStmt = db.prepare(
-			`INSERT INTO messages (id, chat_jid, sender, sender_name, content, timestamp, from_me, is_bot)
-			 VALUES (@id, @chatJid, @sender, @senderName, @content, @timestamp, @fromMe, @isBot)
+			`INSERT INTO messages (id, chat_jid, sender, sender_name, content, timestamp, from_me, is_bot, answers_seq)
+			 VALUES (@id, @chatJid, @sender, @senderName, @content, @timestamp, @fromMe, @isBot, @answersSeq)
 			 ON CONFLICT (chat_jid, id) DO NOTHING`,
 		);
 		this.sinceStmt = db.prepare('SELECT * FROM messages WHERE chat_jid = ? AND seq > ? ORDER BY seq LIMIT ?');
@@ -46,12 +46,16 @@ export class MessageStore {
 		);
 	}
 
-	/** Stores a message; returns its sequence, or null when it was already stored (same chat and id). */
-	insert(message: InboundMessage): number | null {
+	/**
+	 * Stores a message; returns its sequence, or null when it was already stored (same chat and id).
+	 * `answersSeq`: for an assistant's answer, the last message of the turn it answers.
+	 */
+	insert(message: InboundMessage, options: {answersSeq?: number} = {}): number | null {
 		const info = this.insertStmt.run({
 			...message,
 			fromMe: message.fromMe ? 1 : 0,
 			isBot: message.isBotMessage ? 1 : 0,
+			answersSeq: options.answersSeq ?? null,
 		});
 		return info.changes === 1 ? Number(info.lastInsertRowid) : null;
 	}
@@ -97,6 +101,11 @@ export class MessageStore {
 				 ON CONFLICT (chat_jid) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)`,
 			)
 			.run(chatJid, seq);
+	}
+
+	/** The last message of the chat that an answer was stored for (0: none). */
+	lastAnsweredSeq(chatJid: string): number {
+		return (this.db.prepare('SELECT COALESCE(MAX(answers_seq), 0) FROM messages WHERE chat_jid = ? AND is_bot = 1').pluck().get(chatJid) as number) ?? 0;
 	}
 
 	/** Chats that have messages after their cursor. */

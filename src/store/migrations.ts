@@ -125,4 +125,17 @@ CREATE TABLE kv (
 		// The slot a run has claimed and not yet finished: after a crash it is logged as interrupted, never run twice.
 		sql: `ALTER TABLE scheduled_tasks ADD COLUMN claimed_slot TEXT;`,
 	},
+	{
+		version: 3,
+		name: 'task-claim-started',
+		// A claimed run that never started (it waited in its group's queue) is released, not lost.
+		sql: `ALTER TABLE scheduled_tasks ADD COLUMN claim_started INTEGER NOT NULL DEFAULT 0;`,
+	},
+	{
+		version: 4,
+		name: 'answered-through',
+		// On an assistant message: the last inbound message of the turn it answers. After a crash
+		// between storing an answer and moving the cursor, recovery moves the cursor instead of asking again.
+		sql: `ALTER TABLE messages ADD COLUMN answers_seq INTEGER;`,
+	},
 ];

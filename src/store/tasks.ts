@@ -144,12 +144,33 @@ export class TaskStore {
 		return changed === 1;
 	}
 
+	/** The claimed run has begun (its prompt went to the agent): from now on it is never run again. */
+	markStarted(id: string): void {
+		this.db.prepare('UPDATE scheduled_tasks SET claim_started = 1 WHERE id = ? AND claimed_slot IS NOT NULL').run(id);
+	}
+
+	/**
+	 * Gives back a claimed slot whose run never started (the host stopped while it waited): the
+	 * task is due at that slot again. A slot the operator moved or paused meanwhile stays as it is.
+	 */
+	releaseClaim(id: string, slot: string): boolean {
+		return (
+			this.db
+				.prepare(
+					`UPDATE scheduled_tasks SET next_run = ?, status = CASE WHEN status = 'completed' THEN 'active' ELSE status END,
+					   claimed_slot = NULL, claim_started = 0
+					 WHERE id = ? AND claimed_slot = ? AND claim_started = 0`,
+				)
+				.run(slot, id, slot).changes === 1
+		);
+	}
+
 	/** Records a finished run (claimed or manual): last run/result, a cut log row, the claim cleared. */
 	finishRun(id: string, run: FinishedRun): void {
 		const result = cutResult(run.status === 'success' ? run.result : (run.error ?? run.result));
 		this.db.transaction(() => {
 			this.db
-				.prepare('UPDATE scheduled_tasks SET last_run = ?, last_result = ?, claimed_slot = NULL WHERE id = ?')
+				.prepare('UPDATE scheduled_tasks SET last_run = ?, last_result = ?, claimed_slot = NULL, claim_started = 0 WHERE id = ?')
 				.run(run.runAt, run.status === 'success' ? result : `error: ${result ?? 'unknown'}`, id);
 			this.db
 				.prepare('INSERT INTO task_run_logs (task_id, run_at, duration_ms, status, result, error) VALUES (?, ?, ?, ?, ?, ?)')
@@ -158,22 +179,25 @@ export class TaskStore {
 	}
 
 	/**
-	 * Claims left by a host that stopped mid-run: each gets an error log row and is cleared.
-	 * The slot is not run again (a task never runs twice for one slot). Returns the task ids.
+	 * Claims left by a host that stopped: a run that never started is released (due again); one that
+	 * started gets an error log row and is not run again (a task never runs twice for one slot).
 	 */
-	recoverInterrupted(now: string): string[] {
+	recoverInterrupted(now: string): {interrupted: string[]; released: string[]} {
 		return this.db.transaction(() => {
-			const rows = this.db.prepare('SELECT id, claimed_slot FROM scheduled_tasks WHERE claimed_slot IS NOT NULL').all() as Array<{
+			const claims = this.db.prepare('SELECT id, claimed_slot, claim_started FROM scheduled_tasks WHERE claimed_slot IS NOT NULL').all() as Array<{
 				id: string;
 				claimed_slot: string;
+				claim_started: number;
 			}>;
+			const released = claims.filter((row) => row.claim_started === 0 && this.releaseClaim(row.id, row.claimed_slot)).map((row) => row.id);
+			const rows = claims.filter((row) => !released.includes(row.id));
 			for (const row of rows) {
 				this.db
 					.prepare('INSERT INTO task_run_logs (task_id, run_at, duration_ms, status, result, error) VALUES (?, ?, 0, ?, NULL, ?)')
 					.run(row.id, row.claimed_slot, 'error', `interrupted: the host stopped during this run (found at ${now}); the slot was not run again`);
-				this.db.prepare('UPDATE scheduled_tasks SET claimed_slot = NULL WHERE id = ?').run(row.id);
+				this.db.prepare('UPDATE scheduled_tasks SET claimed_slot = NULL, claim_started = 0 WHERE id = ?').run(row.id);
 			}
-			return rows.map((row) => row.id);
+			return {interrupted: rows.map((row) => row.id), released};
 		})();
 	}
 

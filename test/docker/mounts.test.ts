@@ -2,22 +2,17 @@
 // ones absent until the operator approves them, which rewrites the allowlist file.
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterEach, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {cliEnv, runCli, waitFor} from '../support/cli.js';
 import {describeWithDocker} from '../support/docker-gate.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {probeReplies, toolResults} from '../support/probe.js';
 import {tempHome} from '../support/temp-home.js';
-import {startTestHost, type TestHost} from '../support/test-host.js';
+import {startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
 
 let ollama: ScriptedOllama | undefined;
 let running: TestHost | undefined;
-afterEach(async () => {
-	await running?.stop();
-	running = undefined;
-	await ollama?.close();
-	ollama = undefined;
-});
+const track = closeAfterEach();
 
 
 await describeWithDocker('extra mounts in Docker', () => {
@@ -35,13 +30,13 @@ await describeWithDocker('extra mounts in Docker', () => {
 		fs.mkdirSync(path.dirname(made.allowlist), {recursive: true});
 		fs.writeFileSync(made.allowlist, JSON.stringify({allowedRoots: [{path: shared, allowReadWrite: true}], nonMainReadOnly: false}, null, 2));
 
-		ollama = await startScriptedOllama();
+		ollama = track(await startScriptedOllama());
 		const added = await runCli(
 			['groups', 'add', '--jid', 'work@g.us', '--name', 'Work', '--folder', 'work', '--no-trigger', '--mount', notes, '--mount', `${code}:rw`, '--mount', outside],
 			cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, runtime: 'docker'}),
 		);
 		expect(added.code).toBe(0);
-		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made});
+		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made}));
 
 		ollama.push(...probeReplies(['ls /workspace/extra', 'cat /workspace/extra/notes/todo.md; touch /workspace/extra/notes/x', 'echo from-agent > /workspace/extra/code/out.txt && echo wrote']));
 		expect(await running.ask('work', 'look around')).toMatchObject({ok: true});

@@ -1,26 +1,21 @@
 // Runs in real Docker containers: the hard timeout, the operator's kill, the output cap, orphans.
 import {execFileSync} from 'node:child_process';
-import {afterEach, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {installLabelFor} from '../../src/host/sandbox-spec.js';
 import {waitFor} from '../support/cli.js';
 import {describeWithDocker} from '../support/docker-gate.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {tempHome} from '../support/temp-home.js';
-import {installContainers, startTestHost, type TestHost} from '../support/test-host.js';
+import {installContainers, startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
 
 let ollama: ScriptedOllama | undefined;
 let running: TestHost | undefined;
-afterEach(async () => {
-	await running?.stop();
-	running = undefined;
-	await ollama?.close();
-	ollama = undefined;
-});
+const track = closeAfterEach();
 
 await describeWithDocker('runs in Docker', () => {
 	it('a hung run is killed at CONTAINER_TIMEOUT and the chat is told why', async () => {
-		ollama = await startScriptedOllama({replies: [{toolCalls: [{name: 'bash', arguments: {command: 'sleep 600', timeout_ms: 600_000}}]}]});
-		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, env: {CONTAINER_TIMEOUT: '4000'}});
+		ollama = track(await startScriptedOllama({replies: [{toolCalls: [{name: 'bash', arguments: {command: 'sleep 600', timeout_ms: 600_000}}]}]}));
+		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, env: {CONTAINER_TIMEOUT: '4000'}}));
 		const warnings: string[] = [];
 		running.host.events.on('reply', (reply) => reply.error && warnings.push(reply.text));
 		const outcome = await running.ask('main', 'run something slow');
@@ -33,8 +28,8 @@ await describeWithDocker('runs in Docker', () => {
 	});
 
 	it('a run killed by the operator ends cleanly and frees its slot for the waiting group', async () => {
-		ollama = await startScriptedOllama({replies: [{stall: true, content: 'thinking…'}, {content: 'family answer'}]});
-		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, env: {MAX_CONCURRENT_CONTAINERS: '1'}});
+		ollama = track(await startScriptedOllama({replies: [{stall: true, content: 'thinking…'}, {content: 'family answer'}]}));
+		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, env: {MAX_CONCURRENT_CONTAINERS: '1'}}));
 		await running.host.registerGroup({jid: 'family@g.us', name: 'Family', folder: 'family', requiresTrigger: false});
 		const mainTurn = running.ask('main', 'think hard');
 		await waitFor('the first model request', () => ollama!.chatRequests.length === 1);
@@ -49,8 +44,8 @@ await describeWithDocker('runs in Docker', () => {
 	});
 
 	it('an answer over CONTAINER_MAX_OUTPUT_SIZE is cut, not buffered', async () => {
-		ollama = await startScriptedOllama({replies: [{content: 'x'.repeat(300_000)}], chunkSize: 4096});
-		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, env: {CONTAINER_MAX_OUTPUT_SIZE: '5000'}});
+		ollama = track(await startScriptedOllama({replies: [{content: 'x'.repeat(300_000)}], chunkSize: 4096}));
+		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, env: {CONTAINER_MAX_OUTPUT_SIZE: '5000'}}));
 		const outcome = await running.ask('main', 'say a lot');
 		expect(outcome.ok).toBe(true);
 		expect(outcome.replies).toHaveLength(1);
@@ -62,8 +57,8 @@ await describeWithDocker('runs in Docker', () => {
 		const orphan = `babybot-main-orphan${process.pid}`;
 		execFileSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', orphan, '--label', `babybot.install=${installLabelFor(made.home)}`, 'babybot-agent:latest', 'sleep', '600']);
 		expect(installContainers(made.home)).toEqual([orphan]);
-		ollama = await startScriptedOllama();
-		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made});
+		ollama = track(await startScriptedOllama());
+		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made}));
 		expect(installContainers(made.home)).toEqual([]);
 		const reaped = running.host.logs.all().find((line) => line.msg === 'removed containers an earlier host left running');
 		expect(reaped?.fields).toContain(orphan);

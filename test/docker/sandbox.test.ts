@@ -3,22 +3,17 @@
 // "model" as tool messages, which is where these tests read them.
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterEach, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {cliEnv, runCli} from '../support/cli.js';
 import {describeWithDocker} from '../support/docker-gate.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {probeReplies, toolResults} from '../support/probe.js';
-import {installContainers, startTestHost, type TestHost} from '../support/test-host.js';
+import {installContainers, startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
 import {tempHome} from '../support/temp-home.js';
 
 let ollama: ScriptedOllama | undefined;
 let running: TestHost | undefined;
-afterEach(async () => {
-	await running?.stop();
-	running = undefined;
-	await ollama?.close();
-	ollama = undefined;
-});
+const track = closeAfterEach();
 
 /** A project root like the checkout (templates, skills) plus a secret `.env`, outside the checkout. */
 function projectCopy(root: string): string {
@@ -33,9 +28,9 @@ function projectCopy(root: string): string {
 await describeWithDocker('the Docker sandbox', () => {
 	it('runs the whole chat flow: a bash call writes into the group folder, the answer is printed, no container is left', async () => {
 		const {home, allowlist} = tempHome();
-		ollama = await startScriptedOllama({
+		ollama = track(await startScriptedOllama({
 			replies: [{toolCalls: [{name: 'bash', arguments: {command: 'echo "made in a container" > note.txt && pwd && id -u'}}]}, {content: 'Wrote note.txt.'}],
-		});
+		}));
 		const result = await runCli(['chat', 'write a note'], cliEnv({home, allowlist, ollamaUrl: ollama.url, runtime: 'docker'}));
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
@@ -48,8 +43,8 @@ await describeWithDocker('the Docker sandbox', () => {
 	});
 
 	it('a non-main group: non-root, only lo, no secrets, its own folder only, global and skills read-only', async () => {
-		ollama = await startScriptedOllama();
-		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url});
+		ollama = track(await startScriptedOllama());
+		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url}));
 		await running.host.registerGroup({jid: 'family@g.us', name: 'Family', folder: 'family', requiresTrigger: false});
 		const mainDir = path.join(running.home, 'groups', 'main');
 		fs.writeFileSync(path.join(mainDir, 'main-secret-marker.txt'), 'main only\n');
@@ -88,8 +83,8 @@ await describeWithDocker('the Docker sandbox', () => {
 
 	it('main sees the project read-only with .env hidden, and may write the global memory', async () => {
 		const made = tempHome();
-		ollama = await startScriptedOllama();
-		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made, projectRoot: projectCopy(made.root)});
+		ollama = track(await startScriptedOllama());
+		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made, projectRoot: projectCopy(made.root)}));
 		ollama.push(
 			...probeReplies([
 				'cat /workspace/project/README.md; wc -c < /workspace/project/.env',
@@ -107,8 +102,8 @@ await describeWithDocker('the Docker sandbox', () => {
 	});
 
 	it('a follow-up message reaches the warm container: no second container is started', async () => {
-		ollama = await startScriptedOllama({replies: [{content: 'first answer'}, {content: 'second answer'}]});
-		running = await startTestHost({runtime: 'docker', ollamaUrl: ollama.url});
+		ollama = track(await startScriptedOllama({replies: [{content: 'first answer'}, {content: 'second answer'}]}));
+		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url}));
 		expect(await running.ask('main', 'one')).toMatchObject({ok: true, replies: ['first answer']});
 		const [warm] = installContainers(running.home);
 		expect(warm).toMatch(/^babybot-main-\d{17}$/);

@@ -14,6 +14,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 interface Call {
 	task: ScheduledTask;
 	slot: string | null;
+	/** Tells the scheduler the prompt went to the agent (done at once unless `waitInQueue`). */
+	start: () => void;
 	finish: (outcome: TaskRunOutcome) => void;
 }
 
@@ -23,7 +25,7 @@ afterEach(() => {
 });
 
 /** A scheduler over a real SQLite file; runs wait until the test finishes them. */
-function makeScheduler(dbFile: string, clock: FakeClock, options: {autoFinish?: TaskRunOutcome} = {}) {
+function makeScheduler(dbFile: string, clock: FakeClock, options: {autoFinish?: TaskRunOutcome; waitInQueue?: boolean} = {}) {
 	const db = openDb(dbFile);
 	openDbs.push(db);
 	const store = new TaskStore(db);
@@ -34,9 +36,10 @@ function makeScheduler(dbFile: string, clock: FakeClock, options: {autoFinish?: 
 		timezone: 'UTC',
 		clock,
 		onChange: () => changes++,
-		enqueueTask: (task, slot) =>
+		enqueueTask: (task, slot, started) =>
 			new Promise<TaskRunOutcome>((resolve) => {
-				calls.push({task, slot, finish: resolve});
+				calls.push({task, slot, start: started, finish: resolve});
+				if (!options.waitInQueue) started();
 				if (options.autoFinish) resolve(options.autoFinish);
 			}),
 	});
@@ -158,6 +161,50 @@ describe('TaskScheduler', () => {
 		}
 		restarted.scheduler.start(); // a second start is a no-op
 		expect(restarted.calls).toHaveLength(0);
+	});
+
+	it('runs once after a restart a slot that was claimed but still waiting in its group queue when the host died', async () => {
+		const clock = new FakeClock(t0);
+		const dbFile = path.join(tempHome().root, 'db.sqlite');
+		const crashed = makeScheduler(dbFile, clock, {waitInQueue: true});
+		crashed.scheduler.start();
+		const reminder = crashed.scheduler.create(input({scheduleType: 'once', scheduleValue: iso(t0 + minute)}));
+		const began = crashed.scheduler.create(input({scheduleType: 'once', scheduleValue: iso(t0 + minute), prompt: 'already began'}));
+		clock.advance(minute);
+		expect(crashed.calls.map((call) => call.task.id).sort()).toEqual([reminder.id, began.id].sort());
+		crashed.calls.find((call) => call.task.id === began.id)!.start(); // only this one reached the agent
+		crashed.scheduler.stop();
+		crashed.db.close();
+
+		const restarted = makeScheduler(dbFile, clock);
+		restarted.scheduler.start();
+		expect(restarted.calls.map((call) => [call.task.id, call.slot])).toEqual([[reminder.id, iso(t0 + minute)]]);
+		restarted.calls[0]!.finish({ok: true, result: 'reminded'});
+		await restarted.scheduler.settled();
+		clock.advance(60 * minute);
+		expect(restarted.calls).toHaveLength(1);
+		expect(restarted.store.get(reminder.id)).toMatchObject({status: 'completed', lastResult: 'reminded'});
+		expect(restarted.store.runLogs(reminder.id)).toEqual([expect.objectContaining({status: 'success'})]);
+		expect(restarted.store.runLogs(began.id)).toEqual([expect.objectContaining({status: 'error', error: expect.stringContaining('interrupted')})]);
+	});
+
+	it('gives the slot back when the host stops before the run began, so the next start runs it', async () => {
+		const clock = new FakeClock(t0);
+		const dbFile = path.join(tempHome().root, 'db.sqlite');
+		const stopping = makeScheduler(dbFile, clock, {waitInQueue: true});
+		stopping.scheduler.start();
+		const task = stopping.scheduler.create(input());
+		clock.advance(minute);
+		stopping.scheduler.stop(); // as the host does: the scheduler first, then the queue gives work back
+		stopping.calls[0]!.finish({ok: false, notStarted: true, error: 'the host is shutting down'});
+		await stopping.scheduler.settled();
+		expect(stopping.store.runLogs(task.id)).toEqual([]);
+		expect(stopping.store.get(task.id)).toMatchObject({status: 'active', nextRun: iso(t0 + minute)});
+		stopping.db.close();
+
+		const restarted = makeScheduler(dbFile, clock);
+		restarted.scheduler.start();
+		expect(restarted.calls.map((call) => call.slot)).toEqual([iso(t0 + minute)]);
 	});
 
 	it('completes a once task after its run, also when the run failed, with the error logged and cut', async () => {

@@ -109,7 +109,7 @@ export class FakeHost implements HostApi {
 		if (failure) throw new Error(failure);
 	}
 
-	sendLocalMessage = (groupFolder: string, text: string) => this.record('sendLocalMessage', [groupFolder, text]);
+	sendLocalMessage = (groupFolder: string, text: string) => this.record('sendLocalMessage', [groupFolder, text]).then(() => ({seq: 1}));
 	killRun = (runId: string) => this.record('killRun', [runId]);
 	async registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup> {
 		await this.record('registerGroup', [input]);

@@ -47,6 +47,8 @@ export interface ScriptedOllama {
 	/** Every request path seen. */
 	paths: string[];
 	push(...replies: Array<ScriptedReply | ((request: ChatRequestBody) => ScriptedReply)>): void;
+	/** Drops the replies not used yet. */
+	clear(): void;
 	close(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 		chatRequests,
 		paths,
 		push: (...replies) => queue.push(...replies),
+		clear: () => void queue.splice(0),
 		close: async () => {
 			for (const res of open) res.destroy();
 			server.closeAllConnections();

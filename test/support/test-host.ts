@@ -1,12 +1,14 @@
 // The whole host in the test process: real SQLite, files, IPC watcher, scheduler and the chosen
 // runtime (none or Docker), talking to the scripted Ollama server through the real LLM bridge.
 import {execFileSync} from 'node:child_process';
+import {afterEach} from 'vitest';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createHost, type Host} from '../../src/host/create-host.js';
 import {createLauncher} from '../../src/runtimes/detect.js';
 import type {RuntimeName} from '../../src/types.js';
 import {localJid} from '../../src/channels/local-chat.js';
 import {installLabelFor} from '../../src/host/sandbox-spec.js';
+import type {WhatsAppParts} from '../../src/host/whatsapp-link.js';
 import {tempHome} from './temp-home.js';
 
 export interface TestHostOptions {
@@ -18,6 +20,10 @@ export interface TestHostOptions {
 	home?: {home: string; allowlist: string; root: string};
 	/** Overrides the project root (templates, built-in skills, the project mount of main). */
 	projectRoot?: string;
+	/** The runtime CLI's environment (e.g. DOCKER_HOST of another engine); default: this process's. */
+	launcherEnv?: NodeJS.ProcessEnv;
+	/** Runs WhatsApp with these parts (the fake socket, a fake clock); off when absent. */
+	whatsapp?: WhatsAppParts;
 }
 
 export interface TurnOutcome {
@@ -53,7 +59,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 		},
 	});
 	const config: Config = options.projectRoot ? {...base, projectRoot: options.projectRoot} : base;
-	const host = await createHost({config, launcher: createLauncher(options.runtime)});
+	const host = await createHost({config, launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv}), whatsapp: options.whatsapp});
 	const replies = new Map<string, string[]>();
 	const waiting = new Map<string, Array<(outcome: TurnOutcome) => void>>();
 	host.events.on('reply', (reply) => {
@@ -77,6 +83,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 		...made,
 		nextTurn,
 		async ask(folder, text) {
+			replies.delete(localJid(folder)); // only what answers this message counts
 			const done = nextTurn(folder);
 			await host.sendLocalMessage(folder, text);
 			return done;
@@ -92,4 +99,21 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 export function installContainers(home: string): string[] {
 	const out = execFileSync('docker', ['ps', '--filter', `label=babybot.install=${installLabelFor(home)}`, '--format', '{{.Names}}'], {encoding: 'utf8'});
 	return out.split('\n').filter(Boolean);
+}
+
+type Closable = {stop(): Promise<unknown>} | {close(): Promise<unknown>};
+
+/**
+ * Closes, after each test of the calling file, what the test passed through the returned function
+ * (last opened first: a host before the Ollama server it talks to). Returns what it was given.
+ */
+export function closeAfterEach(): <T extends Closable>(thing: T) => T {
+	const opened: Closable[] = [];
+	afterEach(async () => {
+		for (const thing of opened.splice(0).reverse()) await ('stop' in thing ? thing.stop() : thing.close());
+	});
+	return (thing) => {
+		opened.push(thing);
+		return thing;
+	};
 }

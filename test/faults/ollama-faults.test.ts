@@ -1,0 +1,62 @@
+// Ollama failing in each way it can, through the whole host: the run ends with one clear line in
+// the chat, within its timeout, and the group answers again once the model is back.
+import net from 'node:net';
+import {describe, expect, it} from 'vitest';
+import {startScriptedOllama, type ScriptedOllama, type ScriptedReply} from '../support/ollama-server.js';
+import {startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
+
+let ollama: ScriptedOllama | undefined;
+let running: TestHost | undefined;
+const track = closeAfterEach();
+
+/** Asks once, collecting the warning the chat got; the turn must fail with exactly that line. */
+async function askExpectingWarning(host: TestHost, text: string): Promise<string> {
+	const warnings: string[] = [];
+	const off = host.host.events.on('reply', (reply) => reply.error && warnings.push(reply.text));
+	const outcome = await host.ask('main', text);
+	off();
+	expect(outcome.ok).toBe(false);
+	expect(warnings).toHaveLength(1);
+	expect(warnings[0]).toBe(`⚠️ ${outcome.error}`);
+	expect(warnings[0]!.split('\n')).toHaveLength(1);
+	return warnings[0]!;
+}
+
+async function closedPort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const {port} = server.address() as net.AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+describe('Ollama faults end the run with a clear message', () => {
+	it('refused connection: names the URL and how to start Ollama', async () => {
+		const port = await closedPort();
+		running = track(await startTestHost({runtime: 'none', ollamaUrl: `http://127.0.0.1:${port}`}));
+		const warning = await askExpectingWarning(running, 'hello?');
+		expect(warning).toContain(`Ollama is not reachable at http://127.0.0.1:${port}: start it with \`ollama serve\``);
+	});
+
+	it.each<[string, Record<string, string>, {models?: string[]; modelsWithoutTools?: string[]}, string]>([
+		['a model that is not installed', {OLLAMA_MODEL: 'llama9:70b'}, {}, 'model llama9:70b is not installed in Ollama at'],
+		['a model without tool support', {OLLAMA_MODEL: 'gemma:2b'}, {models: ['qwen3:8b', 'gemma:2b'], modelsWithoutTools: ['gemma:2b']}, 'model gemma:2b does not support tools: set OLLAMA_MODEL'],
+	])('%s: says what to set or pull', async (_case, env, server, expected) => {
+		ollama = track(await startScriptedOllama(server));
+		running = track(await startTestHost({runtime: 'none', ollamaUrl: ollama.url, env}));
+		expect(await askExpectingWarning(running, 'hello?')).toContain(expected);
+	});
+
+	it.each<[string, ScriptedReply, string]>([
+		['an error line mid-stream', {content: 'Let me th', errorMidStream: 'llama runner process has terminated'}, 'llama runner process has terminated'],
+		['a stream that stops without done', {content: 'I think', endWithoutDone: true}, 'the model stream ended before it was done'],
+		['a stall', {content: 'hmm', stall: true}, 'the model sent nothing for 1 s (stalled)'],
+	])('%s: ends the run, and the next message is answered', async (_case, reply, expected) => {
+		ollama = track(await startScriptedOllama());
+		running = track(await startTestHost({runtime: 'none', ollamaUrl: ollama.url, env: {OLLAMA_STALL_TIMEOUT: '1000'}}));
+		ollama.push(reply);
+		expect(await askExpectingWarning(running, 'think hard')).toContain(expected);
+		ollama.push({content: 'back again'});
+		expect(await running.ask('main', 'still there?')).toMatchObject({ok: true, replies: ['back again']});
+	});
+});

@@ -1,0 +1,99 @@
+// IPC through a whole headless host (the real watcher, the real handlers, the real stores): files
+// dropped by hand into ipc/<group>/ get the acks an agent would get.
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {waitFor} from '../support/cli.js';
+import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
+import {startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
+
+let ollama: ScriptedOllama | undefined;
+let running: TestHost | undefined;
+const track = closeAfterEach();
+
+type Ack = {ok: boolean; result?: unknown; error?: string};
+
+async function start(): Promise<TestHost> {
+	ollama = track(await startScriptedOllama());
+	running = track(await startTestHost({runtime: 'none', ollamaUrl: ollama.url}));
+	await running.host.registerGroup({jid: 'family@g.us', name: 'Family', folder: 'family', requiresTrigger: true});
+	return running;
+}
+
+/** Writes a request as the agent does (temp name, then rename) and waits for its ack. */
+async function request(home: string, folder: string, kind: string, name: string, body: unknown): Promise<Ack> {
+	const dir = path.join(home, 'ipc', folder, kind);
+	fs.mkdirSync(dir, {recursive: true});
+	fs.writeFileSync(path.join(dir, `.tmp-${name}`), typeof body === 'string' ? body : JSON.stringify(body));
+	fs.renameSync(path.join(dir, `.tmp-${name}`), path.join(dir, name));
+	const ack = path.join(home, 'ipc', folder, 'acks', name);
+	await waitFor(`the ack of ${folder}/${kind}/${name}`, () => fs.existsSync(ack));
+	return JSON.parse(fs.readFileSync(ack, 'utf8')) as Ack;
+}
+
+const errorsOf = (home: string) => fs.readdirSync(path.join(home, 'ipc', 'errors')).filter((name) => !name.endsWith('.reason.txt'));
+
+describe('IPC through a headless host', () => {
+	it('main may message any chat, schedule for another group and register groups', async () => {
+		const {home, host} = await start();
+		const sent = await request(home, 'main', 'messages', '1.json', {type: 'message', chatJid: 'family@g.us', text: 'hello family'});
+		expect(sent.ok).toBe(true);
+		expect(String(sent.result)).toContain('queued'); // WhatsApp is not connected in this host
+		const scheduled = await request(home, 'main', 'tasks', '2.json', {type: 'schedule_task', prompt: 'water the plants', schedule_type: 'cron', schedule_value: '0 9 * * *', targetJid: 'family@g.us'});
+		expect(scheduled).toMatchObject({ok: true, result: {taskId: expect.any(String)}});
+		expect(host.snapshot().tasks).toEqual([expect.objectContaining({groupFolder: 'family', prompt: 'water the plants', scheduleType: 'cron'})]);
+		const registered = await request(home, 'main', 'requests', '3.json', {type: 'register_group', jid: 'work@g.us', name: 'Work', folder: 'work'});
+		expect(registered).toEqual({ok: true, result: {folder: 'work'}});
+		expect(host.snapshot().groups.map((g) => g.folder).sort()).toEqual(['family', 'main', 'work']);
+	});
+
+	it('another group may act only on itself, whatever identity its JSON claims', async () => {
+		const {home, host} = await start();
+		const cases: Array<[string, string, unknown, string]> = [
+			['messages', 'a.json', {type: 'message', chatJid: 'local:main', text: 'let me in', isMain: true, groupFolder: 'main'}, 'may only message its own chat'],
+			['tasks', 'b.json', {type: 'schedule_task', prompt: 'x', schedule_type: 'once', schedule_value: '2099-01-01T00:00:00Z', targetJid: 'local:main'}, 'only the main group may schedule'],
+			['requests', 'c.json', {type: 'register_group', jid: 'evil@g.us', name: 'Evil', folder: 'evil', isMain: true}, 'only the main group may register'],
+		];
+		for (const [kind, name, body, reason] of cases) {
+			const ack = await request(home, 'family', kind, name, body);
+			expect(ack.ok).toBe(false);
+			expect(ack.error).toContain(reason);
+		}
+		expect(errorsOf(home)).toHaveLength(3);
+		expect(host.snapshot().groups.map((g) => g.folder).sort()).toEqual(['family', 'main']);
+		const own = await request(home, 'family', 'messages', 'd.json', {type: 'message', chatJid: 'family@g.us', text: 'hi us'});
+		expect(own.ok).toBe(true);
+	});
+
+	it('quarantines what cannot be parsed, is unknown or sits in the wrong place, and carries on', async () => {
+		const {home} = await start();
+		const bad = await request(home, 'main', 'messages', 'bad.json', '{"type": "message", "chatJid": ');
+		expect(bad.error).toContain('not valid JSON');
+		const unknown = await request(home, 'main', 'tasks', 'what.json', {type: 'launch_missiles'});
+		expect(unknown.error).toContain('unknown request type "launch_missiles"');
+		fs.writeFileSync(path.join(home, 'ipc', 'main', 'stray.json'), '{}');
+		await waitFor('the stray file to be quarantined', () => errorsOf(home).length === 3);
+		const ok = await request(home, 'main', 'tasks', 'list.json', {type: 'list_tasks'});
+		expect(ok).toEqual({ok: true, result: []});
+		const reasons = fs
+			.readdirSync(path.join(home, 'ipc', 'errors'))
+			.filter((name) => name.endsWith('.reason.txt'))
+			.map((name) => fs.readFileSync(path.join(home, 'ipc', 'errors', name), 'utf8'));
+		expect(reasons).toEqual(
+			expect.arrayContaining([expect.stringContaining('not valid JSON'), expect.stringContaining('unknown request type'), expect.stringContaining('not in messages/, tasks/ or requests/')]),
+		);
+	});
+
+	it('a request_mount that needs the operator waits in the Mounts view and the chat is told', async () => {
+		const {home, host, root} = await start();
+		const folder = path.join(root, 'notes');
+		fs.mkdirSync(folder);
+		const replies: string[] = [];
+		host.events.on('reply', (reply) => replies.push(reply.text));
+		const ack = await request(home, 'family', 'requests', 'mount.json', {type: 'request_mount', hostPath: folder});
+		expect(ack.ok).toBe(true);
+		expect(String(ack.result)).toContain('waiting for the operator');
+		expect(host.snapshot().mounts.requests).toEqual([expect.objectContaining({groupFolder: 'family', hostPath: folder, source: 'ipc', status: 'pending'})]);
+		expect(replies).toEqual([expect.stringContaining(`A request to mount ${folder} waits for the operator`)]);
+	});
+});
