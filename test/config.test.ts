@@ -18,6 +18,7 @@ describe('config', () => {
 			ollamaBaseUrl: 'http://127.0.0.1:11434',
 			containerRuntime: 'auto',
 			containerIdleTimeoutMs: 300_000,
+			ollamaStallTimeoutMs: 120_000,
 			maxConcurrentContainers: 3,
 			logLevel: 'info',
 		});
@@ -31,6 +32,7 @@ describe('config', () => {
 		[{ASSISTANT_NAME: 'Andy'}, 'trigger', '@Andy'],
 		[{CONTAINER_RUNTIME: 'Docker'}, 'containerRuntime', 'docker'],
 		[{MAX_CONCURRENT_CONTAINERS: '5'}, 'maxConcurrentContainers', 5],
+		[{OLLAMA_STALL_TIMEOUT: '600000'}, 'ollamaStallTimeoutMs', 600_000],
 		[{TZ: 'Europe/Berlin'}, 'timezone', 'Europe/Berlin'],
 	])('reads %j', (env, key, value) => {
 		expect(base(env)[key as keyof ReturnType<typeof base>]).toEqual(value);
@@ -41,6 +43,7 @@ describe('config', () => {
 		[{CONTAINER_TIMEOUT: '-5'}, /CONTAINER_TIMEOUT=-5 is not a positive whole number of milliseconds/],
 		[{CONTAINER_IDLE_TIMEOUT: '5m'}, /CONTAINER_IDLE_TIMEOUT=5m is not a positive whole number/],
 		[{MAX_CONCURRENT_CONTAINERS: '0'}, /MAX_CONCURRENT_CONTAINERS=0/],
+		[{OLLAMA_STALL_TIMEOUT: '2m'}, /OLLAMA_STALL_TIMEOUT=2m is not a positive whole number of milliseconds/],
 		[{CONTAINER_MAX_OUTPUT_SIZE: 'lots'}, /CONTAINER_MAX_OUTPUT_SIZE=lots/],
 		[{OLLAMA_BASE_URL: 'ftp://x'}, /must be an http/],
 		[{OLLAMA_BASE_URL: 'http://'}, /not a URL/],

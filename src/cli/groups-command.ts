@@ -9,10 +9,11 @@ import type {CommandIo} from './main.js';
 
 export const groupsHelp = `Usage
   $ babybot-tui groups list
-  $ babybot-tui groups add --jid JID --name NAME --folder FOLDER [--no-trigger] [--mount PATH[:rw]]…
+  $ babybot-tui groups add --jid JID --name NAME --folder FOLDER [--no-trigger] [--mount PATH[:rw]]… [--network]
   $ babybot-tui groups remove JID|FOLDER
 
-Works while a host runs: the host picks changes up at the next message.
+--network gives the group's sandbox the runtime's default network (off for every group otherwise;
+an agent can never turn it on). Works while a host runs: the host picks changes up at the next message.
 `;
 
 /** `PATH` or `PATH:rw` (a trailing `:ro` is accepted too). */
@@ -31,6 +32,7 @@ export async function runGroupsCommand(args: string[], config: Config, io: Comma
 			folder: {type: 'string'},
 			trigger: {type: 'boolean', default: true},
 			mount: {type: 'string', isMultiple: true},
+			network: {type: 'boolean', default: false},
 		},
 	});
 	const [action = 'list', target, ...extra] = cli.input;
@@ -46,7 +48,8 @@ export async function runGroupsCommand(args: string[], config: Config, io: Comma
 				if (all.length === 0) io.stdout.write('no groups yet: the main group is created when the host first starts\n');
 				for (const g of all) {
 					const rule = g.isMain ? 'main' : g.requiresTrigger ? `trigger ${g.trigger}` : 'no trigger';
-					io.stdout.write(`${g.folder}\t${g.jid}\t${g.name}\t${rule}${g.extraMounts.length ? `\tmounts: ${g.extraMounts.map((m) => m.hostPath).join(', ')}` : ''}\n`);
+					const mounts = g.extraMounts.length ? `\tmounts: ${g.extraMounts.map((m) => m.hostPath).join(', ')}` : '';
+					io.stdout.write(`${g.folder}\t${g.jid}\t${g.name}\t${rule}${g.network ? '\tnetwork' : ''}${mounts}\n`);
 				}
 				return 0;
 			}
@@ -65,9 +68,10 @@ export async function runGroupsCommand(args: string[], config: Config, io: Comma
 					isMain: false,
 					addedAt: new Date().toISOString(),
 					extraMounts: mounts,
-					network: false,
+					network: cli.flags.network,
 				});
 				io.stdout.write(`registered ${name} (${jid}) in ${path.join(config.home, 'groups', folder)}\n`);
+				if (cli.flags.network) io.stdout.write('its sandbox has network: what it runs can reach the internet and your local network\n');
 				return 0;
 			}
 			case 'remove': {

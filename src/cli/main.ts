@@ -16,7 +16,7 @@ Usage
   $ babybot-tui                      the operator UI (runs the host in-process)
   $ babybot-tui --headless           the host without UI (for services)
   $ babybot-tui chat [--group F] MESSAGE…
-  $ babybot-tui groups list | add --jid JID --name NAME --folder F [--no-trigger] | remove JID|FOLDER
+  $ babybot-tui groups list | add --jid JID --name NAME --folder F [--no-trigger] [--mount PATH[:rw]] [--network] | remove JID|FOLDER
   $ babybot-tui mounts check PATH [--as NAME] [--rw] [--group F] | list | allow PATH [--rw] | revoke PATH
   $ babybot-tui image build [--offline]
   $ babybot-tui pair [--phone DIGITS]
@@ -30,7 +30,7 @@ Options
   --help          this help
 
 Configuration comes from the environment and $BABYBOT_HOME/.env: ASSISTANT_NAME, OLLAMA_BASE_URL,
-OLLAMA_MODEL, CONTAINER_RUNTIME (auto|apple-container|docker|podman|none), CONTAINER_IMAGE,
+OLLAMA_MODEL, OLLAMA_STALL_TIMEOUT, CONTAINER_RUNTIME (auto|apple-container|docker|podman|none), CONTAINER_IMAGE,
 CONTAINER_TIMEOUT, CONTAINER_IDLE_TIMEOUT, CONTAINER_MAX_OUTPUT_SIZE, MAX_CONCURRENT_CONTAINERS,
 MOUNT_ALLOWLIST_PATH, LOG_LEVEL, TZ.
 `;

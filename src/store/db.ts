@@ -9,8 +9,12 @@ export type Db = Database.Database;
 export function openDb(file: string, list: Migration[] = migrations): Db {
 	if (file !== ':memory:') fs.mkdirSync(path.dirname(file), {recursive: true});
 	const db = new Database(file);
+	// Each stored message is its own commit, and a commit writes every page it touched to the WAL:
+	// small pages (set before the first table) and rarer checkpoints doubled the ingest rate (bench).
+	db.pragma('page_size = 1024');
 	db.pragma('journal_mode = WAL');
 	db.pragma('synchronous = NORMAL');
+	db.pragma('wal_autocheckpoint = 10000');
 	db.pragma('busy_timeout = 5000');
 	db.pragma('foreign_keys = ON');
 	migrate(db, list);

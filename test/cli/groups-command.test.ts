@@ -27,6 +27,17 @@ describe('groups', () => {
 		expect(listed.stdout.split('\n').filter(Boolean)).toEqual(['family\t1@g.us\tName family\ttrigger @Baby', 'work\t2@g.us\tName work\tno trigger\tmounts: ~/code']);
 	});
 
+	it('gives network only to a group the operator adds with --network, and says what that means', async () => {
+		const s = setup();
+		const added = await s.groups(...add('3@g.us', 'web', '--network'));
+		expect(added.stdout).toContain('its sandbox has network: what it runs can reach the internet and your local network');
+		expect((await s.groups('list')).stdout).toContain('web\t3@g.us\tName web\ttrigger @Baby\tnetwork');
+		const db = openDb(path.join(s.home, 'store', 'babybot.db'));
+		const store = new GroupStore(db);
+		expect([store.byFolder('web')?.network, store.byFolder('main')?.network ?? false]).toEqual([true, false]);
+		db.close();
+	});
+
 	it.each<[string, string[][], RegExp]>([
 		['missing flags', [['add', '--jid', '1@g.us', '--name', 'A']], /^groups add needs --jid, --name and --folder: e\.g\. /],
 		['a bad folder', [add('1@g.us', '../etc')], /^folder "\.\.\/etc" must be 1-64 letters/],
