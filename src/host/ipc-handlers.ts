@@ -55,12 +55,17 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 				requiresTrigger: input.requiresTrigger ?? true,
 				isMain: false,
 				addedAt: new Date().toISOString(),
-				extraMounts: [],
+				extraMounts: input.extraMounts ?? [],
 				network: false,
 			};
 			groups.add(group);
 			deps.onGroupsChanged();
-			return {folder: group.folder};
+			// Asked now, so mounts that need the operator wait in the Mounts pane before the first run.
+			const mounts = group.extraMounts.map((mount) => {
+				const outcome = approvals.request({groupFolder: group.folder, isMain: false, ...mount, source: 'config'});
+				return {hostPath: mount.hostPath, status: outcome.status, ...(outcome.status === 'allowed' ? {containerPath: outcome.mount.containerPath} : {reason: outcome.reason})};
+			});
+			return mounts.length > 0 ? {folder: group.folder, mounts} : {folder: group.folder};
 		},
 		async refreshGroups() {
 			const whatsapp = await deps.refreshGroups();

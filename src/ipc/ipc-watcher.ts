@@ -28,6 +28,7 @@ export interface GroupRegistration {
 	folder: string;
 	trigger?: string;
 	requiresTrigger?: boolean;
+	extraMounts?: MountRequestInput[];
 }
 
 export interface MountRequestInput {
@@ -165,7 +166,14 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 				);
 			case 'register_group':
 				return h.registerGroup(
-					{jid: request.jid, name: request.name, folder: request.folder, trigger: request.trigger, requiresTrigger: request.requiresTrigger},
+					{
+						jid: request.jid,
+						name: request.name,
+						folder: request.folder,
+						trigger: request.trigger,
+						requiresTrigger: request.requiresTrigger,
+						extraMounts: request.containerConfig?.additionalMounts,
+					},
 					source,
 				);
 			case 'refresh_groups':

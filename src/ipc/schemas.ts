@@ -63,6 +63,21 @@ export const registerGroupRequest = z.object({
 	}),
 	trigger: text('trigger', 100).optional(),
 	requiresTrigger: z.boolean({error: 'requiresTrigger must be true or false'}).optional(),
+	// NanoClaw's shape; each mount becomes a request the allowlist or the operator decides on.
+	containerConfig: z
+		.object({
+			additionalMounts: z
+				.array(
+					z.object({
+						hostPath: text('containerConfig.additionalMounts[].hostPath', 4096),
+						containerPath: text('containerConfig.additionalMounts[].containerPath', 200).optional(),
+						readonly: z.boolean({error: 'readonly must be true or false'}).optional(),
+					}),
+				)
+				.max(20, {error: 'at most 20 additional mounts'})
+				.optional(),
+		})
+		.optional(),
 });
 
 export const refreshGroupsRequest = z.object({type: z.literal('refresh_groups')});

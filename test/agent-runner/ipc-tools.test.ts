@@ -33,6 +33,18 @@ describe('IPC tools', () => {
 			'requests',
 			{type: 'register_group', jid: 'fam@g.us', name: 'Family', folder: 'family', requiresTrigger: false},
 		],
+		[
+			'register_group',
+			{jid: 'w@g.us', name: 'Work', folder: 'work', mounts: '~/code:rw\n\n  ~/notes  \n~/photos:ro'},
+			'requests',
+			{
+				type: 'register_group',
+				jid: 'w@g.us',
+				name: 'Work',
+				folder: 'work',
+				containerConfig: {additionalMounts: [{hostPath: '~/code', readonly: false}, {hostPath: '~/notes', readonly: true}, {hostPath: '~/photos', readonly: true}]},
+			},
+		],
 		['refresh_groups', {}, 'requests', {type: 'refresh_groups'}],
 		['request_mount', {host_path: '~/code'}, 'requests', {type: 'request_mount', hostPath: '~/code', readonly: true}],
 	])('%s %j writes a %s file with NanoClaw field names and no identity', async (name, args, kind, payload) => {

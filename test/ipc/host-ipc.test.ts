@@ -47,6 +47,35 @@ describe('IPC through a headless host', () => {
 		expect(host.snapshot().groups.map((g) => g.folder).sort()).toEqual(['family', 'main', 'work']);
 	});
 
+	it("register_group's containerConfig mounts are asked for at once: allowed ones noted, others wait for the operator", async () => {
+		const {home, host, root} = await start();
+		const shared = path.join(root, 'shared', 'docs');
+		const outside = path.join(root, 'outside');
+		for (const dir of [shared, outside]) fs.mkdirSync(dir, {recursive: true});
+		fs.mkdirSync(path.dirname(running!.allowlist), {recursive: true});
+		fs.writeFileSync(running!.allowlist, JSON.stringify({allowedRoots: [{path: path.join(root, 'shared')}]}));
+		await waitFor('the allowlist to be re-read', () => host.snapshot().mounts.allowedRoots.length === 1);
+		const ack = await request(home, 'main', 'requests', 'reg.json', {
+			type: 'register_group',
+			jid: 'work@g.us',
+			name: 'Work',
+			folder: 'work',
+			containerConfig: {additionalMounts: [{hostPath: shared}, {hostPath: outside, readonly: false}]},
+		});
+		expect(ack).toEqual({
+			ok: true,
+			result: {
+				folder: 'work',
+				mounts: [
+					{hostPath: shared, status: 'allowed', containerPath: '/workspace/extra/docs'},
+					{hostPath: outside, status: 'pending', reason: expect.stringContaining('is not under an allowed root')},
+				],
+			},
+		});
+		expect(host.snapshot().groups.find((g) => g.folder === 'work')?.extraMounts).toEqual([{hostPath: shared}, {hostPath: outside, readonly: false}]);
+		expect(host.snapshot().mounts.requests).toEqual([expect.objectContaining({groupFolder: 'work', hostPath: outside, source: 'config', status: 'pending'})]);
+	});
+
 	it('another group may act only on itself, whatever identity its JSON claims', async () => {
 		const {home, host} = await start();
 		const cases: Array<[string, string, unknown, string]> = [

@@ -2,15 +2,17 @@ import {Box, Text} from 'ink';
 import type {HostSnapshot, WhatsAppState, WhatsAppStopCause} from '../../host/host-api.js';
 import {isLive} from '../format.js';
 import {keyLabel} from '../keys.js';
-import {hintsFor, type PaneId} from '../keymap.js';
+import {hintsFor, keysOf, type PaneId} from '../keymap.js';
 import type {Notice} from '../hooks/use-notices.js';
 
-const stoppedLabels: Record<WhatsAppStopCause | 'other', string> = {
-	replaced: 'another client took over — press p to reconnect',
-	forbidden: 'forbidden (403) — check the phone, then press p',
-	'pairing-timed-out': 'pairing timed out — press p to try again',
-	'pairing-code-failed': 'no pairing code — press p to try again',
-	other: 'stopped — press p to reconnect',
+const pairKey = () => keysOf('pairing');
+
+const stoppedLabels: Record<WhatsAppStopCause | 'other', () => string> = {
+	replaced: () => `another client took over — press ${pairKey()} to reconnect`,
+	forbidden: () => `forbidden (403) — check the phone, then press ${pairKey()}`,
+	'pairing-timed-out': () => `pairing timed out — press ${pairKey()} to try again`,
+	'pairing-code-failed': () => `no pairing code — press ${pairKey()} to try again`,
+	other: () => `stopped — press ${pairKey()} to reconnect`,
 };
 
 export function whatsappLabel(state: WhatsAppState): string {
@@ -20,13 +22,13 @@ export function whatsappLabel(state: WhatsAppState): string {
 		case 'connecting':
 			return 'connecting';
 		case 'pairing':
-			return 'pairing (p)';
+			return `pairing (${pairKey()})`;
 		case 'paired':
 			return state.user ? `paired ${state.user}` : 'paired';
 		case 'logged-out':
-			return 'logged out — press p to re-pair';
+			return `logged out — press ${pairKey()} to re-pair`;
 		case 'stopped':
-			return stoppedLabels[state.cause ?? 'other'];
+			return stoppedLabels[state.cause ?? 'other']();
 		case 'reconnecting':
 			return `reconnecting #${state.attempt}`;
 	}

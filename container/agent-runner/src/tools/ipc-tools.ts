@@ -111,6 +111,10 @@ export const ipcTools: Tool[] = [
 			folder: {type: 'string', description: 'Folder name: letters, digits, - and _', required: true},
 			trigger: {type: 'string', description: 'Trigger word (default @AssistantName)'},
 			requires_trigger: {type: 'boolean', description: 'Whether messages must start with the trigger (default true)'},
+			mounts: {
+				type: 'string',
+				description: 'Host folders for the group, one per line; end a line with :rw for read-write. The mount allowlist decides; anything else waits for the operator.',
+			},
 		},
 		kind: 'requests',
 		mainOnly: true,
@@ -121,6 +125,7 @@ export const ipcTools: Tool[] = [
 			folder: args.folder,
 			trigger: args.trigger,
 			requiresTrigger: args.requires_trigger,
+			...(typeof args.mounts === 'string' && args.mounts.trim() ? {containerConfig: {additionalMounts: parseMountLines(args.mounts)}} : {}),
 		}),
 		okText: 'registered',
 	}),
@@ -151,3 +156,12 @@ export const ipcTools: Tool[] = [
 		okText: 'requested; the operator will approve or reject it',
 	}),
 ];
+
+/** `PATH` or `PATH:rw` per line. */
+export function parseMountLines(text: string): Array<{hostPath: string; readonly: boolean}> {
+	return text
+		.split('\n')
+		.map((line) => line.trim())
+		.filter(Boolean)
+		.map((line) => (line.endsWith(':rw') ? {hostPath: line.slice(0, -3), readonly: false} : {hostPath: line.replace(/:ro$/, ''), readonly: true}));
+}
