@@ -20,9 +20,10 @@ export interface E2eResult {
 	warm: Percentiles;
 }
 
-async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host) => Promise<T>): Promise<T> {
+/** A host in this process on a temp home, answering through a scripted Ollama server that says "pong". */
+export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-e2e-bench-'));
-	const ollama = await startScriptedOllama({fallback: () => ({content: 'pong'}), chunkSize: 64});
+	const ollama = await startScriptedOllama({fallback: () => ({content: 'pong'}), chunkSize: 64, keepRequests: false});
 	const config = loadConfig({
 		env: {
 			BABYBOT_HOME: path.join(root, 'home'),
@@ -32,6 +33,7 @@ async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (h
 			CONTAINER_IDLE_TIMEOUT: String(idleTimeoutMs),
 			LOG_LEVEL: 'warn',
 			TZ: 'UTC',
+			...env,
 		},
 	});
 	const host = await createHost({config, launcher: createLauncher(runtime, {timezone: config.timezone})});

@@ -9,6 +9,7 @@ import {startScriptedOllama} from '../test/support/ollama-server.js';
 import {measureDockerRunBaseline, measureE2e} from './e2e-bench.js';
 import {measureIngest} from './ingest-bench.js';
 import {measureIpcAck, type Percentiles} from './ipc-bench.js';
+import {measureLoadMemory} from './load-bench.js';
 import {measureIdleRss} from './rss-bench.js';
 import {measureSchedulerLateness} from './scheduler-bench.js';
 import {measureLogsFrame} from './tui-bench.js';
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
 	progress('Logs pane frame with 100k lines');
 	const frame = measureLogsFrame(100_000);
 	add('tui_render_100k_logs_ms', {p50: frame.p50, p95: frame.p95}, 'p50 < 16 ms', (v) => p(v).p50 < 16);
+	progress('memory after 1,000 messages over 20 groups');
+	const load = await measureLoadMemory();
+	add('load_1000_heap_growth_mb', load.growthMb, '< 10 MB (heap after GC)', (v) => (v as number) < 10);
 	progress('idle host RSS');
 	const ollama = await startScriptedOllama();
 	const rss = await measureIdleRss(ollama.url).finally(() => ollama.close());
@@ -96,6 +100,8 @@ async function main(): Promise<void> {
 		sqlite_ingest_per_s: byKey.sqlite_ingest_per_s,
 		tui_render_100k_logs_ms: byKey.tui_render_100k_logs_ms,
 		host_idle_rss_mb: byKey.host_idle_rss_mb,
+		load_1000_heap_growth_mb: byKey.load_1000_heap_growth_mb,
+		load_1000: load,
 		...(typeof rss === 'number' ? {} : {host_idle_rss_reason: rss.reason}),
 		aims: Object.fromEntries(rows.map((r) => [r.key, {aim: r.aim, met: r.met}])),
 		measured_at: new Date().toISOString(),

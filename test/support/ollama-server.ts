@@ -37,6 +37,8 @@ export interface ScriptedOllamaOptions {
 	fallback?: (request: ChatRequestBody) => ScriptedReply;
 	/** Splits content into chunks of this many characters (default 8). */
 	chunkSize?: number;
+	/** Keep every /api/chat body in `chatRequests` (default true; a benchmark measuring memory turns it off). */
+	keepRequests?: boolean;
 }
 
 export interface ScriptedOllama {
@@ -90,7 +92,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 	}
 
 	function chat(body: ChatRequestBody, res: http.ServerResponse) {
-		chatRequests.push(body);
+		if (options.keepRequests !== false) chatRequests.push(body);
 		if (!models.includes(body.model)) return json(res, 404, {error: `model "${body.model}" not found, try pulling it first`});
 		if (body.tools?.length && withoutTools.has(body.model)) {
 			return json(res, 400, {error: `registry.ollama.ai/library/${body.model} does not support tools`});
