@@ -187,6 +187,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			approvals,
 			deliver: (chatJid, text) => deliver(chatJid, text),
 			onGroupsChanged: () => changed('groups'),
+			chats: () => messages.chats(),
 			async refreshGroups() {
 				const channel = whatsapp?.channel;
 				if (!channel) return 'WhatsApp is off in this mode: group names were not synced';

@@ -4,7 +4,7 @@ import type {MountApprovals} from '../mounts/mount-requests.js';
 import {folderProblem} from '../paths.js';
 import type {TaskScheduler} from '../scheduler/task-scheduler.js';
 import type {GroupStore} from '../store/groups.js';
-import type {RegisteredGroup} from '../types.js';
+import type {ChatInfo, RegisteredGroup} from '../types.js';
 
 export interface IpcHandlerDeps {
 	config: Config;
@@ -16,6 +16,8 @@ export interface IpcHandlerDeps {
 	onGroupsChanged(): void;
 	/** Syncs WhatsApp group names when it can; resolves to what happened, for the agent. */
 	refreshGroups(): Promise<string>;
+	/** Chats seen on any channel (registered or not). */
+	chats(): ChatInfo[];
 }
 
 /** What the host does for each authorized IPC request; the return value is the ack's `result`. */
@@ -69,7 +71,13 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 		},
 		async refreshGroups() {
 			const whatsapp = await deps.refreshGroups();
-			return {whatsapp, groups: groups.all().map((g) => ({jid: g.jid, name: g.name, folder: g.folder}))};
+			const registered = groups.all();
+			// What main needs to register a chat: the ids of those seen but not registered yet.
+			const unregistered = deps
+				.chats()
+				.filter((chat) => !chat.jid.startsWith('local:') && !registered.some((g) => g.jid === chat.jid))
+				.map((chat) => ({jid: chat.jid, name: chat.name, isGroup: chat.isGroup, lastMessageAt: chat.lastMessageAt}));
+			return {whatsapp, groups: registered.map((g) => ({jid: g.jid, name: g.name, folder: g.folder})), unregistered};
 		},
 		listTasks(source) {
 			return scheduler

@@ -131,7 +131,7 @@ export const ipcTools: Tool[] = [
 	}),
 	ipcTool({
 		name: 'refresh_groups',
-		description: 'Ask the host to refresh the list of chats and groups.',
+		description: 'Sync WhatsApp group names and list the chats: registered groups, and chats seen but not registered (with the jid register_group needs).',
 		params: {},
 		kind: 'requests',
 		mainOnly: true,
