@@ -68,7 +68,7 @@ export class Outbox {
 		const after = this.options.store.get(message.id);
 		if (after?.sentAt) return {id: message.id, status: 'sent'};
 		const reason = after?.lastError ?? `${channel.name} is not connected`;
-		if (after?.givenUp) return {id: message.id, status: 'failed', reason};
+		if (after?.givenUp) return {id: message.id, status: 'failed', reason: `given up: ${reason}`};
 		return {id: message.id, status: 'queued', reason};
 	}
 
@@ -137,7 +137,7 @@ export class Outbox {
 	}
 
 	private giveUp(message: OutboxMessage, reason: string): void {
-		this.options.store.giveUp(message.id, reason);
+		this.options.store.giveUp(message.id, reason, this.nowIso());
 		this.options.logger?.error({chatJid: message.chatJid, id: message.id, reason}, `outgoing message given up: ${reason}`);
 		this.options.onChange?.();
 	}

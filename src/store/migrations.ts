@@ -138,4 +138,10 @@ CREATE TABLE kv (
 		// between storing an answer and moving the cursor, recovery moves the cursor instead of asking again.
 		sql: `ALTER TABLE messages ADD COLUMN answers_seq INTEGER;`,
 	},
+	{
+		version: 5,
+		name: 'outbox-given-up',
+		// A message that can never be sent (its chat is unreachable for good), kept with the reason.
+		sql: `ALTER TABLE outbox ADD COLUMN given_up_at TEXT;`,
+	},
 ];

@@ -1,10 +1,5 @@
 import type {Db} from './db.js';
 
-// A given-up message is marked by this prefix on its last error (the table has no column for it).
-const givenUpPrefix = 'given up: ';
-const givenUpPattern = `${givenUpPrefix}%`;
-const notGivenUp = '(last_error IS NULL OR last_error NOT LIKE ?)';
-
 export interface OutboxMessage {
 	id: number;
 	chatJid: string;
@@ -25,6 +20,7 @@ interface OutboxRow {
 	sent_at: string | null;
 	attempts: number;
 	last_error: string | null;
+	given_up_at: string | null;
 }
 
 const toMessage = (row: OutboxRow): OutboxMessage => ({
@@ -35,7 +31,7 @@ const toMessage = (row: OutboxRow): OutboxMessage => ({
 	sentAt: row.sent_at,
 	attempts: row.attempts,
 	lastError: row.last_error,
-	givenUp: row.sent_at === null && (row.last_error?.startsWith(givenUpPrefix) ?? false),
+	givenUp: row.given_up_at !== null,
 });
 
 /** The `outbox` table: replies stored before they are sent, marked once a channel took them. */
@@ -54,12 +50,12 @@ export class OutboxStore {
 
 	/** Unsent messages not given up, oldest first. */
 	pending(): OutboxMessage[] {
-		return (this.db.prepare(`SELECT * FROM outbox WHERE sent_at IS NULL AND ${notGivenUp} ORDER BY id`).all(givenUpPattern) as OutboxRow[]).map(toMessage);
+		return (this.db.prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND given_up_at IS NULL ORDER BY id').all() as OutboxRow[]).map(toMessage);
 	}
 
 	/** Unsent messages given up for good (their `lastError` says why). */
 	givenUp(): OutboxMessage[] {
-		return (this.db.prepare(`SELECT * FROM outbox WHERE sent_at IS NULL AND NOT ${notGivenUp} ORDER BY id`).all(givenUpPattern) as OutboxRow[]).map(toMessage);
+		return (this.db.prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND given_up_at IS NOT NULL ORDER BY id').all() as OutboxRow[]).map(toMessage);
 	}
 
 	/** Marks a message sent (counting the attempt); false when it already was. */
@@ -70,17 +66,19 @@ export class OutboxStore {
 	}
 
 	recordFailure(id: number, error: string): void {
-		this.db.prepare(`UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND sent_at IS NULL AND ${notGivenUp}`).run(error.slice(0, 1000), id, givenUpPattern);
+		this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND sent_at IS NULL AND given_up_at IS NULL').run(error.slice(0, 1000), id);
 	}
 
 	/** Notes why a message waits without counting an attempt (e.g. the channel is offline). */
 	noteWaiting(id: number, reason: string): void {
-		this.db.prepare(`UPDATE outbox SET last_error = ? WHERE id = ? AND sent_at IS NULL AND ${notGivenUp}`).run(reason.slice(0, 1000), id, givenUpPattern);
+		this.db.prepare('UPDATE outbox SET last_error = ? WHERE id = ? AND sent_at IS NULL AND given_up_at IS NULL').run(reason.slice(0, 1000), id);
 	}
 
 	/** Ends a message that can never be sent, counting the attempt; `reason` is kept. */
-	giveUp(id: number, reason: string): void {
-		this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND sent_at IS NULL').run(`${givenUpPrefix}${reason}`.slice(0, 1000), id);
+	giveUp(id: number, reason: string, now: string): void {
+		this.db
+			.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, given_up_at = ? WHERE id = ? AND sent_at IS NULL AND given_up_at IS NULL')
+			.run(reason.slice(0, 1000), now, id);
 	}
 
 	/** Deletes sent messages older than `before` (ISO); returns how many. */
