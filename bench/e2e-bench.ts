@@ -60,7 +60,8 @@ async function timeToFirstOutput(host: Host, text: string): Promise<number> {
 	return (await replied) - start;
 }
 
-function runsEnded(host: Host): Promise<void> {
+/** Resolves once every run of the host has ended. */
+export function runsEnded(host: Host): Promise<void> {
 	return new Promise((resolve) => {
 		const check = () => {
 			if (host.snapshot().runs.every((r) => r.state === 'ended')) {

@@ -1,7 +1,6 @@
 // Benchmark: memory after a load of 1,000 messages over 20 groups (runtime none, 3 at once):
 // the heap after a full GC, before and after, should stay flat (run node with --expose-gc).
-import type {Host} from '../src/host/create-host.js';
-import {withHost} from './e2e-bench.js';
+import {runsEnded, withHost} from './e2e-bench.js';
 
 export interface LoadResult {
 	/** Heap after GC, before the load and after it (every run closed), in MB. */
@@ -19,14 +18,6 @@ function settledHeap(): number {
 	gc();
 	gc();
 	return process.memoryUsage().heapUsed;
-}
-
-function allEnded(host: Host): Promise<void> {
-	return new Promise((resolve) => {
-		const check = () => host.snapshot().runs.every((run) => run.state === 'ended') && (off(), resolve());
-		const off = host.events.on('change', check);
-		check();
-	});
 }
 
 export async function measureLoadMemory(groups = 20, perGroup = 50): Promise<LoadResult> {
@@ -49,7 +40,7 @@ export async function measureLoadMemory(groups = 20, perGroup = 50): Promise<Loa
 				}
 				while ([...lastSent].some(([chat, seq]) => (answeredThrough.get(chat) ?? 0) < seq)) await new Promise((resolve) => setTimeout(resolve, 20));
 				off();
-				await allEnded(host);
+				await runsEnded(host);
 			};
 			await load(); // warm-up: code paths, caches, statements
 			const before = settledHeap();

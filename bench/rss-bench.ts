@@ -39,8 +39,11 @@ export async function measureIdleRss(ollamaUrl: string, settleMs = 3000): Promis
 		await new Promise((resolve) => setTimeout(resolve, settleMs));
 		return rssMb(child.pid!);
 	} finally {
-		child.kill('SIGTERM');
-		await new Promise((resolve) => child.once('close', resolve));
+		if (child.exitCode === null && child.signalCode === null) {
+			const closed = new Promise((resolve) => child.once('close', resolve));
+			child.kill('SIGTERM');
+			await closed;
+		}
 		fs.rmSync(root, {recursive: true, force: true});
 	}
 }

@@ -29,6 +29,8 @@ export interface OutboxOptions {
 	/** Schedules a retry after a failed send; returns a cancel function. */
 	setTimer?: (fn: () => void, ms: number) => () => void;
 	retryDelayMs?: (attempts: number) => number;
+	/** Sends that fail while the channel is connected before a message is given up (default 20, about 17 min). */
+	maxFailedSends?: number;
 	/** A message was sent or given up: for the UI. */
 	onChange?: () => void;
 }
@@ -38,9 +40,10 @@ const defaultRetryDelay = (attempts: number) => Math.min(60_000, 2000 * 2 ** Mat
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * A message is never given up for a channel being offline or a send that may work later: it waits
- * for the reconnect or retries with backoff. Only an `UndeliverableError` (or a chat no channel
- * can reach) ends it, logged with the reason.
+ * A message is never given up for a channel being offline: it waits for the reconnect. A send that
+ * fails while connected is retried with backoff; an `UndeliverableError`, a chat no channel can
+ * reach, or `maxFailedSends` failures end it (logged with the reason), so one bad message cannot
+ * hold its chat's later replies back for ever.
  */
 export class Outbox {
 	private readonly flushes = new Map<string, Promise<void>>();
@@ -115,16 +118,20 @@ export class Outbox {
 					this.giveUp(message, `${channel.name} cannot deliver it: ${error.message}`);
 					continue;
 				}
-				// Later messages of this chat wait so the chat never sees them out of order.
-				blockedChats.add(message.chatJid);
 				if (!channel.isConnected()) {
+					blockedChats.add(message.chatJid); // later messages wait, so the chat never sees them out of order
 					// The connection dropped: the reconnect flushes again, so this counts for nothing.
 					this.options.store.noteWaiting(message.id, `${channel.name} lost its connection while sending (${errorText(error)})`);
 					continue;
 				}
 				const reason = `${channel.name} could not send: ${errorText(error)}`;
-				this.options.store.recordFailure(message.id, reason);
 				const attempts = message.attempts + 1;
+				if (attempts >= (this.options.maxFailedSends ?? 20)) {
+					this.giveUp(message, `${reason} (${attempts} failed sends)`);
+					continue;
+				}
+				blockedChats.add(message.chatJid); // later messages wait, so the chat never sees them out of order
+				this.options.store.recordFailure(message.id, reason);
 				const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(attempts);
 				this.options.logger?.warn({chatJid: message.chatJid, id: message.id, attempts, inMs: delay, reason}, 'outgoing message failed; will retry');
 				retryAfter = retryAfter === null ? delay : Math.min(retryAfter, delay);

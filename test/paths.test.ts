@@ -1,5 +1,4 @@
 import {describe, expect, it} from 'vitest';
-import {ipcFolderProblem} from '../src/ipc/schemas.js';
 import {folderProblem, groupPaths, homePaths} from '../src/paths.js';
 
 describe('group folder validation', () => {
@@ -27,7 +26,6 @@ describe('group folder validation', () => {
 		const result = folderProblem(folder);
 		if (problem === null) expect(result).toBeNull();
 		else expect(result).toMatch(problem);
-		expect(ipcFolderProblem(folder)).toBe(result);
 	});
 
 	it('resolves group paths inside their parents and refuses invalid folders', () => {

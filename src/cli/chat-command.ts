@@ -38,25 +38,31 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 	}
 	const chatJid = localJid(folder);
 	// Earlier unanswered messages of this chat may be answered first (after a crash); only the turn
-	// that covers this message (its sequence `sent`) decides what is printed and the exit status.
-	let sent = Number.POSITIVE_INFINITY;
+	// that covers this message (its sequence) decides what is printed and the exit status. Events
+	// are kept until that sequence is known: a host command is answered before sending returns.
+	type Event = {kind: 'reply'; text: string; throughSeq?: number} | {kind: 'turn'; ok: boolean; error?: string; throughSeq?: number};
+	const seen: Event[] = [];
+	let sent: number | undefined;
 	let failure: string | undefined;
-	const done = new Promise<void>((resolve) => {
-		host.events.on('reply', (reply) => {
-			if (reply.chatJid === chatJid && !reply.error && (reply.throughSeq ?? sent) >= sent) io.stdout.write(reply.text + '\n');
-		});
-		host.events.on('turn', (turn) => {
-			if (turn.chatJid !== chatJid || (turn.throughSeq ?? 0) < sent) return;
-			if (!turn.ok) failure = turn.error ?? 'the agent failed';
-			resolve();
-		});
-	});
+	let finished: () => void = () => {};
+	const done = new Promise<void>((resolve) => (finished = resolve));
+	const consider = (event: Event): void => {
+		if (sent === undefined) return void seen.push(event);
+		if (event.kind === 'reply' && (event.throughSeq ?? sent) >= sent) io.stdout.write(event.text + '\n');
+		if (event.kind === 'turn' && (event.throughSeq ?? 0) >= sent) {
+			if (!event.ok) failure = event.error ?? 'the agent failed';
+			finished();
+		}
+	};
+	host.events.on('reply', (reply) => reply.chatJid === chatJid && !reply.error && consider({kind: 'reply', text: reply.text, throughSeq: reply.throughSeq}));
+	host.events.on('turn', (turn) => turn.chatJid === chatJid && consider({kind: 'turn', ok: turn.ok, error: turn.error, throughSeq: turn.throughSeq}));
 	const stopOnSignal = () => void host.stop().then(() => process.exit(130));
 	process.once('SIGINT', stopOnSignal);
 	process.once('SIGTERM', stopOnSignal);
 	try {
 		await host.start();
 		sent = (await host.sendLocalMessage(folder, text)).seq;
+		for (const event of seen.splice(0)) consider(event);
 		await done;
 	} finally {
 		await host.stop();

@@ -3,6 +3,7 @@ import type {Config} from '../config.js';
 import {homePaths, folderProblem} from '../paths.js';
 import {openDb} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
+import {parseMountSpec} from '../../container/agent-runner/src/mount-spec.js';
 import type {ExtraMountSpec} from '../types.js';
 import {parseArgs, UsageError} from './args.js';
 import type {CommandIo} from './main.js';
@@ -17,10 +18,10 @@ an agent can never turn it on). Works while a host runs: the host picks changes 
 `;
 
 /** `PATH` or `PATH:rw` (a trailing `:ro` is accepted too). */
-export function parseMountFlag(value: string): ExtraMountSpec {
-	const match = /^(.*?)(?::(rw|ro))?$/.exec(value)!;
-	if (!match[1]) throw new Error(`--mount "${value}" has no path: use --mount ~/notes or --mount ~/code:rw`);
-	return {hostPath: match[1], readonly: match[2] !== 'rw'};
+function parseMountFlag(value: string): ExtraMountSpec {
+	const spec = parseMountSpec(value);
+	if (!spec) throw new Error(`--mount "${value}" has no path: use --mount ~/notes or --mount ~/code:rw`);
+	return spec;
 }
 
 export async function runGroupsCommand(args: string[], config: Config, io: CommandIo): Promise<number> {

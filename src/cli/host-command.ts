@@ -21,6 +21,13 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 		io.stderr.write('babybot-tui: the UI needs a terminal (stdin and stdout are not one here): run it in a terminal, or use `babybot-tui --headless`\n');
 		return 2;
 	}
+	// Listening from the start: a service manager's SIGTERM during start-up still stops the host cleanly.
+	const signalled = headless
+		? new Promise<void>((resolve) => {
+				process.once('SIGTERM', resolve);
+				process.once('SIGINT', resolve);
+			})
+		: undefined;
 	const launcher = await selectLauncher(config);
 	let host: Host;
 	try {
@@ -31,12 +38,9 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 		return 1;
 	}
 	await host.start();
-	if (headless) {
+	if (signalled) {
 		io.stderr.write(`babybot-tui: host running headless (runtime ${launcher.sandboxed ? launcher.name : 'none, UNSANDBOXED'}); logs in ${config.home}/logs\n`);
-		await new Promise<void>((resolve) => {
-			process.once('SIGTERM', resolve);
-			process.once('SIGINT', resolve);
-		});
+		await signalled;
 		await host.stop();
 		return 0;
 	}

@@ -7,6 +7,7 @@ import {homePaths} from '../paths.js';
 import {openDb, type Db} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
 import {MountRequestStore} from '../store/mount-requests.js';
+import {UsageError} from './args.js';
 
 export interface MountsCommandOptions {
 	config: Config;
@@ -29,7 +30,6 @@ check tells whether a group may mount PATH (main unless --group); list shows the
 the pending requests; allow and revoke change the allowlist.
 `;
 
-class UsageError extends Error {}
 
 interface ParsedArgs {
 	action?: string;

@@ -95,7 +95,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			fromMe: true,
 			isBotMessage: true,
 		};
-		const seq = messages.insert(message, {answersSeq: deliverOptions.error ? undefined : deliverOptions.throughSeq});
+		const seq = messages.insert(message, {answersSeq: deliverOptions.throughSeq});
 		const groupFolder = runner.groupOfChat(chatJid)?.folder;
 		if (seq !== null) events.emit('message', {message: {...message, seq}, groupFolder});
 		if (groupFolder) events.emit('reply', {groupFolder, chatJid, text, error: deliverOptions.error, throughSeq: deliverOptions.throughSeq});
@@ -128,15 +128,18 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		},
 	});
 
+	/** Stores an inbound message of a registered chat and wakes its group; returns its sequence. */
+	const receive = (message: InboundMessage): number | null => {
+		const group = runner.groupOfChat(message.chatJid);
+		if (!group) return null;
+		const seq = messages.insert(message);
+		if (seq === null) return null;
+		events.emit('message', {message: {...message, seq}, groupFolder: group.folder});
+		if (!message.isBotMessage) runner.wake(group.folder);
+		return seq;
+	};
 	const callbacks: ChannelCallbacks = {
-		onMessage(message) {
-			const group = runner.groupOfChat(message.chatJid);
-			if (!group) return;
-			const seq = messages.insert(message);
-			if (seq === null) return;
-			events.emit('message', {message: {...message, seq}, groupFolder: group.folder});
-			if (!message.isBotMessage) runner.wake(group.folder);
-		},
+		onMessage: (message) => void receive(message),
 		onChatMetadata(chat) {
 			const owner = channels.find((channel) => channel.ownsJid(chat.jid));
 			if (!owner) return logger.debug({chat: chat.jid}, 'chat metadata for a chat no channel owns: ignored');
@@ -212,6 +215,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		skills,
 		whatsapp: () => whatsapp,
 		callbacks,
+		receive,
 		async start() {
 			allowlist.startWatching();
 			skills.start();

@@ -65,7 +65,9 @@ export class GroupRunner {
 	private readonly inFlight = new Map<string, number>();
 	private readonly tasks = new Map<string, TaskWork[]>();
 	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
-	private readonly lastCrash = new Map<string, {chatJid: string; error: string}>();
+	/** Read-write mounts already reported as not writable by the sandbox user (once per host). */
+	private readonly warnedUnwritable = new Set<string>();
+	private readonly lastCrash = new Map<string, {chatJid: string; error: string; throughSeq: number}>();
 	readonly queue: GroupQueue;
 	/** Recent output of the last runs, for the details view. */
 	readonly outputs = new RunOutputs();
@@ -169,11 +171,11 @@ export class GroupRunner {
 		const task = message ? undefined : this.tasks.get(folder)?.shift();
 		if (!message && !task) return true;
 		const contextMode: ContextMode = task ? task.task.contextMode : 'group';
-		const run = this.createRun(group, contextMode);
-		this.live.set(folder, {run, contextMode});
 		let firstFailed = false;
 		let ok = false;
 		try {
+			const run = this.createRun(group, contextMode);
+			this.live.set(folder, {run, contextMode});
 			if (message) {
 				const result = message.begin(run);
 				firstFailed = !(await result);
@@ -192,7 +194,10 @@ export class GroupRunner {
 			ok = !(firstFailed && crashed(run));
 			return ok;
 		} catch (error) {
-			this.deps.logger.error({group: folder, err: (error as Error).message}, 'run failed to start');
+			const why = `the sandbox could not start: ${(error as Error).message}`;
+			this.deps.logger.error({group: folder, err: why}, 'run failed to start');
+			if (message) this.lastCrash.set(folder, {chatJid: message.chatJid, error: why, throughSeq: message.throughSeq});
+			else task?.resolve({ok: false, error: why});
 			return false;
 		} finally {
 			this.live.delete(folder);
@@ -216,6 +221,8 @@ export class GroupRunner {
 		});
 		if (launcher.sandboxed) {
 			for (const hostPath of unwritableBySandbox(extraMounts)) {
+				if (this.warnedUnwritable.has(`${group.folder}\u0000${hostPath}`)) continue;
+				this.warnedUnwritable.add(`${group.folder}\u0000${hostPath}`);
 				logger.warn({group: group.folder, path: hostPath}, `read-write mount ${hostPath} is not writable by the sandbox user (uid ${sandboxUid}, as the host runs as root): chown it to ${sandboxUid}, or run babybot as a regular user`);
 			}
 		}
@@ -257,7 +264,7 @@ export class GroupRunner {
 	}
 
 	/** The next triggered batch of messages of any of the group's chats, as a turn. */
-	private nextMessageTurn(group: RegisteredGroup): {begin(run: SandboxRun): Promise<boolean>} | undefined {
+	private nextMessageTurn(group: RegisteredGroup): {chatJid: string; throughSeq: number; begin(run: SandboxRun): Promise<boolean>} | undefined {
 		for (const chatJid of this.chatsOf(group)) {
 			const pending = this.pendingMessages(chatJid);
 			if (pending.length === 0) continue;
@@ -272,7 +279,11 @@ export class GroupRunner {
 			}
 			const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid, prompt: formatMessages(pending), throughSeq: lastSeq, ...plan};
 			this.inFlight.set(chatJid, lastSeq);
-			return {begin: (run) => this.track(group, run, request, lastSeq, run.state === 'starting' ? run.begin(request) : run.submit(request))};
+			return {
+				chatJid,
+				throughSeq: lastSeq,
+				begin: (run) => this.track(group, run, request, lastSeq, run.state === 'starting' ? run.begin(request) : run.submit(request)),
+			};
 		}
 		return undefined;
 	}
@@ -291,14 +302,16 @@ export class GroupRunner {
 		this.deps.setTyping?.(request.chatJid, false);
 		if (outcome.ok) {
 			this.deps.messages.advanceCursor(request.chatJid, lastSeq);
+			this.lastCrash.delete(group.folder);
 		} else {
 			this.inFlight.delete(request.chatJid);
 			const error = outcome.error ?? 'the agent failed';
 			this.deps.logger.error({group: group.folder, chat: request.chatJid, err: error}, 'turn failed');
 			// A crashed sandbox is retried by the queue (the chat hears if it gives up); a shutdown is
-			// answered after the restart; anything else (timeout, kill, model error) is told now.
-			if (crashed(run)) this.lastCrash.set(group.folder, {chatJid: request.chatJid, error});
-			else if (run.stopReason !== 'shutdown') this.deps.deliver(request.chatJid, `⚠️ ${error}`, {error: true, throughSeq: lastSeq});
+			// answered after the restart; anything else (timeout, kill, model error) is told now, and
+			// that warning is the turn's answer: the messages are not run again, a new one asks again.
+			if (crashed(run)) this.lastCrash.set(group.folder, {chatJid: request.chatJid, error, throughSeq: lastSeq});
+			else if (run.stopReason !== 'shutdown') this.answerWithError(request.chatJid, error, lastSeq);
 		}
 		this.deps.onTurn({groupFolder: group.folder, chatJid: request.chatJid, ok: outcome.ok, error: outcome.error, throughSeq: lastSeq});
 		return outcome.ok;
@@ -314,12 +327,17 @@ export class GroupRunner {
 		return result;
 	}
 
+	private answerWithError(chatJid: string, error: string, throughSeq: number): void {
+		this.deps.deliver(chatJid, `⚠️ ${error}`, {error: true, throughSeq});
+		this.deps.messages.advanceCursor(chatJid, throughSeq);
+	}
+
 	private giveUp(folder: string, attempts: number): void {
 		const crash = this.lastCrash.get(folder);
 		this.lastCrash.delete(folder);
 		for (const work of this.tasks.get(folder)?.splice(0) ?? []) work.resolve({ok: false, error: crash?.error ?? `the group's sandbox kept failing (${attempts} times)`});
 		this.deps.logger.error({group: folder, attempts, err: crash?.error}, 'group run kept failing: giving up until the next message');
-		if (crash) this.deps.deliver(crash.chatJid, `⚠️ ${crash.error} (tried ${attempts} times; send another message to try again)`, {error: true});
+		if (crash) this.answerWithError(crash.chatJid, `${crash.error} (tried ${attempts} times; send your message again to retry)`, crash.throughSeq);
 	}
 
 	/** Frees a slot for a waiting group by closing the warm run that has been idle longest. */

@@ -16,7 +16,7 @@ import type {SkillLibrary} from '../skills/skill-sync.js';
 import type {GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
-import type {RegisteredGroup} from '../types.js';
+import type {InboundMessage, RegisteredGroup} from '../types.js';
 import type {HostEmitter} from './events.js';
 import type {GroupRunner} from './group-runner.js';
 import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from './host-api.js';
@@ -46,6 +46,8 @@ export interface HostParts {
 	skills: SkillLibrary;
 	whatsapp(): WhatsAppLink | undefined;
 	callbacks: ChannelCallbacks;
+	/** Stores a message and wakes its group; the sequence, or null when it was not stored. */
+	receive(message: InboundMessage): number | null;
 	start(): Promise<void>;
 	stop(): Promise<void>;
 }
@@ -125,7 +127,7 @@ export function createHostApi(parts: HostParts): Host {
 			requireGroup(folder);
 			const now = new Date().toISOString();
 			parts.callbacks.onChatMetadata({jid: localJid(folder), name: `local ${folder}`, at: now});
-			parts.callbacks.onMessage({
+			const seq = parts.receive({
 				id: `local-${crypto.randomUUID()}`,
 				chatJid: localJid(folder),
 				sender: 'operator',
@@ -135,7 +137,8 @@ export function createHostApi(parts: HostParts): Host {
 				fromMe: false,
 				isBotMessage: false,
 			});
-			return {seq: messages.latestSeq(localJid(folder))};
+			if (seq === null) throw new Error(`the message to ${folder} could not be stored: try again`);
+			return {seq};
 		},
 		async killRun(runId) {
 			if (!(await runner.kill(runId))) throw new Error(`run ${runId} is not live`);

@@ -138,7 +138,7 @@ export interface RunOutputView {
 export interface HostApi extends HostActions {
 	snapshot(): HostSnapshot;
 	/** Recent output and stderr tail of one of the host's recent runs (undefined once forgotten). */
-	runOutput?(runId: string): RunOutputView | undefined;
+	runOutput(runId: string): RunOutputView | undefined;
 	events: HostEvents;
 	logs: LogStore;
 }

@@ -18,7 +18,7 @@ export class HostLockedError extends Error {
 }
 
 /** Whether a process with this pid exists (EPERM: it does, but belongs to someone else). */
-export function isProcessAlive(pid: number): boolean {
+function isProcessAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;

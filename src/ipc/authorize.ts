@@ -1,6 +1,7 @@
 // Who may do what over IPC. Pure: the sender is the directory the file was found in, never a JSON field.
 import type {RegisteredGroup, ScheduledTask} from '../types.js';
-import {ipcFolderProblem, type IpcRequest} from './schemas.js';
+import {folderProblem} from '../paths.js';
+import type {IpcRequest} from './schemas.js';
 
 export type IpcVerdict = {ok: true} | {ok: false; reason: string};
 
@@ -38,8 +39,8 @@ export function resolveTaskTarget(
 
 export function authorizeIpcRequest(input: AuthorizeIpcInput): IpcVerdict {
 	const {sourceFolder, isMain, request, groups} = input;
-	const folderProblem = ipcFolderProblem(sourceFolder);
-	if (folderProblem) return deny(`the IPC directory is not a valid group: ${folderProblem}`);
+	const badFolder = folderProblem(sourceFolder);
+	if (badFolder) return deny(`the IPC directory is not a valid group: ${badFolder}`);
 	const source = groups.find((group) => group.folder === sourceFolder);
 	if (!source) return deny(`group "${sourceFolder}" is not registered: its requests are refused`);
 	if (isMain && !source.isMain) return deny(`group "${sourceFolder}" is not the main group`);

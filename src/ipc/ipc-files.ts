@@ -3,7 +3,7 @@ import {randomBytes} from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import {ipcFolderProblem} from './schemas.js';
+import {folderProblem} from '../paths.js';
 
 /** Directories an agent drops requests into. */
 export const ipcKinds = ['messages', 'tasks', 'requests'] as const;
@@ -14,7 +14,7 @@ export type IpcAck = {ok: true; result?: unknown} | {ok: false; error: string};
 
 /** Creates `ipc/<folder>/{messages,tasks,requests,acks}`; throws a one-line error for a bad folder. */
 export function ensureGroupIpcDirs(ipcDir: string, folder: string): string {
-	const problem = ipcFolderProblem(folder);
+	const problem = folderProblem(folder);
 	if (problem) throw new Error(problem);
 	const dir = path.join(ipcDir, folder);
 	for (const sub of [...ipcKinds, 'acks']) fs.mkdirSync(path.join(dir, sub), {recursive: true});

@@ -8,7 +8,8 @@ import type {NewTaskInput, TaskUpdate} from '../scheduler/task-scheduler.js';
 import type {RegisteredGroup, ScheduledTask} from '../types.js';
 import {authorizeIpcRequest, resolveTaskTarget} from './authorize.js';
 import {isIpcKind, moveToErrors, readRequestFile, writeAck, type IpcAck} from './ipc-files.js';
-import {ipcFolderProblem, parseIpcRequest, type IpcRequest} from './schemas.js';
+import {folderProblem} from '../paths.js';
+import {parseIpcRequest, type IpcRequest} from './schemas.js';
 
 export {ensureGroupIpcDirs} from './ipc-files.js';
 
@@ -86,6 +87,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 	const log = options.logger;
 	const inFlight = new Set<string>();
 	const chains = new Map<string, Promise<void>>();
+	const retryTimers = new Set<NodeJS.Timeout>();
 	let watcher: FSWatcher | null = null;
 	let stopped = false;
 
@@ -111,7 +113,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		const movedTo = await moveToErrors(errorsDir, file, folder, reason);
 		if (movedTo === null) return; // handled by someone else meanwhile
 		log.warn({folder, file: `${kind}/${name}`, type, reason}, 'IPC request refused');
-		if (!ipcFolderProblem(folder)) await ackSafely(folder, name, {ok: false, error: reason});
+		if (!folderProblem(folder)) await ackSafely(folder, name, {ok: false, error: reason});
 		options.onHandled?.({folder, kind, name, type, ok: false, error: reason, movedTo});
 	}
 
@@ -194,15 +196,22 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		if (name.startsWith('.')) return;
 		if (!isIpcKind(kind)) return refuse(file, folder, kind || '.', name, 'not in messages/, tasks/ or requests/: write requests into one of those folders');
 
-		const folderProblem = ipcFolderProblem(folder);
-		if (folderProblem) return refuse(file, folder, kind, name, `the IPC directory is not a valid group: ${folderProblem}`);
+		const badFolder = folderProblem(folder);
+		if (badFolder) return refuse(file, folder, kind, name, `the IPC directory is not a valid group: ${badFolder}`);
 		if (!name.endsWith('.json')) return refuse(file, folder, kind, name, 'not a .json file: write <name>.json (temp file first, then rename)');
 
 		const decoded = await decode(file, lastTry);
 		if (decoded === null) return;
 		// Maybe a writer that did not rename and is not done: read it once more later, without
 		// holding up the folder's other files.
-		if (decoded === 'retry') return void setTimeout(() => schedule(file, true), options.parseRetryMs ?? defaultParseRetryMs);
+		if (decoded === 'retry') {
+			const timer = setTimeout(() => {
+				retryTimers.delete(timer);
+				schedule(file, true);
+			}, options.parseRetryMs ?? defaultParseRetryMs);
+			retryTimers.add(timer);
+			return;
+		}
 		if ('reason' in decoded) return refuse(file, folder, kind, name, decoded.reason);
 		const {request} = decoded;
 
@@ -268,6 +277,8 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		},
 		async stop() {
 			stopped = true;
+			for (const timer of retryTimers) clearTimeout(timer);
+			retryTimers.clear();
 			const closing = watcher?.close();
 			watcher = null;
 			await closing;

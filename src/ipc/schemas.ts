@@ -3,9 +3,6 @@
 import {z} from 'zod';
 import {folderProblem} from '../paths.js';
 
-/** Why `folder` cannot be an IPC source or a new group's folder, or null (folderProblem reserves `errors`, the quarantine). */
-export const ipcFolderProblem = folderProblem;
-
 const maxTextChars = 64_000;
 const text = (what: string, max = 2000) =>
 	z
@@ -58,7 +55,7 @@ export const registerGroupRequest = z.object({
 	jid: text('jid', 512),
 	name: text('name', 200),
 	folder: z.string({error: 'folder must be a string'}).superRefine((folder, context) => {
-		const problem = ipcFolderProblem(folder);
+		const problem = folderProblem(folder);
 		if (problem) context.addIssue({code: 'custom', message: problem});
 	}),
 	trigger: text('trigger', 100).optional(),

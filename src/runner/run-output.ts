@@ -1,10 +1,7 @@
 // What the details view shows of a run: its recent agent output and the sandbox's stderr tail,
 // bounded per run and kept for the last runs only.
 
-export interface RunOutputTail {
-	output: string[];
-	stderr: string[];
-}
+import type {RunOutputView} from '../host/host-api.js';
 
 const maxLines = 60;
 const maxLineChars = 300;
@@ -38,7 +35,7 @@ export class RunOutput {
 		return this.stderr;
 	}
 
-	view(): RunOutputTail {
+	view(): RunOutputView {
 		const output = this.partial ? [...this.lines, ...`${this.partial}…`.split('\n')].slice(-maxLines) : [...this.lines];
 		return {output, stderr: this.stderr.split('\n').filter((line) => line.trim() !== '').slice(-20)};
 	}
@@ -60,7 +57,7 @@ export class RunOutputs {
 		return output;
 	}
 
-	get(runId: string): RunOutputTail | undefined {
+	get(runId: string): RunOutputView | undefined {
 		return this.runs.get(runId)?.view();
 	}
 }

@@ -70,10 +70,6 @@ export class MessageStore {
 		return rows.reverse().map(toMessage);
 	}
 
-	latestSeq(chatJid: string): number {
-		return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat_jid = ?').pluck().get(chatJid) as number) ?? 0;
-	}
-
 	upsertChat(chat: {jid: string; name?: string; channel: string; isGroup?: boolean; at?: string | null}): void {
 		this.upsertChatStmt.run({jid: chat.jid, name: chat.name ?? '', channel: chat.channel, isGroup: chat.isGroup ? 1 : 0, at: chat.at ?? null});
 	}

@@ -2,9 +2,10 @@
 // from the keymap's modal scopes (see `modalScopes`); text fields take the printable keys.
 import type {Controller} from './controller.js';
 import type {KeyName} from './keys.js';
-import {bindingIn, keymap, type ActionName} from './keymap.js';
+import {bindingIn, type ActionName} from './keymap.js';
 import {modalScopes, type Modal} from './modal.js';
 import {editText} from './text-edit.js';
+import {helpLines} from './overlays/help-overlay.js';
 
 /** How far the move keys of the global scope scroll an overlay. */
 function scrollBy(action: ActionName, page: number): number | undefined {
@@ -33,7 +34,7 @@ export function handleModalKey(controller: Controller, modal: Modal, key: KeyNam
 			const move = bindingIn(key, ['global']);
 			const step = move && scrollBy(move.action, Math.max(1, controller.deps.bodyHeight() - 3));
 			if (!step) return;
-			const max = modal.kind === 'details' ? modal.lines.length : keymap.length;
+			const max = modal.kind === 'details' ? modal.lines.length : helpLines().length;
 			controller.openModal({...modal, scroll: Math.max(0, Math.min(max, modal.scroll + step))});
 			return;
 		}

@@ -242,7 +242,7 @@ export class PaneActions {
 			const line = logs.at(index);
 			if (line && (line.fields.includes(run.id) || line.fields.includes(run.containerName) || line.msg.includes(run.containerName))) recent.unshift(`  ${line.msg} ${line.fields}`);
 		}
-		const tail = host.runOutput?.(run.id);
+		const tail = host.runOutput(run.id);
 		const indent = (lines: string[] | undefined, none: string) => (lines?.length ? lines.map((line) => `  ${line}`) : [`  ${none}`]);
 		return [
 			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,

@@ -41,7 +41,7 @@ await describeWithDocker('the Docker daemon stopping during a run', () => {
 		await engine!.stop();
 
 		const warning = await waitFor('the chat to be told', () => warnings.at(-1), 60_000);
-		expect(warning).toMatch(/^⚠️ the docker sandbox exited with code \d+: .*Cannot connect to the Docker daemon.*\(tried 3 times; send another message to try again\)$/);
+		expect(warning).toMatch(/^⚠️ the docker sandbox exited with code \d+: .*Cannot connect to the Docker daemon.*\(tried 3 times; send your message again to retry\)$/);
 		expect(warning.split('\n')).toHaveLength(1);
 		const runs = running.host.snapshot().runs;
 		expect(runs.every((run) => run.state === 'ended')).toBe(true);

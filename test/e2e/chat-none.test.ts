@@ -95,6 +95,24 @@ describe('chat end to end (runtime none)', () => {
 		expect(result).toMatchObject({code: 2, stdout: '', stderr: 'babybot-tui chat: no group with folder "nobody": see `babybot-tui groups list`\n'});
 	});
 
+	it('chat /help is answered by the host without the model, and a repeated failure reports its own error', async () => {
+		const {home, allowlist} = tempHome();
+		const port = await freePort();
+		const env = cliEnv({home, allowlist, ollamaUrl: `http://127.0.0.1:${port}`});
+		const help = await runCli(['chat', '/help'], env);
+		expect(help.code).toBe(0);
+		expect(help.stdout).toContain('/skills');
+		// Ollama is down twice in a row: each chat reports its own failure, and the first message is
+		// not asked again (its warning was its answer).
+		for (const text of ['first', 'second']) {
+			const result = await runCli(['chat', text], env);
+			expect(result.code).toBe(1);
+			expect(result.stderr).toContain('ollama serve');
+		}
+		const warnings = queryStore<{content: string}>(home, "SELECT content FROM messages WHERE chat_jid = 'local:main' AND is_bot = 1 AND content LIKE '⚠️%'");
+		expect(warnings).toHaveLength(2);
+	});
+
 	it('without Ollama, exits non-zero naming the URL it tried and how to start Ollama', async () => {
 		const {home, allowlist} = tempHome();
 		const port = await freePort();

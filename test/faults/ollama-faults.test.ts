@@ -2,6 +2,7 @@
 // the chat, within its timeout, and the group answers again once the model is back.
 import net from 'node:net';
 import {describe, expect, it} from 'vitest';
+import {waitFor} from '../support/cli.js';
 import {startScriptedOllama, type ScriptedOllama, type ScriptedReply} from '../support/ollama-server.js';
 import {startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
 
@@ -58,5 +59,19 @@ describe('Ollama faults end the run with a clear message', () => {
 		expect(await askExpectingWarning(running, 'think hard')).toContain(expected);
 		ollama.push({content: 'back again'});
 		expect(await running.ask('main', 'still there?')).toMatchObject({ok: true, replies: ['back again']});
+		// The failed message was answered by its warning: it is not asked again.
+		expect(ollama.chatRequests).toHaveLength(2);
+		expect(ollama.chatRequests[1]!.messages.at(-1)!.content).not.toContain('think hard');
+	});
+
+	it('a run past CONTAINER_TIMEOUT is told once and not started again for the same message', async () => {
+		ollama = track(await startScriptedOllama({replies: [{stall: true, content: 'slow'}]}));
+		running = track(await startTestHost({runtime: 'none', ollamaUrl: ollama.url, env: {CONTAINER_TIMEOUT: '1000'}}));
+		const warning = await askExpectingWarning(running, 'take your time');
+		expect(warning).toBe('⚠️ the run hit CONTAINER_TIMEOUT (1000 ms) and was killed');
+		await waitFor('the run to end', () => running!.host.snapshot().runs.every((run) => run.state === 'ended'));
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(running.host.snapshot().runs).toHaveLength(1);
+		expect(ollama.chatRequests).toHaveLength(1);
 	});
 });

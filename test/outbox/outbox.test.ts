@@ -138,7 +138,26 @@ describe('Outbox', () => {
 		expect(outbox.pending()).toEqual([]);
 	});
 
-	it('keeps retrying a send that fails while connected, backing off up to a minute, and never gives it up', async () => {
+	it('gives a message up after 20 sends that failed while connected, so the chat\'s later replies go out', async () => {
+		const {outbox, wa, store, timers, lines} = setup();
+		const send = wa.channel.sendMessage;
+		wa.channel.sendMessage = async (jid, text) => {
+			if (text === 'poison') throw new Error('bad media');
+			return send(jid, text);
+		};
+		await outbox.enqueue('wa:a@g.us', 'poison');
+		await outbox.enqueue('wa:a@g.us', 'after it');
+		expect(wa.sent).toEqual([]);
+		for (let timer = timers.shift(); timer; timer = timers.shift()) {
+			timer.fn();
+			await settle();
+		}
+		expect(wa.sent.map((sent) => sent.text)).toEqual(['after it']);
+		expect(store.get(1)).toMatchObject({attempts: 20, givenUp: true, lastError: 'whatsapp could not send: bad media (20 failed sends)'});
+		expect(lines.filter((line) => line.level === 50).map((line) => line.msg)).toEqual(['outgoing message given up: whatsapp could not send: bad media (20 failed sends)']);
+	});
+
+	it('keeps retrying a send that fails while connected, backing off up to a minute', async () => {
 		const {outbox, wa, store, timers} = setup();
 		const send = wa.channel.sendMessage;
 		let failures = 0;

@@ -1,7 +1,7 @@
 // An in-memory HostApi for UI tests: a snapshot to mutate, real typed events, recorded action calls and
 // a real LogStore. It holds no host logic: actions only record their calls (and may be told to fail).
 import {HostEmitter} from '../../src/host/events.js';
-import type {HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot} from '../../src/host/host-api.js';
+import type {HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot, RunOutputView} from '../../src/host/host-api.js';
 import {LogStore} from '../../src/log-store.js';
 import type {ContainerRun, RegisteredGroup, ScheduledTask} from '../../src/types.js';
 
@@ -81,12 +81,18 @@ export class FakeHost implements HostApi {
 	/** Actions named here reject with this message. */
 	readonly failures = new Map<keyof HostActions, string>();
 	skillTexts = new Map<string, string>();
+	/** What `runOutput` answers, by run id. */
+	runOutputs = new Map<string, RunOutputView>();
 	stopped = false;
 
 	constructor(public state: HostSnapshot = baseSnapshot()) {}
 
 	snapshot(): HostSnapshot {
 		return structuredClone(this.state);
+	}
+
+	runOutput(runId: string): RunOutputView | undefined {
+		return this.runOutputs.get(runId);
 	}
 
 	/** Changes the snapshot and emits `change` for `part`. */

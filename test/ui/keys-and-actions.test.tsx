@@ -103,7 +103,7 @@ describe('actions', () => {
 			s.runs = [run({id: 'run-7', containerName: 'babybot-main-7', argv: ['docker', 'run', '--network', 'none']})];
 		});
 		const outputs = new Map([['run-7', {output: ['[bash] ls /workspace/group', 'Here are your files…'], stderr: ['npm warn old lockfile', 'node: out of memory']}]]);
-		Object.assign(host, {runOutput: (runId: string) => outputs.get(runId)});
+		host.runOutputs = outputs;
 		host.logs.push({time: Date.now(), level: 'info', msg: 'agent said hello', fields: 'run=run-7'});
 		app = renderApp(host, {pane: 'containers', size: {columns: 100, rows: 40}});
 		await app.waitForText('babybot-main-7');
@@ -122,7 +122,6 @@ describe('actions', () => {
 		const host = hostWith((s) => {
 			s.runs = [run({id: 'run-8', containerName: 'babybot-main-8', state: 'ended', endReason: 'exit', endedAt: new Date().toISOString()})];
 		});
-		Object.assign(host, {runOutput: () => undefined});
 		app = renderApp(host, {pane: 'containers', size: {columns: 100, rows: 40}});
 		await app.waitForText('babybot-main-8');
 		await app.typeAndWait('\r', 'Run babybot-main-8');

@@ -7,8 +7,6 @@ export const closeCodes = {
 	forbidden: 403,
 	connectionReplaced: 440,
 	restartRequired: 515,
-	/** Also what Baileys ends with when its QR codes ran out unscanned. */
-	timedOut: 408,
 } as const;
 
 export const backoff = {baseMs: 2_000, maxMs: 5 * 60_000, jitter: 0.2} as const;

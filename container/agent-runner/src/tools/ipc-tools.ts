@@ -3,6 +3,7 @@
 import {describeIpcAnswer, type IpcKind} from '../ipc-client.js';
 import type {ParamSpecs} from '../tool-args.js';
 import type {Tool, ToolContext} from './tool.js';
+import {parseMountSpec, type MountSpec} from '../mount-spec.js';
 
 function ipcTool(spec: {
 	name: string;
@@ -157,11 +158,7 @@ export const ipcTools: Tool[] = [
 	}),
 ];
 
-/** `PATH` or `PATH:rw` per line. */
-export function parseMountLines(text: string): Array<{hostPath: string; readonly: boolean}> {
-	return text
-		.split('\n')
-		.map((line) => line.trim())
-		.filter(Boolean)
-		.map((line) => (line.endsWith(':rw') ? {hostPath: line.slice(0, -3), readonly: false} : {hostPath: line.replace(/:ro$/, ''), readonly: true}));
+/** One mount per line. */
+function parseMountLines(text: string): MountSpec[] {
+	return text.split('\n').flatMap((line) => parseMountSpec(line) ?? []);
 }
