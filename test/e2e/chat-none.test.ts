@@ -2,11 +2,10 @@
 // through Ollama, with the real binary, the real agent-runner as a child process (`none`) and the
 // scripted Ollama server.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
-import {cliEnv, projectRoot, queryStore, runCli, startCli, waitFor} from '../support/cli.js';
+import {cliEnv, projectRoot, queryStore, runCli, startCli, waitFor, closedPort} from '../support/cli.js';
 import {tempHome} from '../support/temp-home.js';
 
 let ollama: ScriptedOllama | undefined;
@@ -18,13 +17,6 @@ afterEach(async () => {
 /** A template's text as the system prompt carries it. */
 const template = (folder: string) => fs.readFileSync(path.join(projectRoot, 'groups', folder, 'MEMORY.md'), 'utf8').trim();
 
-async function freePort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
-}
 
 describe('chat end to end (runtime none)', () => {
 	it('runs a bash tool call in the group folder and prints the final answer', async () => {
@@ -97,7 +89,7 @@ describe('chat end to end (runtime none)', () => {
 
 	it('chat /help is answered by the host without the model, and a repeated failure reports its own error', async () => {
 		const {home, allowlist} = tempHome();
-		const port = await freePort();
+		const port = await closedPort();
 		const env = cliEnv({home, allowlist, ollamaUrl: `http://127.0.0.1:${port}`});
 		const help = await runCli(['chat', '/help'], env);
 		expect(help.code).toBe(0);
@@ -115,7 +107,7 @@ describe('chat end to end (runtime none)', () => {
 
 	it('without Ollama, exits non-zero naming the URL it tried and how to start Ollama', async () => {
 		const {home, allowlist} = tempHome();
-		const port = await freePort();
+		const port = await closedPort();
 		const env = cliEnv({home, allowlist, ollamaUrl: `http://127.0.0.1:${port}`});
 		const result = await runCli(['chat', 'hi'], env);
 		expect(result.code).not.toBe(0);

@@ -1,8 +1,7 @@
 // Ollama failing in each way it can, through the whole host: the run ends with one clear line in
 // the chat, within its timeout, and the group answers again once the model is back.
-import net from 'node:net';
 import {describe, expect, it} from 'vitest';
-import {waitFor} from '../support/cli.js';
+import {waitFor, closedPort} from '../support/cli.js';
 import {startScriptedOllama, type ScriptedOllama, type ScriptedReply} from '../support/ollama-server.js';
 import {startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
 
@@ -23,13 +22,6 @@ async function askExpectingWarning(host: TestHost, text: string): Promise<string
 	return warnings[0]!;
 }
 
-async function closedPort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
-}
 
 describe('Ollama faults end the run with a clear message', () => {
 	it('refused connection: names the URL and how to start Ollama', async () => {

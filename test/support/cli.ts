@@ -1,4 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -83,4 +84,13 @@ export function queryStore<T>(home: string, sql: string, ...params: unknown[]): 
 	} finally {
 		db.close();
 	}
+}
+
+/** A local port nothing listens on (it was free a moment ago): for "Ollama is not running" cases. */
+export async function closedPort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const {port} = server.address() as net.AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
 }

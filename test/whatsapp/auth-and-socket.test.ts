@@ -9,16 +9,10 @@ import {bundledWaVersion, createBaileysSocket} from '../../src/channels/whatsapp
 import {tempHome} from '../support/temp-home.js';
 import {homePaths} from '../../src/paths.js';
 import {selfPhone, writePairedCredentials} from './harness.js';
+import {closedPort} from '../support/cli.js';
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
-async function closedLocalPort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
-}
 
 describe('WhatsApp credentials on disk', () => {
 	it('keeps the auth folder 0700 and every key and creds file 0600', async () => {
@@ -99,7 +93,7 @@ describe('the real Baileys socket factory', () => {
 
 	it('builds a socket of the channel\'s shape (pointed at a closed local port, never at WhatsApp)', async () => {
 		const authDir = path.join(tempHome().home, 'store', 'auth');
-		const port = await closedLocalPort();
+		const port = await closedPort();
 		const socket = await createBaileysSocket({authDir, logger: pino({level: 'silent'}), waWebSocketUrl: `ws://127.0.0.1:${port}/ws`});
 		const closed = new Promise<unknown>((resolve) => socket.ev.on('connection.update', (update) => update.connection === 'close' && resolve(update)));
 		for (const method of ['sendMessage', 'sendPresenceUpdate', 'groupFetchAllParticipating', 'requestPairingCode', 'end', 'lidToPhone'] as const) {
