@@ -5,6 +5,8 @@ import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask
 
 export type WhatsAppState =
 	| {status: 'off'}
+	/** WhatsApp runs in this mode but no phone is paired yet. */
+	| {status: 'not-paired'}
 	| {status: 'connecting'}
 	| {status: 'pairing'; qr?: string; qrExpiresAt?: number; pairingCode?: string}
 	| {status: 'paired'; user?: string}

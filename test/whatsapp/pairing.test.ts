@@ -1,13 +1,15 @@
 import {describe, expect, it} from 'vitest';
+import {whatsappLabel} from '../../src/ui/components/status-bar.js';
 import {settle} from './fake-clock.js';
 import {fetchedVersion, makeChannel, selfPhone} from './harness.js';
 
 describe('WhatsApp pairing', () => {
-	it('stays off without credentials until pairing is asked for', async () => {
+	it('waits, not paired, without credentials until pairing is asked for', async () => {
 		const h = makeChannel();
 		await h.channel.connect();
 		expect(h.factory.sockets).toHaveLength(0);
-		expect(h.channel.currentState()).toEqual({status: 'off'});
+		expect(h.channel.currentState()).toEqual({status: 'not-paired'});
+		expect(whatsappLabel(h.channel.currentState())).toBe('not paired — press p to pair');
 	});
 
 	it('pairs by QR: rotating codes with their expiry, the 515 restart reconnects at once, then paired', async () => {

@@ -96,10 +96,10 @@ export class WhatsAppChannel implements Channel {
 		return isWhatsAppJid(jid);
 	}
 
-	/** When paired, starts connecting and returns at once (offline, the version fetch takes seconds); else stays off. */
+	/** When paired, starts connecting and returns at once (offline, the version fetch takes seconds); else waits to be paired. */
 	async connect(): Promise<void> {
 		if (!(this.options.isPaired ?? (() => hasPairedCredentials(this.options.authDir)))()) {
-			this.setState({status: 'off'});
+			this.setState({status: 'not-paired'});
 			return;
 		}
 		this.wanted = true;

@@ -19,6 +19,8 @@ export function whatsappLabel(state: WhatsAppState): string {
 	switch (state.status) {
 		case 'off':
 			return 'off';
+		case 'not-paired':
+			return `not paired — press ${pairKey()} to pair`;
 		case 'connecting':
 			return 'connecting';
 		case 'pairing':
