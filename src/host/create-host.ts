@@ -84,7 +84,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		logger,
 	});
 
-	const deliver = async (chatJid: string, text: string, deliverOptions: {error?: boolean; throughSeq?: number} = {}) => {
+	const deliver = async (chatJid: string, text: string, deliverOptions: {error?: boolean; throughSeq?: number; provisional?: boolean} = {}) => {
 		const message: InboundMessage = {
 			id: `out-${crypto.randomUUID()}`,
 			chatJid,
@@ -95,7 +95,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			fromMe: true,
 			isBotMessage: true,
 		};
-		const seq = messages.insert(message, {answersSeq: deliverOptions.throughSeq});
+		const seq = messages.insert(message, {answersSeq: deliverOptions.provisional ? undefined : deliverOptions.throughSeq});
 		const groupFolder = runner.groupOfChat(chatJid)?.folder;
 		if (seq !== null) events.emit('message', {message: {...message, seq}, groupFolder});
 		if (groupFolder) events.emit('reply', {groupFolder, chatJid, text, error: deliverOptions.error, throughSeq: deliverOptions.throughSeq});

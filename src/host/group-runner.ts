@@ -28,7 +28,11 @@ export interface GroupRunnerDeps {
 	logger: Logger;
 	installLabel: string;
 	/** Sends a reply to a chat (through the outbox). */
-	deliver(chatJid: string, text: string, options?: {error?: boolean; throughSeq?: number}): void;
+	/**
+	 * Sends a reply to a chat (through the outbox). `throughSeq`: the last message of the turn it
+	 * answers; unless `provisional`, it is stored as answered (recovery after a crash skips it).
+	 */
+	deliver(chatJid: string, text: string, options?: {error?: boolean; throughSeq?: number; provisional?: boolean}): void;
 	/** Extra mounts validated for the group's next run. */
 	extraMounts(group: RegisteredGroup): Array<{name: string; hostPath: string; readonly: boolean}>;
 	/** Host commands and skill invocations; default: plain prompt. */
@@ -65,6 +69,8 @@ export class GroupRunner {
 	private readonly inFlight = new Map<string, number>();
 	private readonly tasks = new Map<string, TaskWork[]>();
 	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
+	/** Host commands answered while a turn of their chat was in flight: the cursor passes them with it. */
+	private readonly answeredAhead = new Map<string, {after: number; seq: number}>();
 	/** Read-write mounts already reported as not writable by the sandbox user (once per host). */
 	private readonly warnedUnwritable = new Set<string>();
 	private readonly lastCrash = new Map<string, {chatJid: string; error: string; throughSeq: number}>();
@@ -201,7 +207,10 @@ export class GroupRunner {
 			return false;
 		} finally {
 			this.live.delete(folder);
-			for (const chat of this.chatsOf(group)) this.inFlight.delete(chat);
+			for (const chat of this.chatsOf(group)) {
+				this.inFlight.delete(chat);
+				this.answeredAhead.delete(chat);
+			}
 			// Work that arrived as the run ended; after a failure the queue's retry takes it (or, once it
 			// gives up, the next message), so a dead runtime is not retried in a tight loop.
 			if (ok && ((this.tasks.get(folder)?.length ?? 0) > 0 || this.hasPendingMessages(group))) this.queue.enqueue(folder);
@@ -272,8 +281,17 @@ export class GroupRunner {
 			const lastSeq = pending.at(-1)!.seq;
 			const plan = this.deps.planTurn?.(group, pending) ?? {};
 			if ('reply' in plan) {
-				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq});
-				this.deps.messages.advanceCursor(chatJid, lastSeq);
+				// Behind a turn still in flight, the cursor waits for that turn (which may yet fail), and
+				// the answer does not count for recovery, which would otherwise skip that turn.
+				const behind = this.inFlight.get(chatJid);
+				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq, provisional: behind !== undefined});
+				if (behind !== undefined) {
+					const earlier = this.answeredAhead.get(chatJid);
+					this.inFlight.set(chatJid, lastSeq);
+					this.answeredAhead.set(chatJid, {after: earlier?.seq === behind ? earlier.after : behind, seq: lastSeq});
+				} else {
+					this.deps.messages.advanceCursor(chatJid, lastSeq);
+				}
 				this.deps.onTurn({groupFolder: group.folder, chatJid, ok: true, throughSeq: lastSeq});
 				continue;
 			}
@@ -301,7 +319,7 @@ export class GroupRunner {
 		const outcome = await result;
 		this.deps.setTyping?.(request.chatJid, false);
 		if (outcome.ok) {
-			this.deps.messages.advanceCursor(request.chatJid, lastSeq);
+			this.advanceCursor(request.chatJid, lastSeq);
 			this.lastCrash.delete(group.folder);
 		} else {
 			this.inFlight.delete(request.chatJid);
@@ -329,7 +347,14 @@ export class GroupRunner {
 
 	private answerWithError(chatJid: string, error: string, throughSeq: number): void {
 		this.deps.deliver(chatJid, `⚠️ ${error}`, {error: true, throughSeq});
-		this.deps.messages.advanceCursor(chatJid, throughSeq);
+		this.advanceCursor(chatJid, throughSeq);
+	}
+
+	/** Past a concluded turn, and past the host commands answered while it was the last one in flight. */
+	private advanceCursor(chatJid: string, throughSeq: number): void {
+		const ahead = this.answeredAhead.get(chatJid);
+		if (ahead?.after === throughSeq) this.answeredAhead.delete(chatJid);
+		this.deps.messages.advanceCursor(chatJid, ahead?.after === throughSeq ? ahead.seq : throughSeq);
 	}
 
 	private giveUp(folder: string, attempts: number): void {
