@@ -30,7 +30,6 @@ check tells whether a group may mount PATH (main unless --group); list shows the
 the pending requests; allow and revoke change the allowlist.
 `;
 
-
 interface ParsedArgs {
 	action?: string;
 	positional: string[];

@@ -68,11 +68,11 @@ export class GroupRunner {
 	/** Per chat: the last message sequence handed to a live run and not yet confirmed. */
 	private readonly inFlight = new Map<string, number>();
 	private readonly tasks = new Map<string, TaskWork[]>();
-	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
 	/** Host commands answered while a turn of their chat was in flight: the cursor passes them with it. */
 	private readonly answeredAhead = new Map<string, {after: number; seq: number}>();
 	/** Read-write mounts already reported as not writable by the sandbox user (once per host). */
 	private readonly warnedUnwritable = new Set<string>();
+	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
 	private readonly lastCrash = new Map<string, {chatJid: string; error: string; throughSeq: number}>();
 	readonly queue: GroupQueue;
 	/** Recent output of the last runs, for the details view. */
@@ -230,8 +230,9 @@ export class GroupRunner {
 		});
 		if (launcher.sandboxed) {
 			for (const hostPath of unwritableBySandbox(extraMounts)) {
-				if (this.warnedUnwritable.has(`${group.folder}\u0000${hostPath}`)) continue;
-				this.warnedUnwritable.add(`${group.folder}\u0000${hostPath}`);
+				const key = `${group.folder}\u0000${hostPath}`;
+				if (this.warnedUnwritable.has(key)) continue;
+				this.warnedUnwritable.add(key);
 				logger.warn({group: group.folder, path: hostPath}, `read-write mount ${hostPath} is not writable by the sandbox user (uid ${sandboxUid}, as the host runs as root): chown it to ${sandboxUid}, or run babybot as a regular user`);
 			}
 		}

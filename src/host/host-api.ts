@@ -96,8 +96,7 @@ export interface HostEventMap {
 	message: {message: StoredMessage; groupFolder?: string};
 	/** Streaming text of an answer in progress. */
 	delta: {groupFolder: string; chatJid: string; text: string};
-	/** An answer sent to a chat. */
-	/** `throughSeq`: the last message sequence of the turn it answers (absent for other messages). */
+	/** An answer sent to a chat; `throughSeq`: the last message sequence of the turn it answers (absent for other messages). */
 	reply: {groupFolder: string; chatJid: string; text: string; error?: boolean; throughSeq?: number};
 	/** A run finished processing a batch (ok or not). */
 	turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number};

@@ -66,11 +66,11 @@ export class SandboxRun {
 	private lastUpdateAt = 0;
 	private resolveEnded!: (reason: RunEndReason) => void;
 	private launch?: LaunchCommand;
-	private readonly ring: RunOutput;
+	private readonly recent: RunOutput;
 
 	constructor(private readonly options: SandboxRunOptions) {
 		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
-		this.ring = options.output ?? new RunOutput();
+		this.recent = options.output ?? new RunOutput();
 		this.record = {
 			id: options.spec.runId,
 			groupFolder: options.spec.groupFolder,
@@ -123,7 +123,7 @@ export class SandboxRun {
 			for (const line of splitter.push(chunk)) this.onLine(line);
 		});
 		child.stderr.on('data', (chunk: Buffer) => {
-			this.ring.stderrChunk(chunk.toString('utf8'));
+			this.recent.stderrChunk(chunk.toString('utf8'));
 		});
 		this.hardTimer = setTimeout(() => void this.kill('timeout'), this.options.hardTimeoutMs);
 		this.write({...this.options.start, type: 'start', paths: launch.paths, turn: stripChat(first)});
@@ -189,7 +189,7 @@ export class SandboxRun {
 		const message = parseAgentLine(line);
 		if (!message) {
 			this.options.logger.info({run: this.record.id, line: line.slice(0, 500)}, 'agent wrote a line outside the protocol');
-			this.ring.line(line);
+			this.recent.line(line);
 			return this.maybeUpdate();
 		}
 		this.handle(message);
@@ -210,13 +210,13 @@ export class SandboxRun {
 					.catch((error: Error) => this.write({type: 'llm_error', requestId: message.requestId, error: error.message}));
 				return;
 			case 'tool_use':
-				this.ring.line(`[${message.name}] ${message.summary}`);
+				this.recent.line(`[${message.name}] ${message.summary}`);
 				logger.info({run: this.record.id, group: this.record.groupFolder, tool: message.name}, message.summary.slice(0, 300));
 				return;
 			case 'delta': {
 				const turn = this.turns.get(message.turnId);
 				if (turn) this.options.onDelta?.(turn.request, message.text);
-				this.ring.delta(message.text);
+				this.recent.delta(message.text);
 				return;
 			}
 			case 'output':
@@ -247,13 +247,13 @@ export class SandboxRun {
 		}
 		turn.outputBytes += bytes;
 		turn.outputs.push(text);
-		this.ring.output(text);
+		this.recent.output(text);
 		this.options.onOutput(turn.request, text);
 	}
 
 	private onExit(code: number | null, signal: NodeJS.Signals | null): void {
 		const reason = this.endReason ?? (code === 0 ? 'exit' : 'error');
-		const detail = this.ring.stderrText().trim().split('\n').slice(-3).join(' | ');
+		const detail = this.recent.stderrText().trim().split('\n').slice(-3).join(' | ');
 		const error =
 			stopError(reason, this.options.hardTimeoutMs) ??
 			(code === 0 || reason === 'idle' ? undefined : `the ${this.options.launcher.name} sandbox exited with ${signal ?? `code ${code}`}${detail ? `: ${detail}` : ''}`);

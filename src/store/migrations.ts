@@ -141,7 +141,7 @@ CREATE TABLE kv (
 	{
 		version: 5,
 		name: 'outbox-given-up',
-		// A message that can never be sent (its chat is unreachable for good), kept with the reason.
+		// A message given up for good (its chat unreachable, or sends kept failing), kept with the reason.
 		// Rows the earlier code gave up after 5 attempts stay given up (they are not sent days late).
 		sql: `ALTER TABLE outbox ADD COLUMN given_up_at TEXT;
 UPDATE outbox SET given_up_at = created_at WHERE sent_at IS NULL AND attempts >= 5;`,

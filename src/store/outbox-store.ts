@@ -8,7 +8,7 @@ export interface OutboxMessage {
 	sentAt: string | null;
 	attempts: number;
 	lastError: string | null;
-	/** Ended for good (the chat cannot be reached); `lastError` says why. */
+	/** Ended for good (the chat cannot be reached, or sends kept failing); `lastError` says why. */
 	givenUp: boolean;
 }
 

@@ -104,7 +104,6 @@ export async function runTui(host: HostApi, options: RunTuiOptions = {}): Promis
 	};
 	const onSigterm = () => void close(143, true);
 	const onSigint = () => void close(130, true);
-	const onSighup = onTerminalLost;
 	let crashed = false;
 	const onCrash = (error: Error) => {
 		if (crashed) return;
@@ -121,7 +120,7 @@ export async function runTui(host: HostApi, options: RunTuiOptions = {}): Promis
 	const detach = () => {
 		events.off('SIGTERM', onSigterm);
 		events.off('SIGINT', onSigint);
-		events.off('SIGHUP', onSighup);
+		events.off('SIGHUP', onTerminalLost);
 		events.off('uncaughtException', onCrash);
 		events.off('exit', restore);
 		stdout.off('error', onTerminalLost);
@@ -143,7 +142,7 @@ export async function runTui(host: HostApi, options: RunTuiOptions = {}): Promis
 	}
 	events.on('SIGTERM', onSigterm);
 	events.on('SIGINT', onSigint);
-	events.on('SIGHUP', onSighup);
+	events.on('SIGHUP', onTerminalLost);
 	events.on('uncaughtException', onCrash);
 	events.on('exit', restore);
 	instance.waitUntilExit().catch((error: Error) => {

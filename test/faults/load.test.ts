@@ -34,7 +34,7 @@ describe('load', () => {
 		running.host.events.on('reply', (reply) => replied.set(reply.groupFolder, (replied.get(reply.groupFolder) ?? 0) + 1));
 		for (let wave = 0; wave < perGroup; wave++) {
 			for (const folder of groups) await running.host.sendLocalMessage(folder, `msg-${folder}-${wave}`);
-			await new Promise((resolve) => setTimeout(resolve, 5));
+			await new Promise((resolve) => setImmediate(resolve)); // the host takes the wave in before the next
 		}
 		const all = groups.flatMap((folder) => Array.from({length: perGroup}, (_, wave) => `msg-${folder}-${wave}`));
 		const seen = () => ollama.chatRequests.flatMap(tokensOf);

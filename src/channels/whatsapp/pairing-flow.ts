@@ -3,17 +3,12 @@
 import type {WhatsAppState} from '../../host/host-api.js';
 import type {Logger} from '../../logger.js';
 import type {Clock} from './clock.js';
+import type {WhatsAppLimits} from './limits.js';
 import {closeCodes} from './connection-policy.js';
 import {formatPairingCode} from './pairing.js';
 import type {WhatsAppSocket} from './socket.js';
 
-export interface PairingLimits {
-	/** How long WhatsApp shows the first QR, and each one after it. */
-	firstQrMs: number;
-	nextQrMs: number;
-	/** Sockets whose QR codes (or code) ran out unused before pairing stops. */
-	maxUnscannedRounds: number;
-}
+export type PairingLimits = Pick<WhatsAppLimits, 'firstQrMs' | 'nextQrMs' | 'maxUnscannedRounds'>;
 
 export interface PairingFlowOptions {
 	clock: Clock;

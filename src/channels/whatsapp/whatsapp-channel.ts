@@ -18,7 +18,6 @@ import {PacedQueue} from './paced-queue.js';
 import {defaultWhatsAppLimits, type WhatsAppLimits} from './limits.js';
 import {TypingKeeper} from './typing.js';
 
-
 export interface WhatsAppChannelOptions {
 	/** `$BABYBOT_HOME/store/auth`. */
 	authDir: string;
