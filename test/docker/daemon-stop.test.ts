@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {waitFor} from '../support/cli.js';
-import {describeWithDocker} from '../support/docker-gate.js';
+import {describeWithDocker, testImage} from '../support/docker-gate.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {copyImage, secondDockerd, type SecondDockerd} from '../support/second-dockerd.js';
 import {tempHome} from '../support/temp-home.js';
@@ -20,7 +20,7 @@ await describeWithDocker('the Docker daemon stopping during a run', () => {
 		// Kept between runs (deleting an engine's layers takes a minute here; loading the image, half one).
 		engine = secondDockerd(path.join(os.tmpdir(), 'babybot-test-dockerd'));
 		await engine.start();
-		await copyImage('babybot-agent:latest', engine.env);
+		await copyImage(testImage, engine.env);
 	}, 180_000);
 	afterAll(async () => {
 		await running?.stop();

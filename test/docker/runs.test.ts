@@ -3,7 +3,7 @@ import {execFileSync} from 'node:child_process';
 import {expect, it} from 'vitest';
 import {installLabelFor} from '../../src/host/sandbox-spec.js';
 import {waitFor} from '../support/cli.js';
-import {describeWithDocker} from '../support/docker-gate.js';
+import {describeWithDocker, testImage} from '../support/docker-gate.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {tempHome} from '../support/temp-home.js';
 import {installContainers, startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
@@ -55,7 +55,7 @@ await describeWithDocker('runs in Docker', () => {
 	it('containers an earlier host left behind are removed at start-up', async () => {
 		const made = tempHome();
 		const orphan = `babybot-main-orphan${process.pid}`;
-		execFileSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', orphan, '--label', `babybot.install=${installLabelFor(made.home)}`, 'babybot-agent:latest', 'sleep', '600']);
+		execFileSync('docker', ['run', '-d', '--rm', '--network', 'none', '--name', orphan, '--label', `babybot.install=${installLabelFor(made.home)}`, testImage, 'sleep', '600']);
 		expect(installContainers(made.home)).toEqual([orphan]);
 		ollama = track(await startScriptedOllama());
 		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made}));

@@ -27,6 +27,7 @@ export function cliEnv(env: CliEnv): NodeJS.ProcessEnv {
 		OLLAMA_BASE_URL: env.ollamaUrl,
 		CONTAINER_RUNTIME: env.runtime ?? 'none',
 		LOG_LEVEL: 'debug',
+		...(process.env.CONTAINER_IMAGE ? {CONTAINER_IMAGE: process.env.CONTAINER_IMAGE} : {}),
 		...env.extra,
 	};
 }

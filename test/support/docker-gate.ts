@@ -5,6 +5,9 @@ import {describe, it} from 'vitest';
 import {loadConfig} from '../../src/config.js';
 import {imageStaleness} from '../../src/image/image-staleness.js';
 
+/** The agent image the container suites use: CONTAINER_IMAGE when set (a second checkout builds its own), else the default. */
+export const testImage = process.env.CONTAINER_IMAGE?.trim() || 'babybot-agent:latest';
+
 export type DockerStatus = {ok: true} | {ok: false; reason: string};
 
 let status: Promise<DockerStatus> | undefined;
@@ -15,7 +18,7 @@ async function probe(): Promise<DockerStatus> {
 	} catch {
 		return {ok: false, reason: 'no Docker engine answers (`docker info` failed): start dockerd, or run .ci/setup-docker.sh as root'};
 	}
-	const config = loadConfig({env: {BABYBOT_HOME: '/nonexistent-babybot-home'}});
+	const config = loadConfig({env: {BABYBOT_HOME: '/nonexistent-babybot-home', CONTAINER_IMAGE: testImage}});
 	const stale = await imageStaleness(config, {runtime: 'docker'});
 	if (stale) return {ok: false, reason: `${stale} (or run .ci/build-image.sh)`};
 	return {ok: true};

@@ -9,6 +9,7 @@ import type {RuntimeName} from '../../src/types.js';
 import {localJid} from '../../src/channels/local-chat.js';
 import {installLabelFor} from '../../src/host/sandbox-spec.js';
 import type {WhatsAppParts} from '../../src/host/whatsapp-link.js';
+import {testImage} from './docker-gate.js';
 import {tempHome} from './temp-home.js';
 
 export interface TestHostOptions {
@@ -55,6 +56,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 			CONTAINER_RUNTIME: options.runtime,
 			LOG_LEVEL: 'debug',
 			TZ: 'UTC',
+			CONTAINER_IMAGE: testImage,
 			...options.env,
 		},
 	});
