@@ -24,7 +24,10 @@ import {MountRequestStore} from '../store/mount-requests.js';
 import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
+import {WebRequestStore} from '../store/web-requests.js';
 import type {InboundMessage} from '../types.js';
+import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
+import {WebAccess} from '../web/web-access.js';
 import {HostEmitter} from './events.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
@@ -48,6 +51,8 @@ export interface CreateHostOptions {
 	 */
 	whatsapp?: boolean | WhatsAppParts;
 	logToStderr?: boolean;
+	/** web_fetch's resolver, extra CA and limits: test seams (tests map names to loopback servers). */
+	web?: FetcherOptions;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
@@ -104,6 +109,15 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		return outcome;
 	};
 
+	const web = new WebAccess({
+		allowlist,
+		store: new WebRequestStore(db),
+		fetcher: new WebFetcher(options.web),
+		logger,
+		notify: (chatJid, text) => void deliver(chatJid, text).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a web request notice could not be delivered')),
+		onChange: () => changed('web'),
+	});
+
 	let whatsapp: WhatsAppLink | undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
@@ -113,6 +127,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runs,
 		launcher,
 		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
+		web,
 		logger,
 		installLabel: installLabelFor(config.home),
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
@@ -212,6 +227,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runner,
 		scheduler,
 		approvals,
+		web,
 		skills,
 		whatsapp: () => whatsapp,
 		callbacks,
@@ -232,6 +248,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			for (const channel of channels) await channel.disconnect().catch(() => {});
 			await skills.close();
 			approvals.close();
+			web.close();
 			allowlist.close();
 			flush();
 			db.close();

@@ -135,7 +135,7 @@ describe('actions', () => {
 				{id: 4, groupFolder: 'family', hostPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
 			];
 		});
-		app = renderApp(host, {pane: 'mounts'});
+		app = renderApp(host, {pane: 'access'});
 		await app.waitForText('/srv/photos');
 		await app.typeAndWait('a', 'Approve /srv/photos for family as:');
 		expect(app.frame()).toContain('r read-only');

@@ -22,7 +22,7 @@ describe('panes render their data', () => {
 		const frame = app.frame();
 		expect(frame).toContain('@Baby');
 		expect(frame).toMatch(/Work chat\s+\(not registered\)/);
-		for (const name of ['Groups', 'Containers', 'Logs', 'Tasks', 'Mounts', 'Skills']) expect(frame).toContain(name);
+		for (const name of ['Groups', 'Containers', 'Logs', 'Tasks', 'Access', 'Skills']) expect(frame).toContain(name);
 	});
 
 	it("Groups shows the operator's WhatsApp self-chat as main's, not as a chat to register", async () => {
@@ -82,7 +82,7 @@ describe('panes render their data', () => {
 				{id: 7, groupFolder: 'family', hostPath: '/home/me/photos', containerPath: null, readonly: true, source: 'ipc', reason: 'not under an allowed root', status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
 			];
 		});
-		app = renderApp(host, {pane: 'mounts'});
+		app = renderApp(host, {pane: 'access'});
 		await app.waitForText('/home/me/photos');
 		const frame = app.frame();
 		expect(frame).toMatch(/PENDING\s+\/home\/me\/photos\s+ro\s+family: not under an allowed/);
