@@ -75,9 +75,11 @@ class TextBuilder {
 		if (text) this.pieces.push(text);
 	}
 
-	/** A break of `size` newlines (never more than two in a row in the result). */
+	/** A break of `size` newlines: a line break after a break adds nothing, a paragraph break at most one more. */
 	break(size: 1 | 2, prefix = ''): void {
-		this.pieces.push(size === 2 ? '\n\n' : '\n');
+		const last = this.pieces.at(-1) ?? '\n\n';
+		if (!last.endsWith('\n')) this.pieces.push(size === 2 ? '\n\n' : '\n');
+		else if (size === 2 && !last.endsWith('\n\n')) this.pieces.push('\n');
 		if (prefix) this.pieces.push(prefix);
 	}
 
