@@ -52,7 +52,7 @@ function noteOf(row: AccessRow): string {
 		case 'host':
 			return [row.host.group ?? 'all groups', ...(row.host.internal ? ['internal'] : []), ...(row.host.description ? [row.host.description] : [])].join(' · ');
 		case 'internal':
-			return 'internal: may resolve to private addresses (no group allowed yet)';
+			return 'may be private; no group allowed yet';
 	}
 }
 
