@@ -53,7 +53,7 @@ function accessText(row: AccessRow): string {
 	}
 }
 
-/** Mounts and web hosts together: pending requests first (they need the operator), then what is allowed. */
+/** Mounts and web hosts together: pending requests first (they need the operator), then what is allowed, then the blocked patterns. */
 export function accessRows(snapshot: HostSnapshot, filter = ''): AccessRow[] {
 	const {mounts, web} = snapshot;
 	const listed = new Set(web.allowedHosts.map((entry) => entry.host));
@@ -61,9 +61,9 @@ export function accessRows(snapshot: HostSnapshot, filter = ''): AccessRow[] {
 		...mounts.requests.filter((request) => request.status === 'pending').map((request): AccessRow => ({kind: 'request', request})),
 		...web.requests.filter((request) => request.status === 'pending').map((request): AccessRow => ({kind: 'hostRequest', request})),
 		...mounts.allowedRoots.map((root): AccessRow => ({kind: 'root', root})),
-		...mounts.blockedPatterns.map((pattern): AccessRow => ({kind: 'blocked', pattern})),
 		...web.allowedHosts.map((host): AccessRow => ({kind: 'host', host})),
 		...web.internalHosts.filter((host) => !listed.has(host)).map((host): AccessRow => ({kind: 'internal', host})),
+		...mounts.blockedPatterns.map((pattern): AccessRow => ({kind: 'blocked', pattern})),
 	];
 	return filterRows(rows, filter, accessText);
 }
