@@ -56,6 +56,15 @@ describe('web_fetch', () => {
 		host = undefined;
 	});
 
+	it('logs and ignores an answer to no request', async () => {
+		host = startFakeHost({replies: [() => null]});
+		const held = await host.waitFor((message): message is Extract<AgentToHost, {type: 'llm_request'}> => message.type === 'llm_request');
+		host.send({type: 'web_response', requestId: 'nope', result: {status: 'failed', reason: 'x'}});
+		host.reply(held, {content: 'fine'});
+		expect((await host.turnDone('t1')).ok).toBe(true);
+		expect(host.sent).toContainEqual({type: 'log', level: 'warn', msg: 'ignored web_response for unknown request nope'});
+	});
+
 	it('needs a url', async () => {
 		host = startFakeHost({replies: fetchTurn({max_bytes: 10})});
 		await host.turnDone('t1');

@@ -210,6 +210,16 @@ describe('web_fetch bounds what it reads', () => {
 		expect(await fetch(silent.url('news.test', '/'))).toEqual({status: 'failed', reason: `${silent.url('news.test', '/')} sent no answer within 300 ms`});
 	});
 
+	it('runs at most three fetches of a group at once', async () => {
+		const silent = await site(() => {});
+		const {fetch} = webHarness({allowlist: newsAllowlist, fetcher: {resolve: mappedResolver({'news.test': '127.0.0.1'}), timeoutMs: 300}});
+		const results = await Promise.all([1, 2, 3, 4].map((n) => fetch(silent.url('news.test', `/${n}`))));
+		expect(results.map((result) => result.status)).toEqual(['failed', 'failed', 'failed', 'refused']);
+		expect(results[3]).toEqual({status: 'refused', reason: '3 fetches of this group are running already: wait for them to finish'});
+		// Each finished fetch frees its place.
+		expect(await fetch(silent.url('news.test', '/5'))).toEqual({status: 'failed', reason: expect.stringContaining('sent no answer within 300 ms')});
+	});
+
 	it('says when a name does not resolve', async () => {
 		const {fetch} = webHarness({allowlist: {allowedHosts: [{host: 'gone.test'}]}, fetcher: {resolve: mappedResolver({})}});
 		expect(await fetch('https://gone.test/')).toEqual({status: 'failed', reason: 'gone.test could not be resolved (ENOTFOUND)'});
