@@ -7,7 +7,7 @@ import {GroupStore} from '../store/groups.js';
 import {WebRequestStore} from '../store/web-requests.js';
 import {checkAddresses, classifyAddress} from '../web/address-policy.js';
 import {systemResolver, type Resolver} from '../web/fetcher.js';
-import {entryScope, isIpHost, noHostRules, parseHostPattern, parseTarget, type HostRules} from '../web/host-rules.js';
+import {entryScope, hostRulesOf, isIpHost, parseHostPattern, parseTarget, type HostRules} from '../web/host-rules.js';
 import {accessNow} from '../web/web-access.js';
 import {parseArgs, UsageError} from './args.js';
 import type {CommandIo} from './main.js';
@@ -48,10 +48,9 @@ function requireGroup(db: Db | undefined, folder: string): void {
 }
 
 function rulesOf(allowlist: MountAllowlist): HostRules {
-	const current = allowlist.current();
-	if (current.ok) return {allowedHosts: current.allowlist.allowedHosts ?? [], internalHosts: current.allowlist.internalHosts ?? []};
-	if (current.missing) return noHostRules;
-	throw new Error(current.error);
+	const {rules, error} = hostRulesOf(allowlist.current());
+	if (error) throw new Error(error);
+	return rules;
 }
 
 export async function runHostsCommand(argv: string[], config: Config, io: CommandIo, options: HostsCommandOptions = {}): Promise<number> {
@@ -103,7 +102,7 @@ function list(allowlist: MountAllowlist, db: Db | undefined, out: (line: string)
 	out(`allowlist ${allowlist.file}`);
 	const current = allowlist.current();
 	if (!current.ok && !current.missing) out(`  unusable (no host is fetched): ${current.error}`);
-	const rules = current.ok ? rulesOf(allowlist) : noHostRules;
+	const {rules} = hostRulesOf(current);
 	out(`web hosts${rules.allowedHosts.length ? '' : ': none (every web_fetch waits for the operator)'}`);
 	for (const entry of rules.allowedHosts) {
 		const flags = [entry.http ? 'https+http' : 'https', ...(rules.internalHosts.includes(entry.host) ? ['internal'] : [])].join(', ');

@@ -1,7 +1,7 @@
 // The operator's web allowlist as rules: host patterns, fetch targets and the verdict for a group.
 // Pure: no I/O (names are resolved and pages fetched elsewhere).
 import net from 'node:net';
-import type {AllowedHost} from '../mounts/allowlist.js';
+import type {AllowedHost, AllowlistResult} from '../mounts/allowlist.js';
 
 export type PatternResult = {ok: true; pattern: string; wildcard: boolean} | {ok: false; error: string};
 
@@ -102,6 +102,12 @@ export interface HostRules {
 }
 
 export const noHostRules: HostRules = {allowedHosts: [], internalHosts: []};
+
+/** The rules of an allowlist file, or why it cannot be used (a missing file allows nothing). */
+export function hostRulesOf(result: AllowlistResult): {rules: HostRules; error?: string} {
+	if (!result.ok) return result.missing ? {rules: noHostRules} : {rules: noHostRules, error: result.error};
+	return {rules: {allowedHosts: result.allowlist.allowedHosts ?? [], internalHosts: result.allowlist.internalHosts ?? []}};
+}
 
 export interface AccessInput {
 	target: FetchTarget;

@@ -6,7 +6,7 @@ import type {Logger} from '../logger.js';
 import type {MountAllowlist} from '../mounts/allowlist.js';
 import type {WebApprovalScope, WebRequestRecord, WebRequestStore} from '../store/web-requests.js';
 import type {FetchOutcome, HopPolicy, WebFetcher} from './fetcher.js';
-import {decideAccess, entriesFor, noHostRules, parseTarget, type AccessVerdict, type FetchTarget, type HostRules} from './host-rules.js';
+import {decideAccess, entriesFor, hostRulesOf, parseTarget, type AccessVerdict, type FetchTarget, type HostRules} from './host-rules.js';
 import {pageText} from './readable.js';
 
 export interface WebAccessOptions {
@@ -62,11 +62,9 @@ export class WebAccess {
 		this.unsubscribe();
 	}
 
-	/** The rules of the allowlist now, or why it cannot be used (a missing file allows nothing). */
+	/** The rules of the allowlist now, or why it cannot be used. */
 	rules(): {rules: HostRules; error?: string} {
-		const current = this.options.allowlist.current();
-		if (!current.ok) return current.missing ? {rules: noHostRules} : {rules: noHostRules, error: current.error};
-		return {rules: {allowedHosts: current.allowlist.allowedHosts ?? [], internalHosts: current.allowlist.internalHosts ?? []}};
+		return hostRulesOf(this.options.allowlist.current());
 	}
 
 	/** The verdict for a group and URL now. */

@@ -36,20 +36,30 @@ export function taskRows(snapshot: HostSnapshot, filter = ''): ScheduledTask[] {
 	return filterRows(snapshot.tasks, filter, (task) => `${task.groupFolder} ${task.prompt} ${task.scheduleValue} ${task.status}`);
 }
 
-function accessText(row: AccessRow): string {
+export interface AccessCells {
+	kind: string;
+	what: string;
+	access: string;
+	note: string;
+}
+
+/** What the Access pane shows of a row (and what its filter matches). */
+export function accessCells(row: AccessRow): AccessCells {
 	switch (row.kind) {
 		case 'request':
-			return `${row.request.groupFolder} ${row.request.hostPath}`;
+			return {kind: 'PENDING', what: row.request.hostPath, access: row.request.readonly ? 'ro' : 'rw', note: `${row.request.groupFolder}${row.request.reason ? `: ${row.request.reason}` : ''}`};
 		case 'root':
-			return row.root.path;
+			return {kind: 'root', what: row.root.path, access: row.root.allowReadWrite ? 'rw' : 'ro', note: row.root.description ?? ''};
 		case 'blocked':
-			return row.pattern;
+			return {kind: 'blocked', what: row.pattern, access: '-', note: ''};
 		case 'hostRequest':
-			return `${row.request.groupFolder} ${row.request.url}`;
-		case 'host':
-			return `${row.host.host} ${row.host.group ?? 'all groups'}`;
+			return {kind: 'PENDING', what: row.request.url, access: row.request.url.startsWith('http:') ? 'http' : 'https', note: `${row.request.groupFolder}: web_fetch of ${row.request.host}`};
+		case 'host': {
+			const note = [row.host.group ?? 'all groups', ...(row.host.internal ? ['internal'] : []), ...(row.host.description ? [row.host.description] : [])];
+			return {kind: 'host', what: row.host.host, access: row.host.http ? 'http(s)' : 'https', note: note.join(' · ')};
+		}
 		case 'internal':
-			return row.host;
+			return {kind: 'internal', what: row.host, access: 'web', note: 'may be private; no group allowed yet'};
 	}
 }
 
@@ -65,7 +75,10 @@ export function accessRows(snapshot: HostSnapshot, filter = ''): AccessRow[] {
 		...web.internalHosts.filter((host) => !listed.has(host)).map((host): AccessRow => ({kind: 'internal', host})),
 		...mounts.blockedPatterns.map((pattern): AccessRow => ({kind: 'blocked', pattern})),
 	];
-	return filterRows(rows, filter, accessText);
+	return filterRows(rows, filter, (row) => {
+		const cells = accessCells(row);
+		return `${cells.what} ${cells.note}`;
+	});
 }
 
 export function skillRows(snapshot: HostSnapshot, filter = ''): SkillView[] {
