@@ -1,5 +1,6 @@
-// `babybot-tui hosts`: the real binary for the argument errors and the file it writes; `check` in
-// process, with the resolver injected (the test names resolve nowhere else).
+// `babybot-tui hosts`: the argument errors in process (and two through the real binary), the file
+// the binary writes, and `check` in process with the resolver injected (the test names resolve
+// nowhere else).
 import fs from 'node:fs';
 import path from 'node:path';
 import {Writable} from 'node:stream';
@@ -34,35 +35,64 @@ function withGroups(home: string) {
 	return db;
 }
 
+const sink = () => {
+	let text = '';
+	return {stream: new Writable({write: (chunk, _encoding, done) => ((text += String(chunk)), done())}), text: () => text};
+};
+
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+/** `hosts ARGV` in this process, as the binary runs it: a usage error is one line and exit 2. */
+async function runInProcess(s: ReturnType<typeof setup>, argv: string[]) {
+	const config = loadConfig({env: {BABYBOT_HOME: s.home, MOUNT_ALLOWLIST_PATH: s.allowlist, TZ: 'UTC'}});
+	const stdout = sink();
+	const stderr = sink();
+	try {
+		const code = await runHostsCommand(argv, config, {stdout: stdout.stream, stderr: stderr.stream});
+		return {code, stdout: stdout.text(), stderr: stderr.text()};
+	} catch (error) {
+		if (!(error instanceof UsageError)) throw error;
+		return {code: 2, stdout: stdout.text(), stderr: `babybot-tui hosts: ${error.message}\n`};
+	}
+}
 
 describe('hosts: every bad argument is one line that says what to do', () => {
 	it.each<[string[], string, number]>([
-		[['hosts', 'frob'], 'unknown hosts action "frob": use list, allow, revoke or check', 2],
-		[['hosts', 'allow'], 'hosts allow needs a host: e.g. hosts allow example.com', 2],
-		[['hosts', 'check'], 'hosts check needs a URL: e.g. hosts check https://example.com/', 2],
-		[['hosts', 'allow', 'https://news.test/page'], '"https://news.test/page" is a URL: give its host only, e.g. news.test', 2],
-		[['hosts', 'allow', '*.com'], 'would cover a whole top-level domain', 2],
-		[['hosts', 'allow', 'news.test:8080'], 'names a port: give the host alone', 2],
-		[['hosts', 'allow', 'a.test', 'b.test'], 'hosts allow does not take "b.test"', 2],
-		[['hosts', 'list', 'extra'], 'hosts list does not take "extra"', 2],
-		[['hosts', 'allow', '*.news.test', '--internal'], '--internal takes an exact host, not *.news.test', 2],
-		[['hosts', 'allow', 'news.test', '--group'], '--group needs a value', 2],
-		[['hosts', 'allow', 'news.test', '--group', 'a/b'], '--group: folder "a/b" must be 1-64 letters', 2],
-		[['hosts', 'allow', 'news.test', '--bogus'], 'unknown flag --bogus', 2],
-		[['hosts', 'allow', 'news.test', '--http=yes'], '--http takes no value', 2],
-		[['hosts', 'list', '--http'], '--http goes with another action', 2],
-		[['hosts', 'revoke', 'news.test', '--internal'], '--internal goes with another action', 2],
-		[['hosts', 'list', '--group', 'main'], '--group goes with another action', 2],
-		[['hosts', 'revoke', 'news.test'], 'news.test is not on the web allowlist in', 1],
-		[['hosts', 'allow', 'news.test', '--group', 'family'], 'no group "family" yet: no host has run in this home', 1],
+		[['frob'], 'unknown hosts action "frob": use list, allow, revoke or check', 2],
+		[['allow'], 'hosts allow needs a host: e.g. hosts allow example.com', 2],
+		[['check'], 'hosts check needs a URL: e.g. hosts check https://example.com/', 2],
+		[['allow', 'https://news.test/page'], '"https://news.test/page" is a URL: give its host only, e.g. news.test', 2],
+		[['allow', '*.com'], 'would cover a whole top-level domain', 2],
+		[['allow', 'news.test:8080'], 'names a port: give the host alone', 2],
+		[['allow', 'a.test', 'b.test'], 'hosts allow does not take "b.test"', 2],
+		[['list', 'extra'], 'hosts list does not take "extra"', 2],
+		[['allow', '*.news.test', '--internal'], '--internal takes an exact host, not *.news.test', 2],
+		[['allow', 'news.test', '--group'], '--group needs a value', 2],
+		[['allow', 'news.test', '--group', 'a/b'], '--group: folder "a/b" must be 1-64 letters', 2],
+		[['allow', 'news.test', '--bogus'], 'unknown flag --bogus', 2],
+		[['allow', 'news.test', '--http=yes'], '--http takes no value', 2],
+		[['list', '--http'], '--http goes with another action', 2],
+		[['revoke', 'news.test', '--internal'], '--internal goes with another action', 2],
+		[['list', '--group', 'main'], '--group goes with another action', 2],
+		[['revoke', 'news.test'], 'news.test is not on the web allowlist in', 1],
+		[['allow', 'news.test', '--group', 'family'], 'no group "family" yet: no host has run in this home', 1],
 	])('%j', async (argv, message, code) => {
-		const s = setup();
-		const result = await runCli(argv, s.env);
+		const result = await runInProcess(setup(), argv);
 		expect(result.code).toBe(code);
 		expect(result.stdout).toBe('');
 		expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
 		expect(result.stderr).toMatch(/^babybot-tui hosts: /);
+		expect(result.stderr).toContain(message);
+	});
+
+	it.each<[string[], string, number]>([
+		[['hosts', 'allow', 'https://news.test/page'], 'babybot-tui hosts: "https://news.test/page" is a URL: give its host only, e.g. news.test\n', 2],
+		[['hosts', 'revoke', 'news.test'], 'is not on the web allowlist in', 1],
+	])('the binary: %j', async (argv, message, code) => {
+		const s = setup();
+		const result = await runCli(argv, s.env);
+		expect(result).toMatchObject({code, stdout: ''});
+		expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
 		expect(result.stderr).toContain(message);
 	});
 
@@ -118,10 +148,6 @@ describe('hosts allow, list and revoke', () => {
 });
 
 describe('hosts check', () => {
-	const sink = () => {
-		let text = '';
-		return {stream: new Writable({write: (chunk, _encoding, done) => ((text += String(chunk)), done())}), text: () => text};
-	};
 	async function check(s: ReturnType<typeof setup>, ...argv: string[]) {
 		const config = loadConfig({env: {BABYBOT_HOME: s.home, MOUNT_ALLOWLIST_PATH: s.allowlist, TZ: 'UTC'}});
 		const stdout = sink();
