@@ -29,7 +29,7 @@ export const mountsHelp = `${usage}
 check tells whether a group may mount PATH (main unless --group) and why; list shows the
 allowlist and the pending requests; allow and revoke change the allowlist. allow --group limits
 the root to one group; --auto lets agents' requests under it through without asking you (without
-it, an agent's request waits in the Mounts pane). BabyBot's own home, the allowlist's folder and
+it, an agent's request waits in the Access pane). BabyBot's own home, the allowlist's folder and
 the project's .env are never mounted, whatever the allowlist says.
 `;
 

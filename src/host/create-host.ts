@@ -25,7 +25,10 @@ import {MountRequestStore} from '../store/mount-requests.js';
 import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
+import {WebRequestStore} from '../store/web-requests.js';
 import type {InboundMessage} from '../types.js';
+import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
+import {WebAccess} from '../web/web-access.js';
 import {DiskQuota} from './disk-quota.js';
 import {HostEmitter} from './events.js';
 import {GroupRunner} from './group-runner.js';
@@ -50,6 +53,8 @@ export interface CreateHostOptions {
 	 */
 	whatsapp?: boolean | WhatsAppParts;
 	logToStderr?: boolean;
+	/** web_fetch's resolver, extra CA and limits: test seams (tests map names to loopback servers). */
+	web?: FetcherOptions;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
@@ -107,6 +112,15 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	};
 
 	const diskQuota = new DiskQuota({quotaMb: config.groupDiskQuotaMb});
+	const web = new WebAccess({
+		allowlist,
+		store: new WebRequestStore(db),
+		fetcher: new WebFetcher(options.web),
+		logger,
+		notify: (chatJid, text) => void deliver(chatJid, text).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a web request notice could not be delivered')),
+		onChange: () => changed('web'),
+	});
+
 	let whatsapp: WhatsAppLink | undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
@@ -116,6 +130,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runs,
 		launcher,
 		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
+		web,
 		logger,
 		installLabel: installLabelFor(config.home),
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
@@ -226,6 +241,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runner,
 		scheduler,
 		approvals,
+		web,
 		skills,
 		whatsapp: () => whatsapp,
 		callbacks,
@@ -246,6 +262,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			for (const channel of channels) await channel.disconnect().catch(() => {});
 			await skills.close();
 			approvals.close();
+			web.close();
 			allowlist.close();
 			flush();
 			db.close();

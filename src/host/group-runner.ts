@@ -6,7 +6,7 @@ import type {Logger} from '../logger.js';
 import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
-import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult} from '../runner/sandbox-run.js';
+import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
@@ -25,6 +25,8 @@ export interface GroupRunnerDeps {
 	runs: RunStore;
 	launcher: SandboxLauncher;
 	llm: LlmServer;
+	/** web_fetch through the host; absent: refused. */
+	web?: WebServer;
 	logger: Logger;
 	installLabel: string;
 	/** Sends a reply to a chat (through the outbox). */
@@ -250,6 +252,7 @@ export class GroupRunner {
 			launcher,
 			spec,
 			llm: this.deps.llm,
+			web: this.deps.web,
 			logger,
 			idleTimeoutMs: config.containerIdleTimeoutMs,
 			hardTimeoutMs: config.containerTimeoutMs,

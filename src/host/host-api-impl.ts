@@ -16,6 +16,7 @@ import type {SkillLibrary} from '../skills/skill-sync.js';
 import type {GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
+import type {WebAccess} from '../web/web-access.js';
 import type {InboundMessage, RegisteredGroup} from '../types.js';
 import type {HostEmitter} from './events.js';
 import type {GroupRunner} from './group-runner.js';
@@ -43,6 +44,7 @@ export interface HostParts {
 	runner: GroupRunner;
 	scheduler: TaskScheduler;
 	approvals: MountApprovals;
+	web: WebAccess;
 	skills: SkillLibrary;
 	whatsapp(): WhatsAppLink | undefined;
 	callbacks: ChannelCallbacks;
@@ -54,7 +56,7 @@ export interface HostParts {
 
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
 export function createHostApi(parts: HostParts): Host {
-	const {config, launcher, logger, events, stores, runner, scheduler, approvals, skills} = parts;
+	const {config, launcher, logger, events, stores, runner, scheduler, approvals, web, skills} = parts;
 	const {messages, groups, runs} = stores;
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
@@ -114,6 +116,7 @@ export function createHostApi(parts: HostParts): Host {
 				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
 				tasks: scheduler.list(),
 				mounts: approvals.view(),
+				web: web.view(),
 				skills: skills.skills(),
 				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
 				ollama,
@@ -168,6 +171,12 @@ export function createHostApi(parts: HostParts): Host {
 		},
 		async rejectMount(requestId) {
 			approvals.reject(requestId, 'operator');
+		},
+		async approveHost(requestId, scope) {
+			web.approve(requestId, scope, 'operator');
+		},
+		async rejectHost(requestId) {
+			web.reject(requestId, 'operator');
 		},
 		pauseTask: (taskId) => taskAction('paused', taskId, () => scheduler.pause(taskId)),
 		resumeTask: (taskId) => taskAction('resumed', taskId, () => scheduler.resume(taskId)),

@@ -67,6 +67,39 @@ export interface MountsView {
 	requests: MountRequestView[];
 }
 
+export interface AllowedHostView {
+	/** An exact host or `*.domain`. */
+	host: string;
+	/** Absent: every group. */
+	group?: string;
+	http: boolean;
+	internal: boolean;
+	description?: string;
+}
+
+export interface WebRequestView {
+	id: number;
+	groupFolder: string;
+	url: string;
+	host: string;
+	/** Why it waits (or waited) for the operator. */
+	reason: string;
+	status: 'pending' | 'approved' | 'rejected';
+	scope: 'once' | 'group' | 'all' | 'allowlist' | null;
+	createdAt: string;
+	decidedAt: string | null;
+	decidedBy: string | null;
+}
+
+/** web_fetch: the hosts of the allowlist (its file and errors are in MountsView) and the requests. */
+export interface WebAccessView {
+	allowedHosts: AllowedHostView[];
+	/** Exact hosts that may resolve to loopback, private or link-local addresses. */
+	internalHosts: string[];
+	/** Pending first, then recent decisions. */
+	requests: WebRequestView[];
+}
+
 export interface SkillView {
 	name: string;
 	description: string;
@@ -85,6 +118,7 @@ export interface HostSnapshot {
 	runs: ContainerRun[];
 	tasks: ScheduledTask[];
 	mounts: MountsView;
+	web: WebAccessView;
 	skills: SkillView[];
 	whatsapp: WhatsAppState;
 	ollama: OllamaState;
@@ -125,6 +159,9 @@ export interface HostActions {
 	/** Allows the request's real path for its group, or with scope `all` for every group. */
 	approveMount(requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all'): Promise<void>;
 	rejectMount(requestId: number): Promise<void>;
+	/** Allows a waiting web request: one fetch, its host for the request's group, or for all groups. */
+	approveHost(requestId: number, scope: 'once' | 'group' | 'all'): Promise<void>;
+	rejectHost(requestId: number): Promise<void>;
 	pauseTask(taskId: string): Promise<void>;
 	resumeTask(taskId: string): Promise<void>;
 	runTaskNow(taskId: string): Promise<void>;

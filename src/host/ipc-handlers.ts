@@ -74,7 +74,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 			};
 			groups.add(group);
 			deps.onGroupsChanged();
-			// Asked now, so mounts that need the operator wait in the Mounts pane before the first run.
+			// Asked now, so mounts that need the operator wait in the Access pane before the first run.
 			const mounts = (input.extraMounts ?? []).map((mount) => ({hostPath: mount.hostPath, answer: askMount(approvals, mount, {folder: group.folder, isMain: false})}));
 			return mounts.length > 0 ? {folder: group.folder, mounts} : {folder: group.folder};
 		},
@@ -95,7 +95,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 		},
 		async requestMount(mount, source) {
 			const answer = askMount(approvals, mount, source);
-			if (!answer.startsWith('allowed')) await deps.deliver(chatOf(source.folder), `📂 The assistant asked to mount ${mount.hostPath}; see the Mounts pane (or \`babybot-tui mounts list\`).`);
+			if (!answer.startsWith('allowed')) await deps.deliver(chatOf(source.folder), `📂 The assistant asked to mount ${mount.hostPath}; see the Access pane (or \`babybot-tui mounts list\`).`);
 			return answer;
 		},
 	};
@@ -113,7 +113,7 @@ function checkInterval(type: string | undefined, value: string | undefined): voi
 /**
  * The agent's answer to a mount it asked for. Anything but an automatic grant gets the same words,
  * whether the folder exists, is a file, is blocked or is the host's own: the agent learns nothing
- * about the host it could not already read. The operator sees the real reason in the Mounts pane.
+ * about the host it could not already read. The operator sees the real reason in the Access pane.
  */
 function askMount(approvals: MountApprovals, mount: ExtraMountSpec, source: {folder: string; isMain: boolean}): string {
 	const shape = mountShapeProblem(mount);

@@ -37,7 +37,7 @@ export interface MountApprovalsOptions {
 	/** The host's own state, never mountable (its home, the allowlist's folder, the project's .env). */
 	protectedPaths?: readonly string[];
 	now?: () => Date;
-	/** Requests or the allowlist changed (the UI refreshes its Mounts pane). */
+	/** Requests or the allowlist changed (the UI refreshes its Access pane). */
 	onChange?: () => void;
 }
 
@@ -223,7 +223,7 @@ export class MountApprovals {
 
 	private pendingRequest(id: number): MountRequestRecord {
 		const request = this.options.store.get(id);
-		if (!request) throw new Error(`no mount request ${id}: see the Mounts pane or \`babybot-tui mounts list\``);
+		if (!request) throw new Error(`no mount request ${id}: see the Access pane or \`babybot-tui mounts list\``);
 		if (request.status !== 'pending') throw new Error(`mount request ${id} was already ${request.status}${request.decidedBy ? ` by ${request.decidedBy}` : ''}`);
 		return request;
 	}

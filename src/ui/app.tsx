@@ -20,10 +20,10 @@ import {DetailsOverlay} from './overlays/details-overlay.js';
 import {Dialog, dialogHeight} from './overlays/dialog.js';
 import {HelpOverlay} from './overlays/help-overlay.js';
 import {PairingOverlay} from './overlays/pairing-overlay.js';
+import {AccessPane} from './panes/access-pane.js';
 import {ContainersPane} from './panes/containers-pane.js';
 import {GroupsPane} from './panes/groups-pane.js';
 import {LogsPane} from './panes/logs-pane.js';
-import {MountsPane} from './panes/mounts-pane.js';
 import type {PaneProps} from './panes/pane-props.js';
 import {SkillsPane} from './panes/skills-pane.js';
 import {TasksPane} from './panes/tasks-pane.js';
@@ -46,7 +46,7 @@ const listPanes: Record<Exclude<PaneId, 'logs'>, (props: PaneProps) => React.JSX
 	groups: GroupsPane,
 	containers: ContainersPane,
 	tasks: TasksPane,
-	mounts: MountsPane,
+	access: AccessPane,
 	skills: SkillsPane,
 };
 

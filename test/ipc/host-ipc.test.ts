@@ -126,6 +126,6 @@ describe('IPC through a headless host', () => {
 		expect(ack.ok).toBe(true);
 		expect(ack.result).toBe('sent to the operator: if they allow it, it appears at /workspace/extra/notes from the next run');
 		expect(host.snapshot().mounts.requests).toEqual([expect.objectContaining({groupFolder: 'family', hostPath: folder, realPath: fs.realpathSync(folder), source: 'ipc', status: 'pending'})]);
-		expect(replies).toEqual([`📂 The assistant asked to mount ${folder}; see the Mounts pane (or \`babybot-tui mounts list\`).`]);
+		expect(replies).toEqual([`📂 The assistant asked to mount ${folder}; see the Access pane (or \`babybot-tui mounts list\`).`]);
 	});
 });

@@ -7,7 +7,7 @@ import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server
 import {tempHome} from '../support/temp-home.js';
 import {TmuxSession} from './tmux-session.js';
 
-const paneNames = ['1 Groups', '2 Containers', '3 Logs', '4 Tasks', '5 Mounts', '6 Skills'];
+const paneNames = ['1 Groups', '2 Containers', '3 Logs', '4 Tasks', '5 Access', '6 Skills'];
 
 let ollama: ScriptedOllama | undefined;
 let session: TmuxSession | undefined;

@@ -49,7 +49,7 @@ describe('the keymap is the one source of keys', () => {
 		const snapshot = baseSnapshot();
 		snapshot.mounts.requests = [{id: 9, groupFolder: 'main', hostPath: '/srv/photos', realPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'}];
 		const host = new FakeHost(snapshot);
-		app = renderApp(host, {pane: 'mounts'});
+		app = renderApp(host, {pane: 'access'});
 		await app.waitForText('/srv/photos');
 		await app.typeAndWait('\r', 'a approve (r read-only / W read-write for this group, R / Z for all groups)');
 		expect(app.frame()).toContain('(x/Esc to close, J/k to scroll)');

@@ -135,7 +135,7 @@ describe('actions', () => {
 				{id: 4, groupFolder: 'family', hostPath: '/srv/music', realPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
 			];
 		});
-		app = renderApp(host, {pane: 'mounts'});
+		app = renderApp(host, {pane: 'access'});
 		await app.waitForText('/srv/photos');
 		await app.typeAndWait('a', 'Allow /srv/photos for family as:');
 		expect(app.frame()).toContain('r read-only, this group');
@@ -148,6 +148,32 @@ describe('actions', () => {
 		app.type('jr');
 		await waitFor(() => host.callsOf('rejectMount').length === 1);
 		expect(host.callsOf('rejectMount')).toEqual([[4]]);
+	});
+
+	it('a on a pending web request asks once, this group or all groups; r rejects; Enter shows its details', async () => {
+		const request = (id: number, host: string) => ({id, groupFolder: 'family', url: `http://${host}/x`, host, reason: `${host} is not on the web allowlist of family`, status: 'pending' as const, scope: null, createdAt: '2026-01-01T00:00:00Z', decidedAt: null, decidedBy: null});
+		const host = hostWith((s) => {
+			s.web.requests = [request(5, 'news.test'), request(6, 'ads.test')];
+		});
+		app = renderApp(host, {pane: 'access', size: {columns: 120, rows: 30}});
+		await app.waitForText('http://news.test/x');
+		await app.typeAndWait('\r', 'Web request #5');
+		expect(app.frame()).toContain('why it waits: news.test is not on the web allowlist of family');
+		expect(app.frame()).toContain('a approve (o once / g this group / a all groups) · r reject');
+		await app.typeAndWait('\u001b', 'http://news.test/x');
+		await app.typeAndWait('a', 'Allow family to read news.test (plain http)?');
+		expect(app.frame()).toContain('o this fetch once · g family always · a all groups · Esc cancel');
+		app.type('g');
+		await waitFor(() => host.callsOf('approveHost').length === 1);
+		expect(host.callsOf('approveHost')).toEqual([[5, 'group']]);
+		await app.typeAndWait('a', 'Allow family to read news.test');
+		app.type('a');
+		await waitFor(() => host.callsOf('approveHost').length === 2);
+		expect(host.callsOf('approveHost')[1]).toEqual([5, 'all']);
+		app.type('jr');
+		await waitFor(() => host.callsOf('rejectHost').length === 1);
+		expect(host.callsOf('rejectHost')).toEqual([[6]]);
+		expect(host.callsOf('rejectMount')).toEqual([]);
 	});
 
 	it('space pauses an active task and resumes a paused one; t runs now; d deletes after asking', async () => {
