@@ -6,7 +6,8 @@ import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {LocalChatChannel} from '../channels/local-chat.js';
 import {isWhatsAppJid} from '../channels/whatsapp/inbound.js';
 import {createIpcWatcher} from '../ipc/ipc-watcher.js';
-import {LlmBridge} from '../llm-bridge.js';
+import {createLlmBridge} from '../llm/create-bridge.js';
+import {ModelWarmer} from '../llm/model-warmer.js';
 import {createLogger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
@@ -14,7 +15,7 @@ import {MountApprovals} from '../mounts/mount-requests.js';
 import {Outbox} from '../outbox.js';
 import {homePaths} from '../paths.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
-import {TaskScheduler} from '../scheduler/task-scheduler.js';
+import {systemClock, TaskScheduler} from '../scheduler/task-scheduler.js';
 import {SkillLibrary} from '../skills/skill-sync.js';
 import {planSkillTurn} from '../skills/turn-plan.js';
 import {openDb} from '../store/db.js';
@@ -104,6 +105,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		return outcome;
 	};
 
+	const llm = createLlmBridge(config, {onRequest: () => changed('ollama')});
 	let whatsapp: WhatsAppLink | undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
@@ -112,7 +114,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		groups,
 		runs,
 		launcher,
-		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
+		llm,
 		logger,
 		installLabel: installLabelFor(config.home),
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
@@ -171,12 +173,17 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		channels.push(whatsapp.channel);
 	}
 
-	const scheduler = new TaskScheduler({
+	const warmer = new ModelWarmer({load: () => llm.load(), clock: systemClock, logger});
+	const warmForTasks = () => warmer.schedule(scheduler.list().filter((task) => task.status === 'active').map((task) => task.nextRun));
+	const scheduler: TaskScheduler = new TaskScheduler({
 		store: new TaskStore(db),
 		timezone: config.timezone,
 		logger,
 		enqueueTask: (task, _slot, started) => runner.runTask(task, started),
-		onChange: () => changed('tasks'),
+		onChange: () => {
+			changed('tasks');
+			warmForTasks();
+		},
 	});
 	const ipc = createIpcWatcher({
 		ipcDir: paths.ipcDir,
@@ -213,6 +220,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		scheduler,
 		approvals,
 		skills,
+		llm,
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
@@ -221,12 +229,14 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			skills.start();
 			await ipc.start();
 			scheduler.start();
+			warmForTasks();
 			// Replies a crash or a stop left unsent: local ones now, the others as their channel connects.
 			void outbox.flushAll().catch((error: Error) => logger.error({err: error.message}, 'sending queued messages failed'));
 		},
 		async stop() {
 			await ipc.stop();
 			scheduler.stop();
+			warmer.stop();
 			await runner.stop();
 			outbox.stop();
 			for (const channel of channels) await channel.disconnect().catch(() => {});

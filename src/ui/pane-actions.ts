@@ -1,4 +1,5 @@
 // The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
+import {describeRequest, describeSummary} from '../llm/llm-stats.js';
 import type {HostSnapshot} from '../host/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../types.js';
 import type {Controller} from './controller.js';
@@ -256,6 +257,9 @@ export class PaneActions {
 			...indent(tail?.output, tail ? 'none yet' : 'not kept (a run of an earlier host)'),
 			'stderr (tail):',
 			...indent(tail?.stderr, tail ? 'empty' : 'not kept (a run of an earlier host)'),
+			'model:',
+			...(tail?.llm ? [`  ${describeSummary(tail.llm)}`, ...tail.llm.last.map((stats, index) => `  #${tail.llm!.requests - tail.llm!.last.length + index + 1} ${describeRequest(stats)}`)] : [`  ${tail ? 'no requests yet' : 'not kept (a run of an earlier host)'}`]),
+			...(tail?.thinking ? ['thinking (kept here only, never sent to a chat):', ...indent(tail.thinking, '')] : []),
 			'host log lines about this run:',
 			...(recent.length ? recent : ['  none']),
 		];

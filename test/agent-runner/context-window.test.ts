@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {ContextTooSmall, ContextWindow, turnStarts, turnsToDrop} from '../../container/agent-runner/src/context-window.js';
+import {ContextTooSmall, ContextWindow, shortenedToolResult, turnStarts, turnsToDrop} from '../../container/agent-runner/src/context-window.js';
 import type {ChatMessage, ContextBudget} from '../../container/agent-runner/src/protocol.js';
 import type {Transcript} from '../../container/agent-runner/src/session.js';
 import {estimateRequest, fitLimit, memoryCharsPerFile, promptLimit} from '../../container/agent-runner/src/token-budget.js';
@@ -16,12 +16,12 @@ const budget: ContextBudget = {numCtx: 10_000, reserveTokens: 1000, charsPerToke
 describe('turnsToDrop', () => {
 	it.each<[string, number[], number, number]>([
 		['fits: nothing', [100, 100], 300, 0],
-		['just over: down to well under, not just under', [100, 100, 100, 100], 350, 3],
+		['oldest first until under the target', [100, 100, 100, 100], 220, 2],
 		['one huge old turn', [1000, 10, 10], 500, 1],
-		['everything when the room is gone', [10, 10], -5, 2],
+		['everything when there is no room', [10, 10], 0, 2],
 		['empty history', [], 100, 0],
-	])('%s', (_name, turns, room, expected) => {
-		expect(turnsToDrop(turns, room, 0.35)).toBe(expected);
+	])('%s', (_name, turns, target, expected) => {
+		expect(turnsToDrop(turns, target)).toBe(expected);
 	});
 });
 
@@ -40,24 +40,30 @@ describe('ContextWindow', () => {
 
 	it('keeps the whole history while the turn has its room', () => {
 		const {transcript, window: w} = window([u('q1'), a('a1'), u('q2'), a('a2')]);
-		expect(w.beginTurn(u('now'))).toBe(0);
-		expect(w.build([u('now')]).map((m) => m.content)).toEqual([x(1000), 'q1', 'a1', 'q2', 'a2', 'now']);
+		const turn = [u('now')];
+		expect(w.beginTurn(turn)).toBe('');
+		expect(w.build(turn).map((m) => m.content)).toEqual([x(1000), 'q1', 'a1', 'q2', 'a2', 'now']);
 		expect(transcript.dropped).toBeUndefined();
 	});
 
-	it('drops the oldest whole turns at the start of a turn, in one step, and says so in the history', () => {
-		const turn = () => [u(x(300)), ac('ls'), t(x(500)), a(x(100))];
-		const {transcript, window: w} = window(Array.from({length: 8}, turn).flat());
-		const dropped = w.beginTurn(u('now'));
-		// About 930 tokens a turn against a history room of about 5200: down to a third of it.
-		expect(dropped).toBe(7);
-		expect(transcript.dropped).toBe(dropped);
-		expect(transcript.messages[0].role).toBe('user');
-		const request = w.build([u('now')]);
-		expect(request[1].content).toMatch(new RegExp(`^\\[${dropped} earlier turns of this conversation were dropped to fit the model's context`));
-		expect(estimateRequest(request, [], 1)).toBeLessThanOrEqual(fitLimit(budget));
-		// The next turn, with the same history, drops nothing more: its prefix is the same.
-		expect(w.beginTurn(u('later'))).toBe(0);
+	it('shrinks the history in one step at the start of a turn: tool results to a line, then the oldest turns; the turn\'s message says so', () => {
+		const turn = (i: number) => [u(`q${i} ${x(100)}`), ac('ls'), t(x(1500)), a(`a${i} ${x(100)}`)];
+		const {transcript, window: w} = window(Array.from({length: 4}, (_, i) => turn(i)).flat());
+		const now = [u('now')];
+		expect(w.beginTurn(now)).toBe('4 tool results were shortened');
+		expect(transcript.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(Array(4).fill(shortenedToolResult(1500)));
+		expect(now[0].content).toBe("[To fit the model's context, 4 tool results were shortened earlier in this conversation.]\n\nnow");
+		expect(w.turnNote).toBe("[To fit the model's context, 4 tool results were shortened earlier in this conversation.]\n\n");
+		expect(estimateRequest(w.build(now), [], 1)).toBeLessThanOrEqual(fitLimit(budget));
+		// The next turn, with the same history, changes nothing: its prefix is the same.
+		expect(w.beginTurn([u('later')])).toBe('');
+
+		// With many turns (about 400 tokens each once shortened, against a low water of about 1800), the
+		// oldest whole turns go too, so a tool message never loses its call.
+		const many = window(Array.from({length: 12}, (_, i) => turn(i)).flat());
+		expect(many.window.beginTurn([u('now')])).toBe('12 tool results were shortened and the 8 oldest turns were dropped');
+		expect(many.transcript.dropped).toBe(8);
+		expect(many.transcript.messages[0].content).toMatch(/^q8 /);
 	});
 
 	it('cuts the turn\'s own tool results, oldest first, never the user\'s message, when nothing else is left', () => {

@@ -43,7 +43,7 @@ export interface SimRecord {
 	runnerCut: boolean;
 	evaluated: number;
 	cached: number;
-	/** Tokens of the messages appended since this model's previous request, plus the generation prompt. */
+	/** Tokens of the messages the previous request of this model did not have (by content), plus the generation prompt. */
 	newTokens: number;
 	outputTokens: number;
 	thinkingTokens: number;
@@ -212,7 +212,7 @@ export class OllamaSimulation {
 		if (cached === tokens.length) cached--;
 		record.cached = cached;
 		record.evaluated = tokens.length - cached;
-		record.newTokens = this.newTokens(state.previous, messages, partLengths, offset, tokens.length);
+		record.newTokens = this.newTokens(state.previous, messages, partLengths, offset, think);
 		state.previous = messages;
 
 		const generated = this.generate(reply, think, body.options?.num_predict);
@@ -286,12 +286,18 @@ export class OllamaSimulation {
 		return {thinking, content, toolCalls, doneReason, tokens, outputTokens: tokens.length, thinkingTokens};
 	}
 
-	private newTokens(previous: SimMessage[] | undefined, messages: SimMessage[], partLengths: number[], offset: number, total: number): number {
-		if (!previous) return total;
-		let shared = 0;
-		while (shared < previous.length && shared < messages.length && JSON.stringify(previous[shared]) === JSON.stringify(messages[shared])) shared++;
-		const sharedTokens = partLengths.slice(0, shared + (shared > 0 ? offset : 0)).reduce((a, b) => a + b, 0);
-		return Math.max(0, total - sharedTokens);
+	/** Tokens of the messages this request has and the previous one did not (by content), plus the generation prompt. */
+	private newTokens(previous: SimMessage[] | undefined, messages: SimMessage[], partLengths: number[], offset: number, think: boolean): number {
+		const seen = new Map<string, number>();
+		for (const message of previous ?? []) seen.set(JSON.stringify(message), (seen.get(JSON.stringify(message)) ?? 0) + 1);
+		let tokens = tokenize(generationPrompt(think), this.tokenizer).length + (previous ? 0 : partLengths.slice(0, offset).reduce((a, b) => a + b, 0));
+		messages.forEach((message, index) => {
+			const key = JSON.stringify(message);
+			const left = seen.get(key) ?? 0;
+			if (left > 0) seen.set(key, left - 1);
+			else tokens += partLengths[index + offset];
+		});
+		return tokens;
 	}
 
 	private emptyRecord(body: ChatBody, kind: SimRecord['kind'], startMs: number, keep: number): SimRecord {

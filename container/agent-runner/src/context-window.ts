@@ -1,7 +1,9 @@
 // Fits every model request into the model's context: the system prompt and the tools (the fixed
-// part), the history, and the current turn, with the answer's reserve kept free. History goes in
-// whole turns, oldest first, and in one large step (down to well under its room) at the start of a
-// turn, so the requests that follow share their prefix and Ollama's prompt cache is reused.
+// part), the history, and the current turn, with the answer's reserve kept free. When the history
+// must shrink it does so in one large step at the start of a turn: the tool results of earlier turns
+// are shortened to a line, then the oldest whole turns go until it takes well under its room. The
+// requests that follow then share their prefix, and Ollama's prompt cache is reused. Where history
+// was shortened, the turn's own message says so (and keeps saying it, so the prefix stays the same).
 import type {ChatMessage, ContextBudget, ToolDefinition} from './protocol.js';
 import type {Transcript} from './session.js';
 import {cutText} from './text.js';
@@ -17,18 +19,18 @@ export function turnStarts(messages: ChatMessage[]): number[] {
 	return starts;
 }
 
-/**
- * How many of the oldest turns to drop so that `turnTokens` (oldest first) leave at most
- * `room`; when they must go, they go down to `lowWater` of that room, not just under it.
- */
-export function turnsToDrop(turnTokens: number[], room: number, lowWater = historyLowWater): number {
+/** How many of the oldest turns to drop so that `turnTokens` (oldest first) take at most `target`. */
+export function turnsToDrop(turnTokens: number[], target: number): number {
 	let total = turnTokens.reduce((a, b) => a + b, 0);
-	if (total <= room) return 0;
-	const target = Math.max(0, room) * lowWater;
 	let drop = 0;
 	while (drop < turnTokens.length && total > target) total -= turnTokens[drop++];
 	return drop;
 }
+
+/** Tool results of earlier turns longer than this are shortened to a line when history must shrink. */
+const shortenedToolChars = 300;
+
+export const shortenedToolResult = (chars: number) => `[tool result of ${chars} characters shortened to fit the model's context; call the tool again if you need it]`;
 
 export interface ContextWindowInput {
 	budget: ContextBudget;
@@ -40,6 +42,8 @@ export interface ContextWindowInput {
 
 export class ContextWindow {
 	private budget: ContextBudget;
+	/** Notes put in front of this turn's message (saved with it, so later requests keep the same prefix). */
+	turnNote = '';
 
 	constructor(private readonly input: ContextWindowInput) {
 		this.budget = input.budget;
@@ -55,12 +59,13 @@ export class ContextWindow {
 	}
 
 	/**
-	 * At the start of a turn: drops the oldest turns when the history would leave the turn less than
-	 * its room (one tool result at its share and the replies). Returns how many turns were dropped.
+	 * At the start of a turn: when the history would leave the turn less than its room (one tool
+	 * result at its share and the replies), shrinks it well under that. `turn[0]`, the user's
+	 * message, gets a note saying so. Returns what was done, for the log (empty when nothing).
 	 */
-	beginTurn(user: ChatMessage): number {
-		const room = this.roomAfterFixed() - this.tokens(user) - Math.ceil(this.roomAfterFixed() * turnRoomShare);
-		return this.dropTurns(turnsToDrop(this.turnTokens(), room));
+	beginTurn(turn: ChatMessage[]): string {
+		const room = this.roomAfterFixed() - this.sum(turn) - Math.ceil(this.roomAfterFixed() * turnRoomShare);
+		return this.sum(this.input.transcript.messages) > room ? this.shrinkHistory(room, turn) : '';
 	}
 
 	/** The characters the next tool result of this turn may take (the rest is cut with a note). */
@@ -79,8 +84,8 @@ export class ContextWindow {
 	 */
 	build(turn: ChatMessage[]): ChatMessage[] {
 		const room = this.roomAfterFixed();
-		const overflow = () => this.sum(this.history()) + this.sum(turn) - room;
-		if (overflow() > 0) this.dropTurns(turnsToDrop(this.turnTokens(), room - this.sum(turn)));
+		const overflow = () => this.sum(this.input.transcript.messages) + this.sum(turn) - room;
+		if (overflow() > 0) this.shrinkHistory(room - this.sum(turn), turn);
 		for (let index = 0; overflow() > 0 && index < turn.length; index++) {
 			const message = turn[index];
 			if (message.role !== 'tool' || message.content.length <= 400) continue;
@@ -97,19 +102,11 @@ export class ContextWindow {
 						: 'send a shorter message, or raise OLLAMA_NUM_CTX'),
 			);
 		}
-		return [this.systemMessage(), ...this.history(), ...turn];
+		return [this.systemMessage(), ...this.input.transcript.messages, ...turn];
 	}
 
 	private systemMessage(): ChatMessage {
 		return {role: 'system', content: this.input.systemPrompt};
-	}
-
-	/** The history as sent: its first message says how many turns were dropped before it. */
-	private history(): ChatMessage[] {
-		const {messages, dropped} = this.input.transcript;
-		if (!dropped || messages.length === 0) return messages;
-		const note = `[${dropped} earlier turn${dropped === 1 ? '' : 's'} of this conversation ${dropped === 1 ? 'was' : 'were'} dropped to fit the model's context; ask if you need something from them.]`;
-		return [{...messages[0], content: `${note}\n\n${messages[0].content}`}, ...messages.slice(1)];
 	}
 
 	private roomAfterFixed(): number {
@@ -122,13 +119,28 @@ export class ContextWindow {
 		return starts.map((start, index) => this.sum(messages.slice(start, starts[index + 1] ?? messages.length)));
 	}
 
-	private dropTurns(count: number): number {
-		if (count === 0) return 0;
+	/** Shortens earlier tool results, then drops the oldest turns, until the history takes at most lowWater of `room`. */
+	private shrinkHistory(room: number, turn: ChatMessage[]): string {
 		const transcript = this.input.transcript;
-		const starts = turnStarts(transcript.messages);
-		transcript.messages = transcript.messages.slice(starts[count] ?? transcript.messages.length);
-		transcript.dropped = (transcript.dropped ?? 0) + count;
-		return count;
+		let shortened = 0;
+		transcript.messages = transcript.messages.map((message) => {
+			if (message.role !== 'tool' || message.content.length <= shortenedToolChars) return message;
+			shortened++;
+			return {...message, content: shortenedToolResult(message.content.length)};
+		});
+		const drop = turnsToDrop(this.turnTokens(), Math.max(0, room) * historyLowWater);
+		if (drop > 0) {
+			transcript.messages = transcript.messages.slice(turnStarts(transcript.messages)[drop] ?? transcript.messages.length);
+			transcript.dropped = (transcript.dropped ?? 0) + drop;
+		}
+		if (!shortened && !drop) return '';
+		const what = [
+			...(shortened ? [`${shortened} tool result${shortened === 1 ? ' was' : 's were'} shortened`] : []),
+			...(drop ? [`the ${drop} oldest turn${drop === 1 ? ' was' : 's were'} dropped`] : []),
+		].join(' and ');
+		this.turnNote += `[To fit the model's context, ${what} earlier in this conversation.]\n\n`;
+		turn[0] = {...turn[0], content: `[To fit the model's context, ${what} earlier in this conversation.]\n\n${turn[0].content}`};
+		return what;
 	}
 
 	private tokens(message: ChatMessage): number {

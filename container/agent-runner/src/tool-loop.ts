@@ -45,15 +45,15 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 	const {turn, tools, context, bridge, writer, window} = input;
 	const {maxToolRounds, toolOutputChars} = context.start.limits;
 	const added: ChatMessage[] = [{role: 'user', content: turnMessage(turn)}];
-	const dropped = window.beginTurn(added[0]);
-	if (dropped) writer.log('info', `turn ${turn.turnId}: dropped the ${dropped} oldest turn(s) of the conversation to fit the model's context`);
+	const shrunk = window.beginTurn(added);
+	if (shrunk) writer.log('info', `turn ${turn.turnId}: to fit the model's context, ${shrunk}`);
 	const callCounts = new Map<string, number>();
 	const finish = (text: string, level: 'info' | 'warn' = 'info'): ToolLoopResult => {
 		added.push({role: 'assistant', content: text});
 		if (text.trim()) writer.send({type: 'output', turnId: turn.turnId, text});
 		if (level === 'warn') writer.log('warn', `turn ${turn.turnId}: ${text}`);
 		// A skill invoked for this turn stays out of the session (its next request re-reads from here once).
-		return {ok: true, messages: [{role: 'user', content: turn.prompt}, ...added.slice(1)]};
+		return {ok: true, messages: [{role: 'user', content: window.turnNote + turn.prompt}, ...added.slice(1)]};
 	};
 	for (let round = 0; ; round++) {
 		let reply: LlmReply;
