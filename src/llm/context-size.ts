@@ -67,4 +67,5 @@ export function minimumNumCtx(fixedTokens: number, reserve: number): number {
 	return Math.ceil((fixedTokens + reserve + 1024) / 0.94);
 }
 
-export const shortTokens = (n: number): string => (n >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n));
+/** 16384 → 16k (context sizes are powers of two), 9123 → 9.1k, 950 → 950. */
+export const shortTokens = (n: number): string => (n >= 1024 && n % 1024 === 0 ? `${n / 1024}k` : n >= 1000 ? `${Math.round(n / 100) / 10}k` : String(n));

@@ -1,11 +1,20 @@
 // The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
 import {describeRequest, describeSummary} from '../llm/llm-stats.js';
-import type {HostSnapshot} from '../host/host-api.js';
+import type {HostSnapshot, RunOutputView} from '../host/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../types.js';
 import type {Controller} from './controller.js';
 import {isLive} from './format.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
 import {groupRows, mountRows, runRows, skillRows, taskRows} from './panes/rows.js';
+
+/** A run's model requests: the run's totals, then its last requests one per line. */
+function modelLines(tail: RunOutputView | undefined): string[] {
+	if (!tail) return ['  not kept (a run of an earlier host)'];
+	const llm = tail.llm;
+	if (!llm) return ['  no requests yet'];
+	const first = llm.requests - llm.last.length + 1;
+	return [`  ${describeSummary(llm)}`, ...llm.last.map((stats, index) => `  #${first + index} ${describeRequest(stats)}`)];
+}
 
 /** A folder name suggested from a chat name: `Family Chat!` → `family-chat`. */
 export function suggestFolder(name: string): string {
@@ -249,6 +258,8 @@ export class PaneActions {
 			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,
 			`started: ${run.startedAt} · last output: ${run.lastOutputAt ?? '-'} · ended: ${run.endedAt ?? '-'}`,
 			...(run.error ? [`error: ${run.error}`] : []),
+			'model:',
+			...modelLines(tail),
 			'mounts:',
 			...(run.mounts.length ? run.mounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath} ${mount.readonly ? 'ro' : 'rw'}`) : ['  none']),
 			'argv:',
@@ -257,9 +268,8 @@ export class PaneActions {
 			...indent(tail?.output, tail ? 'none yet' : 'not kept (a run of an earlier host)'),
 			'stderr (tail):',
 			...indent(tail?.stderr, tail ? 'empty' : 'not kept (a run of an earlier host)'),
-			'model:',
-			...(tail?.llm ? [`  ${describeSummary(tail.llm)}`, ...tail.llm.last.map((stats, index) => `  #${tail.llm!.requests - tail.llm!.last.length + index + 1} ${describeRequest(stats)}`)] : [`  ${tail ? 'no requests yet' : 'not kept (a run of an earlier host)'}`]),
 			...(tail?.thinking ? ['thinking (kept here only, never sent to a chat):', ...indent(tail.thinking, '')] : []),
+
 			'host log lines about this run:',
 			...(recent.length ? recent : ['  none']),
 		];

@@ -14,7 +14,7 @@ import {type Tool, type ToolContext, ToolFailure} from './tools/tool.js';
 export const maxRepeatsPerCall = 3;
 export const maxCallsPerReply = 16;
 /** How often one request is fitted again after the host refused it as too large for the model. */
-const maxRefits = 2;
+const maxRefits = 3;
 
 export interface ToolLoopInput {
 	turn: TurnInput;
