@@ -26,6 +26,8 @@ export interface ConversationFigures {
 	truncated_requests: number;
 	requests_without_system_or_tools: number;
 	followup_evaluated_share_median: number;
+	/** Within a turn, the most a follow-up evaluated beyond the messages appended to it (template tokens). */
+	in_turn_followup_extra_evaluated_max: number;
 	model_loads: number;
 	simulated_s: number;
 	/** The same requests if every prompt were evaluated in full (no prompt cache). */
@@ -59,6 +61,8 @@ function figures(sim: OllamaSimulation, records: SimRecord[]): ConversationFigur
 		truncated_requests: chats.filter((r) => r.droppedMessages > 0 || r.runnerCut).length,
 		requests_without_system_or_tools: chats.filter((r) => !r.hasSystem || !r.hasTools).length,
 		followup_evaluated_share_median: round(median(chats.slice(1).map((r) => r.evaluated / r.promptTokens)), 3),
+		// Every turn has two requests: the question, then the follow-up after its tool result.
+		in_turn_followup_extra_evaluated_max: Math.max(...chats.filter((_, index) => index % 2 === 1).map((r) => r.evaluated - r.newTokens)),
 		model_loads: loads,
 		simulated_s: round(simulated),
 		full_evaluation_s: round(full),

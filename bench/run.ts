@@ -88,6 +88,7 @@ async function main(): Promise<void> {
 	add('context.truncated_requests', c('truncated_requests'), `0 of ${c('requests')}`, (v) => v === 0);
 	add('context.requests_without_system_or_tools', c('requests_without_system_or_tools'), '0', (v) => v === 0);
 	add('context.followup_evaluated_share_median', c('followup_evaluated_share_median'), '(share of a follow-up prompt evaluated)', () => true);
+	add('context.in_turn_followup_extra_evaluated_max', c('in_turn_followup_extra_evaluated_max'), '≤ 36 tokens beyond the appended messages', (v) => (v as number) <= 36);
 	add('context.model_loads', c('model_loads'), '1', (v) => v === 1);
 	add('context.simulated_s', c('simulated_s'), `≤ 1.1 × floor ${c('new_tokens_floor_s')} s`, () => context.simulated_over_floor <= 1.1);
 	add('context.full_evaluation_s', c('full_evaluation_s'), '(every prompt evaluated in full)', () => true);

@@ -83,6 +83,17 @@ function callsIn(value: unknown): ToolCall[] | undefined {
 	return calls.length > 0 && calls.every(Boolean) ? (calls as ToolCall[]) : undefined;
 }
 
+/** The calls in the JSON value `text` starts with, and where it ends; or why it is not one. */
+function jsonCallsAt(format: TextCallFormat, text: string, prose: string): {calls: ToolCall[]; end: number} | TextToolCalls {
+	const parsed = readJson(text, 0);
+	if (!parsed.ok) return malformed(format, text, parsed.error, prose);
+	const calls = callsIn(parsed.value);
+	if (!calls) return malformed(format, text, `it needs "name" and ${format === 'python_tag' ? '"parameters"' : '"arguments"'}`, prose);
+	return {calls, end: parsed.end};
+}
+
+const isParsed = (result: {calls: ToolCall[]; end: number} | TextToolCalls): result is {calls: ToolCall[]; end: number} => 'calls' in result && 'end' in result;
+
 function parseTagged(content: string, start: number): TextToolCalls {
 	const calls: ToolCall[] = [];
 	let prose = content.slice(0, start);
@@ -91,11 +102,10 @@ function parseTagged(content: string, start: number): TextToolCalls {
 		const bodyStart = at + '<tool_call>'.length;
 		const close = content.indexOf('</tool_call>', bodyStart);
 		const body = content.slice(bodyStart, close === -1 ? undefined : close).trim();
-		const parsed = body.startsWith('{') || body.startsWith('[') ? readJson(body, 0) : ({ok: false, error: 'it holds no JSON object', end: 0} as Parsed);
-		if (!parsed.ok) return malformed('tool_call tag', body, parsed.error, prose.trim());
-		const found = callsIn(parsed.value);
-		if (!found) return malformed('tool_call tag', body, 'it needs "name" and "arguments"', prose.trim());
-		calls.push(...found);
+		if (!body.startsWith('{') && !body.startsWith('[')) return malformed('tool_call tag', body, 'it holds no JSON object', prose.trim());
+		const found = jsonCallsAt('tool_call tag', body, prose.trim());
+		if (!isParsed(found)) return found;
+		calls.push(...found.calls);
 		const after = close === -1 ? content.length : close + '</tool_call>'.length;
 		const next = indexOutsideCode(content, '<tool_call>', after);
 		prose += content.slice(after, next === -1 ? undefined : next);
@@ -128,12 +138,10 @@ function parsePythonTag(content: string, start: number): TextToolCalls {
 	for (const part of rest.startsWith('{') || rest.startsWith('[') ? [rest] : rest.split(/;\s*|\n+/).filter((p) => p.trim())) {
 		let text = part.trim();
 		while (text.startsWith('{') || text.startsWith('[')) {
-			const parsed = readJson(text, 0);
-			if (!parsed.ok) return malformed('python_tag', text, parsed.error, prose);
-			const found = callsIn(parsed.value);
-			if (!found) return malformed('python_tag', text, 'it needs "name" and "parameters"', prose);
-			calls.push(...found);
-			text = text.slice(parsed.end).replace(/^[\s;,]+/, '');
+			const found = jsonCallsAt('python_tag', text, prose);
+			if (!isParsed(found)) return found;
+			calls.push(...found.calls);
+			text = text.slice(found.end).replace(/^[\s;,]+/, '');
 		}
 		if (!text) continue;
 		const call = pythonCall(text);
@@ -150,11 +158,9 @@ function parseMistral(content: string, start: number): TextToolCalls {
 	for (const segment of content.slice(start).split('[TOOL_CALLS]').slice(1)) {
 		const text = segment.trim();
 		if (text.startsWith('[') || text.startsWith('{')) {
-			const parsed = readJson(text, 0);
-			if (!parsed.ok) return malformed('TOOL_CALLS', text, parsed.error, prose);
-			const found = callsIn(parsed.value);
-			if (!found) return malformed('TOOL_CALLS', text, 'it needs "name" and "arguments"', prose);
-			calls.push(...found);
+			const found = jsonCallsAt('TOOL_CALLS', text, prose);
+			if (!isParsed(found)) return found;
+			calls.push(...found.calls);
 			continue;
 		}
 		// Newer Mistral: name{args}, name[ARGS]{args}, name[CALL_ID]id[ARGS]{args}.
