@@ -1,5 +1,6 @@
 // The one API the TUI and the headless modes use: snapshots, events and actions.
 // Nothing in host/ imports React or Ink.
+import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
 import type {LogStore} from '../log-store.js';
 import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
 
@@ -24,6 +25,8 @@ export interface OllamaState {
 	toolsSupported: boolean | null;
 	version?: string;
 	error?: string;
+	/** The context the host uses for the model (num_ctx, the latest prompt, a warning when too small). */
+	context?: ContextInUse;
 }
 
 export interface RuntimeInfo {
@@ -178,6 +181,10 @@ export interface HostActions {
 export interface RunOutputView {
 	output: string[];
 	stderr: string[];
+	/** The run's model requests: what they cost (tokens evaluated and cached, speed, load time). */
+	llm?: RunLlmSummary;
+	/** The model's thinking during the run (kept here only, never sent to a chat). */
+	thinking?: string[];
 }
 
 export interface HostApi extends HostActions {
