@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type {TurnInput} from '../../container/agent-runner/src/protocol.js';
+import type {MemoryUpkeep, TurnInput} from '../../container/agent-runner/src/protocol.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import {describeRequest, describeSummary} from '../llm/llm-stats.js';
@@ -7,7 +7,7 @@ import type {Logger} from '../logger.js';
 import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
-import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
+import {SandboxRun, type LlmServer, type MemoryServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
@@ -16,7 +16,7 @@ import {buildSandboxSpec, chatsOfGroup, sandboxUid, unwritableBySandbox} from '.
 import type {HostPaths} from './sandbox-spec.js';
 
 /** What a batch of messages turns into before the model sees it. */
-export type TurnPlan = {reply: string} | {skills?: TurnInput['skills']; command?: TurnInput['command']};
+export type TurnPlan = {reply: string} | Pick<TurnInput, 'skills' | 'command' | 'checkLastingFacts'>;
 
 export interface GroupRunnerDeps {
 	config: Config;
@@ -28,6 +28,10 @@ export interface GroupRunnerDeps {
 	llm: LlmServer;
 	/** web_fetch through the host; absent: refused. */
 	web?: WebServer;
+	/** search_history and read_memory through the host; absent: refused. */
+	memory?: MemoryServer;
+	/** The memory upkeep of the group's next run (memory files to compact). */
+	memoryUpkeep?(group: RegisteredGroup): Promise<MemoryUpkeep | undefined>;
 	logger: Logger;
 	installLabel: string;
 	/** Sends a reply to a chat (through the outbox). */
@@ -172,7 +176,8 @@ export class GroupRunner {
 		return chatJid.startsWith('local:') ? this.deps.groups.byFolder(chatJid.slice('local:'.length)) : undefined;
 	}
 
-	private chatsOf(group: RegisteredGroup): string[] {
+	/** The chats whose messages the group answers (main's include the operator's self-chat). */
+	chatsOf(group: RegisteredGroup): string[] {
 		const self = group.isMain ? this.deps.selfChatJid?.() : undefined;
 		return self ? [...chatsOfGroup(group), self] : chatsOfGroup(group);
 	}
@@ -194,8 +199,9 @@ export class GroupRunner {
 		let ok = false;
 		// The first turn carries the model's budget; without Ollama the first request says why.
 		await this.deps.llm.prepare?.().catch(() => undefined);
+		const memory = await this.deps.memoryUpkeep?.(group).catch((error: Error) => void this.deps.logger.warn({group: folder, err: error.message}, 'memory upkeep failed'));
 		try {
-			const run = this.createRun(group, contextMode);
+			const run = this.createRun(group, contextMode, memory ?? undefined);
 			this.live.set(folder, {run, contextMode});
 			if (message) {
 				const result = message.begin(run);
@@ -235,7 +241,7 @@ export class GroupRunner {
 		}
 	}
 
-	private createRun(group: RegisteredGroup, contextMode: ContextMode): SandboxRun {
+	private createRun(group: RegisteredGroup, contextMode: ContextMode, memory?: MemoryUpkeep): SandboxRun {
 		const {config, launcher, logger} = this.deps;
 		const extraMounts = this.deps.extraMounts(group);
 		const spec = buildSandboxSpec({
@@ -258,6 +264,7 @@ export class GroupRunner {
 			spec,
 			llm: this.deps.llm,
 			web: this.deps.web,
+			memory: this.deps.memory,
 			logger,
 			idleTimeoutMs: config.containerIdleTimeoutMs,
 			hardTimeoutMs: config.containerTimeoutMs,
@@ -269,6 +276,7 @@ export class GroupRunner {
 				assistantName: config.assistantName,
 				contextMode,
 				limits: {maxToolRounds: 20, toolOutputChars: 20_000, ipcAckTimeoutMs: 30_000},
+				...(memory ? {memory} : {}),
 			},
 			onOutput: (turn, text) => {
 				const clean = stripInternal(text);

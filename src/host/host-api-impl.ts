@@ -5,6 +5,7 @@ import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
 import {imageStaleness} from '../image/image-staleness.js';
 import type {LlmBridge} from '../llm-bridge.js';
 import type {Logger} from '../logger.js';
+import type {MemoryUpkeep} from '../memory/memory-upkeep.js';
 import type {LogStore} from '../log-store.js';
 import type {MountApprovals} from '../mounts/mount-requests.js';
 import {folderProblem} from '../paths.js';
@@ -45,6 +46,7 @@ export interface HostParts {
 	scheduler: TaskScheduler;
 	approvals: MountApprovals;
 	web: WebAccess;
+	memory: MemoryUpkeep;
 	skills: SkillLibrary;
 	llm: LlmBridge;
 	whatsapp(): WhatsAppLink | undefined;
@@ -202,6 +204,10 @@ export function createHostApi(parts: HostParts): Host {
 			const skill = skills.find(name);
 			if (!skill) throw new Error(`no skill "${name}"`);
 			return skillText(skill);
+		},
+		memoryDetails: async (folder) => parts.memory.details(requireGroup(folder)),
+		async restoreMemory(folder, file, versionId) {
+			await parts.memory.restore(requireGroup(folder), file, versionId);
 		},
 		async startPairing(options) {
 			await requireWhatsApp().startPairing(options);

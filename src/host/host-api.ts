@@ -2,6 +2,7 @@
 // Nothing in host/ imports React or Ink.
 import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
 import type {LogStore} from '../log-store.js';
+import type {MemoryDetailsView} from '../memory/memory-views.js';
 import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
 
 export type WhatsAppState =
@@ -172,6 +173,10 @@ export interface HostActions {
 	/** Sends `/name args` as an operator message to the group. */
 	triggerSkill(groupFolder: string, name: string, args: string): Promise<void>;
 	skillText(name: string): Promise<string>;
+	/** A group's memory files (main: also the global one): size, budget, the versions kept, the newest one's diff. */
+	memoryDetails(groupFolder: string): Promise<MemoryDetailsView>;
+	/** Puts a kept version back as the memory file (`global`: main only); what it replaces is kept as a version. */
+	restoreMemory(groupFolder: string, file: 'group' | 'global', versionId: string): Promise<void>;
 	startPairing(options: {phone?: string}): Promise<void>;
 	/** Closes every run and channel; resolves when nothing is left running. */
 	stop(): Promise<void>;

@@ -172,4 +172,22 @@ CREATE INDEX web_requests_group_host ON web_requests (group_folder, host, id);`,
 		// Where a requested folder resolved when it was asked: approvals and mounts bind to it.
 		sql: `ALTER TABLE mount_requests ADD COLUMN real_path TEXT;`,
 	},
+	{
+		version: 8,
+		name: 'messages-fts',
+		// search_history: a full-text index of the messages (their text is not stored twice), built here
+		// for the messages already stored and kept by triggers as messages are stored, changed or removed.
+		sql: `CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', content_rowid='seq', tokenize='porter unicode61 remove_diacritics 2');
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+	INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+	INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+END;`,
+	},
 ];

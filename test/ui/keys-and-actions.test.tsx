@@ -65,7 +65,7 @@ describe('key dispatch', () => {
 	});
 
 	it('? shows a help overlay listing every keymap entry, Esc closes it', async () => {
-		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 40}});
+		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 46}});
 		await app.waitForText('FOLDER');
 		await app.typeAndWait('?', 'Keys (Esc/? to close');
 		for (const line of helpLines()) expect(app.frame()).toContain(line.trimEnd());

@@ -1,11 +1,14 @@
 // The agent-runner's protocol loop: start → ready → turns, one at a time, until close or EOF.
 import type {Readable, Writable} from 'node:stream';
+import {memoryFingerprint, recordLastingFacts} from './auto-memory.js';
 import {runSessionCommand} from './commands.js';
 import {ContextWindow} from './context-window.js';
 import {IpcClient} from './ipc-client.js';
 import {MessageWriter, readLines} from './json-lines.js';
 import {LlmBridge} from './llm-bridge.js';
-import type {ContextBudget, HostToAgent, StartMessage, ToolDefinition, TurnInput} from './protocol.js';
+import {MemoryClient} from './memory-client.js';
+import {compactMemoryFiles} from './memory-compaction.js';
+import type {ChatMessage, ContextBudget, HostToAgent, StartMessage, ToolDefinition, TurnInput} from './protocol.js';
 import {defaultTrimBounds, SessionStore, type Transcript, trimTranscript, type TrimBounds} from './session.js';
 import {buildSystemPrompt} from './system-prompt.js';
 import {errorMessage} from './text.js';
@@ -56,6 +59,7 @@ class Inbox {
 	ended = false;
 	bridge: LlmBridge | undefined;
 	web: WebClient | undefined;
+	memory: MemoryClient | undefined;
 	private waiter: (() => void) | undefined;
 
 	notify(): void {
@@ -95,6 +99,7 @@ async function readInto(lines: AsyncIterable<string>, inbox: Inbox, writer: Mess
 		inbox.ended = true;
 		inbox.bridge?.closeAll('the host closed the connection before the model answered');
 		inbox.web?.closeAll('the host closed the connection before the page arrived');
+		inbox.memory?.closeAll('the host closed the connection before it answered');
 		inbox.notify();
 	}
 }
@@ -119,6 +124,10 @@ function dispatch(message: HostToAgent, inbox: Inbox, writer: MessageWriter): vo
 			return;
 		case 'web_response':
 			if (!inbox.web?.handle(message)) writer.log('warn', `ignored web_response for unknown request ${message.requestId}`);
+			return;
+		case 'history_response':
+		case 'memory_read_response':
+			if (!inbox.memory?.handle(message)) writer.log('warn', `ignored ${message.type} for unknown request ${message.requestId}`);
 			return;
 		case 'close':
 			inbox.closing = true;
@@ -176,10 +185,12 @@ class AgentSession {
 		this.tools = toolsFor(start.group);
 		inbox.web = new WebClient(writer, start.runId);
 		if (inbox.ended) inbox.web.closeAll('the host closed the connection before the page arrived');
+		inbox.memory = new MemoryClient(writer, start.runId);
+		if (inbox.ended) inbox.memory.closeAll('the host closed the connection before it answered');
 		this.definitions = toolDefinitions(this.tools);
 		this.budget = validBudget(start.budget) ?? defaultBudget;
 		const ipc = new IpcClient({ipcDir: start.paths.ipc, ackTimeoutMs: start.limits.ipcAckTimeoutMs});
-		this.context = {start, workspace: new Workspace(start.paths), ipc, web: inbox.web};
+		this.context = {start, workspace: new Workspace(start.paths), ipc, web: inbox.web, memory: inbox.memory, budget: () => this.budget};
 		this.bounds = options.trimBounds ?? defaultTrimBounds;
 		this.now = options.now ?? (() => new Date());
 		if (start.contextMode === 'group') {
@@ -192,6 +203,7 @@ class AgentSession {
 
 	/** Runs the first turn whatever follows it, then follow-ups until close or EOF. */
 	async run(firstTurn: TurnInput): Promise<void> {
+		await compactMemoryFiles({start: this.start, budget: validBudget(firstTurn.budget) ?? this.budget, bridge: this.bridge, writer: this.writer});
 		await this.runTurn(firstTurn);
 		for (;;) {
 			if (this.inbox.closing || this.inbox.ended) break;
@@ -224,6 +236,7 @@ class AgentSession {
 				this.transcript = result.transcript;
 				this.writer.send({type: 'output', turnId: turn.turnId, text: result.reply});
 			} else {
+				const memoryBefore = turn.checkLastingFacts ? memoryFingerprint(this.start.paths.group) : undefined;
 				const result = await runToolLoop({
 					turn,
 					window,
@@ -238,6 +251,7 @@ class AgentSession {
 					await this.save();
 					return this.done(turn, result.error);
 				}
+				if (memoryBefore !== undefined) await this.recordLastingFacts(turn, window, result.messages, memoryBefore);
 				this.transcript = {...this.transcript, messages: trimTranscript([...this.transcript.messages, ...result.messages], this.bounds)};
 			}
 			this.budget = window.currentBudget;
@@ -246,6 +260,17 @@ class AgentSession {
 		} catch (error) {
 			this.done(turn, `the agent failed: ${errorMessage(error)}`);
 		}
+	}
+
+	/** Auto-memory, unless the turn changed MEMORY.md itself. */
+	private async recordLastingFacts(turn: TurnInput, window: ContextWindow, messages: ChatMessage[], memoryBefore: string): Promise<void> {
+		const groupDir = this.start.paths.group;
+		if (memoryFingerprint(groupDir) !== memoryBefore) {
+			this.writer.log('info', `turn ${turn.turnId}: auto-memory skipped (the turn changed MEMORY.md itself)`);
+			return;
+		}
+		const lines = await recordLastingFacts({window, turn: messages, definitions: this.definitions, bridge: this.bridge, groupDir});
+		if (lines.length) this.writer.log('info', `turn ${turn.turnId}: auto-memory recorded ${lines.length} line(s) in MEMORY.md`);
 	}
 
 	private async save(): Promise<void> {

@@ -62,8 +62,15 @@ export interface StartMessage {
 	limits: {maxToolRounds: number; toolOutputChars: number; ipcAckTimeoutMs: number};
 	/** The model's context budget (a default one when absent). */
 	budget?: ContextBudget;
+	/** Memory upkeep the host asks for before the first turn. */
+	memory?: MemoryUpkeep;
 	/** First turn. */
 	turn: TurnInput;
+}
+
+/** Which memory files the host found over their budget (it kept their old text): rewrite each shorter first. */
+export interface MemoryUpkeep {
+	compact?: Array<'group' | 'global'>;
 }
 
 export interface TurnInput {
@@ -76,6 +83,11 @@ export interface TurnInput {
 	command?: 'clear' | 'compact';
 	/** The host's latest budget (its calibration improves as the model answers). */
 	budget?: ContextBudget;
+	/**
+	 * Auto-memory: the user's messages look like they state a lasting fact or preference. After the
+	 * answer, unless the turn changed MEMORY.md itself, one short request asks the model what to record.
+	 */
+	checkLastingFacts?: boolean;
 }
 
 export interface TurnMessage extends TurnInput {
@@ -125,7 +137,45 @@ export interface WebResponseMessage {
 	result: WebFetchResult;
 }
 
-export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | WebResponseMessage | CloseMessage;
+/** One stored message search_history found: when, who, in which chat, and a short excerpt. */
+export interface HistoryHit {
+	/** ISO 8601. */
+	date: string;
+	sender: string;
+	/** A message of this assistant. */
+	fromAssistant: boolean;
+	chatJid: string;
+	chatName: string;
+	/** Main only: the message is from a chat of another group (or one no group answers). */
+	otherChat?: boolean;
+	excerpt: string;
+}
+
+export type HistoryResult = {status: 'ok'; hits: HistoryHit[]; notes: string[]} | {status: 'refused' | 'failed'; reason: string};
+
+export interface HistoryResponseMessage {
+	type: 'history_response';
+	requestId: string;
+	result: HistoryResult;
+}
+
+export type MemoryReadResult = {status: 'ok'; folder: string; text: string; notes: string[]} | {status: 'refused' | 'failed'; reason: string};
+
+export interface MemoryReadResponseMessage {
+	type: 'memory_read_response';
+	requestId: string;
+	result: MemoryReadResult;
+}
+
+export type HostToAgent =
+	| StartMessage
+	| TurnMessage
+	| LlmChunkMessage
+	| LlmErrorMessage
+	| WebResponseMessage
+	| HistoryResponseMessage
+	| MemoryReadResponseMessage
+	| CloseMessage;
 
 // ---- agent -> host (stdout) ----
 
@@ -177,6 +227,31 @@ export interface WebRequestMessage {
 	maxBytes: number;
 }
 
+/**
+ * search_history: the host searches the stored messages of this run's group's chats (main: every
+ * chat). The group is the run's, never a field of this message.
+ */
+export interface HistoryRequestMessage {
+	type: 'history_request';
+	requestId: string;
+	query: string;
+	/** One of the group's chats; absent: all of them. */
+	chatJid?: string;
+	/** Only messages from this date on (ISO 8601). */
+	since?: string;
+	limit?: number;
+	/** The most characters the hits may take (as the agent formats them). */
+	maxChars: number;
+}
+
+/** read_memory (main only): another group's MEMORY.md, read by the host, never written. */
+export interface MemoryReadRequestMessage {
+	type: 'memory_read_request';
+	requestId: string;
+	folder: string;
+	maxChars: number;
+}
+
 export interface LogMessage {
 	type: 'log';
 	level: 'debug' | 'info' | 'warn' | 'error';
@@ -191,6 +266,8 @@ export type AgentToHost =
 	| ToolUseMessage
 	| TurnDoneMessage
 	| WebRequestMessage
+	| HistoryRequestMessage
+	| MemoryReadRequestMessage
 	| LogMessage;
 
-export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'web_request', 'log'] as const;
+export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'web_request', 'history_request', 'memory_read_request', 'log'] as const;

@@ -2,11 +2,12 @@ import type {StartMessage, ToolDefinition} from '../protocol.js';
 import {toToolDefinition} from '../tool-args.js';
 import {editFileTool, listFilesTool, readFileTool, writeFileTool} from './file-tools.js';
 import {ipcTools} from './ipc-tools.js';
+import {readMemoryTool, searchHistoryTool} from './memory-tools.js';
 import {bashTool, loadSkillTool} from './other-tools.js';
 import type {Tool} from './tool.js';
 import {webFetchTool} from './web-tool.js';
 
-const allTools: Tool[] = [bashTool, readFileTool, writeFileTool, editFileTool, listFilesTool, ...ipcTools, loadSkillTool, webFetchTool];
+const allTools: Tool[] = [bashTool, readFileTool, writeFileTool, editFileTool, listFilesTool, ...ipcTools, loadSkillTool, webFetchTool, searchHistoryTool, readMemoryTool];
 
 /** The tools offered to this run's group (main-only ones only to main). */
 export function toolsFor(group: StartMessage['group']): Map<string, Tool> {

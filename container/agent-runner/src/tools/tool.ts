@@ -1,5 +1,6 @@
 import type {IpcClient} from '../ipc-client.js';
-import type {StartMessage} from '../protocol.js';
+import type {MemoryClient} from '../memory-client.js';
+import type {ContextBudget, StartMessage} from '../protocol.js';
 import type {ParamSpecs} from '../tool-args.js';
 import type {WebClient} from '../web-client.js';
 import type {Workspace} from '../workspace.js';
@@ -9,6 +10,9 @@ export interface ToolContext {
 	workspace: Workspace;
 	ipc: IpcClient;
 	web: WebClient;
+	memory: MemoryClient;
+	/** The model's context budget now (tools size what they ask the host for by it). */
+	budget(): ContextBudget;
 }
 
 /** A model-facing tool. `run` returns the text the model sees; a thrown error is shown as `error: …`. */

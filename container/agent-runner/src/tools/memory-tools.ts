@@ -1,0 +1,47 @@
+// search_history (every group: its own chats; main: every chat) and read_memory (main only: another
+// group's MEMORY.md, read-only). The host answers both; the group is the run's, never an argument.
+import {formatHistoryResult} from '../history-format.js';
+import type {ContextBudget} from '../protocol.js';
+import {fitLimit, toolResultShare} from '../token-budget.js';
+import type {Tool, ToolContext} from './tool.js';
+
+/** The characters a result may take: the tool output limit, and one tool result's share of the context. */
+export function resultChars(context: ToolContext, budget: ContextBudget = context.budget()): number {
+	const share = Math.floor(fitLimit(budget) * toolResultShare * budget.charsPerToken);
+	return Math.max(500, Math.min(context.start.limits.toolOutputChars, share));
+}
+
+export const searchHistoryTool: Tool = {
+	name: 'search_history',
+	description:
+		'Search the stored messages of this chat, including ones long gone from the conversation you see (main: every chat; hits from other chats are marked). Returns the best matches with date, sender and an excerpt. Use it when the user refers to something said before that you do not see.',
+	params: {
+		query: {type: 'string', description: 'Words to look for, e.g. "dog name" (messages with all of them come first)', required: true},
+		chat_jid: {type: 'string', description: 'Only this chat (default: every chat you may search)'},
+		since: {type: 'string', description: 'Only messages from this date on, e.g. 2025-01-31'},
+		limit: {type: 'integer', description: 'The most messages to return (default 5, at most 20)', min: 1},
+	},
+	async run(args, context) {
+		const query = args.query as string;
+		const result = await context.memory.searchHistory({
+			query,
+			...(args.chat_jid === undefined ? {} : {chatJid: args.chat_jid as string}),
+			...(args.since === undefined ? {} : {since: args.since as string}),
+			...(args.limit === undefined ? {} : {limit: args.limit as number}),
+			maxChars: resultChars(context),
+		});
+		return formatHistoryResult(query, result);
+	},
+};
+
+export const readMemoryTool: Tool = {
+	name: 'read_memory',
+	description: "Read another group's memory file (MEMORY.md) by its folder name. Read-only: you cannot change other groups' memory.",
+	params: {group: {type: 'string', description: 'The group folder, e.g. family', required: true}},
+	mainOnly: true,
+	async run(args, context) {
+		const result = await context.memory.readMemory(args.group as string, resultChars(context));
+		if (result.status !== 'ok') return `${result.status}: ${result.reason}`;
+		return [`# MEMORY.md of ${result.folder} (read-only)`, ...result.notes.map((note) => `note: ${note}`), '', result.text || '(empty)'].join('\n');
+	},
+};

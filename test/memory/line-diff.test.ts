@@ -1,0 +1,40 @@
+// The diff the Groups pane shows between a kept memory version and the file now.
+import {describe, expect, it} from 'vitest';
+import {lineDiff, showDiff} from '../../src/memory/line-diff.js';
+
+describe('lineDiff', () => {
+	it.each([
+		['a\nb\nc', 'a\nb\nc', ['  a', '  b', '  c']],
+		['a\nb\nc', 'a\nc', ['  a', '- b', '  c']],
+		['a\nc', 'a\nb\nc', ['  a', '+ b', '  c']],
+		['a\nb', 'x\ny', ['- a', '- b', '+ x', '+ y']],
+		['', 'new', ['- ', '+ new']],
+		['a\nb\nc\nd', 'a\nX\nc\nY', ['  a', '- b', '+ X', '  c', '- d', '+ Y']],
+	])('%j → %j', (before, after, lines) => {
+		expect(lineDiff(before, after).map((line) => `${line.kind} ${line.text}`)).toEqual(lines);
+	});
+
+	it('compares very long texts as wholly changed beyond the common start and end', () => {
+		const before = Array.from({length: 1500}, (_, n) => `old ${n}`).join('\n');
+		const after = Array.from({length: 1500}, (_, n) => `new ${n}`).join('\n');
+		const lines = lineDiff(`same\n${before}\nend`, `same\n${after}\nend`);
+		expect(lines.filter((line) => line.kind === '-')).toHaveLength(1500);
+		expect(lines.filter((line) => line.kind === '+')).toHaveLength(1500);
+		expect(lines[0]).toEqual({kind: ' ', text: 'same'});
+	});
+});
+
+describe('showDiff', () => {
+	it('shows the changes with two lines around each, … between, and nothing for equal texts', () => {
+		const before = ['# Memory', '- one', '- two', '- three', '- four', '- five', '- six', '- seven'].join('\n');
+		const after = ['# Memory', '- ONE', '- two', '- three', '- four', '- five', '- six', '- seven', '- eight'].join('\n');
+		expect(showDiff(before, after)).toEqual(['  # Memory', '- - one', '+ - ONE', '  - two', '  - three', '…', '  - six', '  - seven', '+ - eight']);
+		expect(showDiff(before, before)).toEqual([]);
+	});
+
+	it('stops at maxLines and says how many more', () => {
+		const lines = showDiff('', Array.from({length: 50}, (_, n) => `line ${n}`).join('\n'), {maxLines: 10});
+		expect(lines).toHaveLength(11);
+		expect(lines[10]).toBe('… 41 more lines of the diff not shown');
+	});
+});
