@@ -23,6 +23,7 @@ describe('config', () => {
 			ollamaKeepAlive: '30m',
 			ollamaThink: 'off',
 			maxConcurrentContainers: 3,
+			enableAutoMemory: true,
 			logLevel: 'info',
 		});
 		expect(config.ollamaModel).toMatch(/^qwen3/);
@@ -43,6 +44,9 @@ describe('config', () => {
 		[{OLLAMA_KEEP_ALIVE: '-1'}, 'ollamaKeepAlive', -1],
 		[{OLLAMA_KEEP_ALIVE: '600'}, 'ollamaKeepAlive', 600],
 		[{OLLAMA_THINK: 'High'}, 'ollamaThink', 'high'],
+		[{ENABLE_AUTO_MEMORY: 'false'}, 'enableAutoMemory', false],
+		[{ENABLE_AUTO_MEMORY: 'Off'}, 'enableAutoMemory', false],
+		[{ENABLE_AUTO_MEMORY: '1'}, 'enableAutoMemory', true],
 	])('reads %j', (env, key, value) => {
 		expect(base(env)[key as keyof ReturnType<typeof base>]).toEqual(value);
 	});
@@ -58,6 +62,7 @@ describe('config', () => {
 		[{OLLAMA_BASE_URL: 'http://'}, /not a URL/],
 		[{ASSISTANT_NAME: 'Two words'}, /ASSISTANT_NAME=Two words must be/],
 		[{LOG_LEVEL: 'loud'}, /LOG_LEVEL=loud is not one of/],
+		[{ENABLE_AUTO_MEMORY: 'sometimes'}, /^ENABLE_AUTO_MEMORY=sometimes is not on or off: set ENABLE_AUTO_MEMORY=true or ENABLE_AUTO_MEMORY=false$/],
 		[{TZ: 'Mars/Olympus'}, /TZ=Mars\/Olympus is not a known time zone/],
 		[{OLLAMA_MODEL: '--evil'}, /OLLAMA_MODEL=--evil is not a model name/],
 		[{CONTAINER_IMAGE: 'Bad Image'}, /CONTAINER_IMAGE=Bad Image/],

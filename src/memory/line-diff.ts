@@ -47,9 +47,13 @@ function middle(a: string[], b: string[]): DiffLine[] {
 	return out;
 }
 
-/** The changed lines with `context` unchanged lines around each change, at most `maxLines` of them. */
-export function showDiff(before: string, after: string, options: {context?: number; maxLines?: number} = {}): string[] {
+/**
+ * The changed lines with `context` unchanged lines around each change; a run of more than `maxRun`
+ * removed (or added) lines shows its first ones and how many more; at most `maxLines` in all.
+ */
+export function showDiff(before: string, after: string, options: {context?: number; maxRun?: number; maxLines?: number} = {}): string[] {
 	const context = options.context ?? 2;
+	const maxRun = options.maxRun ?? 12;
 	const maxLines = options.maxLines ?? 200;
 	const lines = lineDiff(before, after);
 	const near = lines.map(() => false);
@@ -59,9 +63,18 @@ export function showDiff(before: string, after: string, options: {context?: numb
 	});
 	if (!near.includes(true)) return [];
 	const shown: string[] = [];
+	let run = 0;
 	lines.forEach((line, index) => {
-		if (near[index]) shown.push(`${line.kind} ${line.text}`);
-		else if (shown.at(-1) !== '…') shown.push('…');
+		run = index > 0 && line.kind !== ' ' && lines[index - 1].kind === line.kind ? run + 1 : 1;
+		if (!near[index]) {
+			if (shown.at(-1) !== '…') shown.push('…');
+		} else if (line.kind === ' ' || run <= maxRun) {
+			shown.push(`${line.kind} ${line.text}`);
+		} else if (run === maxRun + 1) {
+			let more = 0;
+			while (lines[index + more]?.kind === line.kind) more++;
+			shown.push(`… ${more} more ${line.kind === '-' ? 'removed' : 'added'} lines`);
+		}
 	});
 	if (shown.length <= maxLines) return shown;
 	return [...shown.slice(0, maxLines), `… ${shown.length - maxLines} more lines of the diff not shown`];

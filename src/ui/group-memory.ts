@@ -55,7 +55,7 @@ export function restoreMemory(controller: Controller, group: RegisteredGroup): v
 			if (choices.length === 0) return notify('warn', `no earlier version of ${group.folder}'s memory is kept: the host keeps one when it compacts or restores the file`);
 			controller.openModal({
 				kind: 'prompt',
-				label: `Restore which version of ${group.folder}'s memory? 1-${choices.length}, newest first (${keysOf('details')} on the group lists them):`,
+				label: `Restore which version of ${group.folder}'s memory? (1 is the newest of ${choices.length} kept; ${keysOf('details')} on the group lists them)`,
 				value: '1',
 				onSubmit: (value) => {
 					const choice = /^\d+$/.test(value.trim()) ? choices[Number(value.trim()) - 1] : undefined;

