@@ -54,7 +54,7 @@ export class MemoryRequests implements MemoryServer {
 		const since = checkSince(request.since);
 		if (!since.ok) return {status: 'refused', reason: since.reason};
 		const limit = clamp(request.limit, 1, historyLimits.maxHits, historyLimits.defaultHits);
-		const rows = this.options.index.search({
+		const {rows, capped} = this.options.index.search({
 			words,
 			chats: chat ? [chat] : group.isMain ? undefined : own,
 			since: since.value,
@@ -62,7 +62,9 @@ export class MemoryRequests implements MemoryServer {
 			limit,
 		});
 		this.options.logger.debug({group: group.folder, words: words.join(' '), hits: rows.length}, 'search_history');
-		return this.bounded(query, rows, group, own, clamp(request.maxChars, historyLimits.minChars, historyLimits.maxChars, 4000));
+		const result = this.bounded(query, rows, group, own, clamp(request.maxChars, historyLimits.minChars, historyLimits.maxChars, 4000));
+		if (capped && result.status === 'ok') result.notes.push('some words are in so many messages that only the newest of those were ranked: add a rarer word or since to reach older ones');
+		return result;
 	}
 
 	async readMemory(request: MemoryReadRequestMessage, context: {groupFolder: string}): Promise<MemoryReadResult> {
