@@ -13,13 +13,12 @@ export function resultChars(context: ToolContext, budget: ContextBudget = contex
 
 export const searchHistoryTool: Tool = {
 	name: 'search_history',
-	description:
-		'Search the stored messages of this chat, including ones long gone from the conversation you see (main: every chat; hits from other chats are marked). Returns the best matches with date, sender and an excerpt. Use it when the user refers to something said before that you do not see.',
+	description: 'Search all earlier messages of this chat (main: of every chat), also those you no longer see. Gives date, sender and an excerpt.',
 	params: {
-		query: {type: 'string', description: 'Words to look for, e.g. "dog name" (messages with all of them come first)', required: true},
-		chat_jid: {type: 'string', description: 'Only this chat (default: every chat you may search)'},
-		since: {type: 'string', description: 'Only messages from this date on, e.g. 2025-01-31'},
-		limit: {type: 'integer', description: 'The most messages to return (default 5, at most 20)', min: 1},
+		query: {type: 'string', description: 'Words to find, e.g. "dog name"', required: true},
+		chat_jid: {type: 'string', description: 'Only this chat'},
+		since: {type: 'string', description: 'From this date, e.g. 2025-01-31'},
+		limit: {type: 'integer', description: 'Most hits (default 5, max 20)', min: 1},
 	},
 	async run(args, context) {
 		const query = args.query as string;
@@ -36,8 +35,8 @@ export const searchHistoryTool: Tool = {
 
 export const readMemoryTool: Tool = {
 	name: 'read_memory',
-	description: "Read another group's memory file (MEMORY.md) by its folder name. Read-only: you cannot change other groups' memory.",
-	params: {group: {type: 'string', description: 'The group folder, e.g. family', required: true}},
+	description: "Read another group's MEMORY.md (read-only).",
+	params: {group: {type: 'string', description: 'Group folder, e.g. family', required: true}},
 	mainOnly: true,
 	async run(args, context) {
 		const result = await context.memory.readMemory(args.group as string, resultChars(context));
