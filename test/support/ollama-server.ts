@@ -19,6 +19,9 @@
 //   evaluated (at ~150 tokens/s), eval_count/eval_duration the output (at ~16 tokens/s).
 // - think: on by default for a thinking model unless the request says `think: false`; `thinking`
 //   chunks; `think: true` on a model without the capability is a 400. num_predict cuts the answer.
+// Either way it answers every request at once, however many are open, and records the most that
+// were open at once (`maxConcurrentChats`); `latencyMs` makes each answer take that long, and a reply
+// function may return a promise to hold its request until the test settles it.
 // It does not reproduce: real tokenizers and chat templates (a qwen3-style template and a
 // deterministic word-piece tokenizer stand in), parallel slots (OLLAMA_NUM_PARALLEL), the context
 // shift during generation (only recorded), GPU memory estimates and layer offload, several loaded

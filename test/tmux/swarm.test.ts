@@ -24,11 +24,7 @@ it('x on a sub-agent row kills only it: the run and the other sub-agents go on, 
 	session = TmuxSession.start({command: [process.execPath, binPath], env: cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url}), cwd: projectRoot, columns: 140, rows: 40});
 	const tui = session;
 	await tui.waitForText('6 Skills');
-	tui.type('c');
-	await tui.waitForText('Chat with main');
-	tui.type('look into alpha, beta and gamma');
-	tui.send('Enter');
-	await tui.waitForText('You: look into alpha, beta and gamma');
+	await tui.chat('look into alpha, beta and gamma');
 	tui.send('Escape');
 	tui.type('2');
 	const rows = /main\s+none\s+\S+.*running\s*\n\s*└ alpha\s+sub-agent\s+2 rounds .*done\s*\n\s*└ beta\s+sub-agent\s+0 rounds .*running\s*\n\s*└ gamma\s+sub-agent\s+0 rounds .*running/;
