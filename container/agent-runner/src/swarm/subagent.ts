@@ -106,7 +106,8 @@ export async function runSubagent(task: SubagentTask, id: string, signal: AbortS
 	let outcome: SubagentOutcome;
 	try {
 		const result = await runToolLoop({
-			turn: {turnId: id, prompt: subagentPrompt(name, task.prompt)},
+			// The run's id keeps the names of its saved tool outputs apart from other runs' sub-agents.
+			turn: {turnId: `${caller.start.runId}-${id}`, prompt: subagentPrompt(name, task.prompt)},
 			window,
 			definitions,
 			tools,

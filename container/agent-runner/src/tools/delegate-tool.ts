@@ -61,25 +61,15 @@ export function formatOutcomes(outcomes: SubagentOutcome[], chars: number): stri
 export function delegateTool(settings: SwarmSettings): Tool {
 	return {
 		name: delegateToolName,
-		description:
-			`Hand 1 to ${settings.maxAgents} independent tasks to sub-agents that work in parallel, each with a fresh, short context and only the tools you name; returns every answer with its status when all are done. ` +
-			'Good for independent lookups or a long tool-heavy chore; a task must say everything it needs (a sub-agent does not see this conversation).',
+		description: `Run 1 to ${settings.maxAgents} independent tasks at once in sub-agents, each with a fresh context and only the tools named; returns each answer and status. They do not see this chat: say all they need.`,
 		params: {
 			tasks: {
 				type: 'array',
-				description: 'One entry per sub-agent',
+				description: 'One per sub-agent; tools default to yours but delegate',
 				required: true,
-				items: {
-					type: 'object',
-					properties: {
-						name: {type: 'string', description: 'A short label'},
-						prompt: {type: 'string', description: 'The whole task'},
-						tools: {type: 'array', items: {type: 'string'}, description: 'The tools it may use (default: all of yours but delegate)'},
-					},
-					required: ['name', 'prompt'],
-				},
+				items: {type: 'object', properties: {name: {type: 'string'}, prompt: {type: 'string'}, tools: {type: 'array', items: {type: 'string'}}}, required: ['name', 'prompt']},
 			},
-			timeout_ms: {type: 'integer', description: `Stop the sub-agents still working after this many milliseconds (default ${defaultDelegateTimeoutMs})`, min: 1000},
+			timeout_ms: {type: 'integer', description: `Stop them after this long (default ${defaultDelegateTimeoutMs})`, min: 1000},
 		},
 		async run(args, context) {
 			const swarm = context.swarm;
