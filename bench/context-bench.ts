@@ -82,6 +82,13 @@ export function runChat(home: string, env: NodeJS.ProcessEnv, text: string): Pro
 	});
 }
 
+/** A temp folder for a bench's home, traversable like a home folder: a root host's none-runtime agent (uid 1000) reaches its group. */
+export function benchRoot(prefix: string): string {
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	fs.chmodSync(root, 0o711);
+	return root;
+}
+
 /** The environment of `babybot-tui chat` in a bench: its own home under `root`, runtime none. */
 export function chatEnv(root: string, home: string, ollamaUrl: string): NodeJS.ProcessEnv {
 	return {
@@ -98,7 +105,7 @@ export function chatEnv(root: string, home: string, ollamaUrl: string): NodeJS.P
 
 /** The conversation through the real binary, as the host sends it now. */
 export async function measureHostConversation(): Promise<ConversationFigures> {
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-context-bench-'));
+	const root = benchRoot('babybot-context-bench-');
 	const ollama = await startScriptedOllama({realistic: m2, fallback: conversationReply, chunkSize: 256, keepRequests: false});
 	try {
 		const home = path.join(root, 'home');

@@ -5,14 +5,13 @@
 // same requests replayed in the naive order, first come first served, which interleaves the
 // sub-agents (a1 b1 c1 a2 b2 c2 …) so each follow-up finds another sub-agent's prompt in the cache.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {projectRoot} from '../src/config.js';
 import {logText} from '../test/support/conversation.js';
 import {OllamaSimulation, type SimRecord} from '../test/support/ollama-model.js';
 import {startScriptedOllama, type ChatRequestBody, type ScriptedReply} from '../test/support/ollama-server.js';
 import {lastRole, subagentOf} from '../test/support/swarm-model.js';
-import {chatEnv, m2, runChat} from './context-bench.js';
+import {benchRoot, chatEnv, m2, runChat} from './context-bench.js';
 
 const names = ['alpha', 'beta', 'gamma'];
 const logOf = (name: string) => `logs/${name}.log`;
@@ -86,9 +85,7 @@ function naiveOrder(requests: ChatRequestBody[]): ChatRequestBody[] {
 }
 
 export async function measureSwarm(): Promise<{host: SwarmFigures; naive: SwarmFigures}> {
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-swarm-bench-'));
-	// Traversable like a home folder: a root host's none-runtime agent (uid 1000) reaches its group.
-	fs.chmodSync(root, 0o711);
+	const root = benchRoot('babybot-swarm-bench-');
 	const ollama = await startScriptedOllama({realistic: m2, fallback: swarmReply, chunkSize: 256});
 	try {
 		const home = path.join(root, 'home');
