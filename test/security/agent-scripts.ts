@@ -190,7 +190,8 @@ while (Date.now() < until) {
 	try { fs.renameSync(messages, aside); } catch (error) {
 		tally.failures++; tally.errors[error.code] = (tally.errors[error.code] ?? 0) + 1;
 		try { fs.unlinkSync(path.join(messages, bait)); } catch {}
-		if (tally.swaps === 0 && tally.failures >= 50) break;
+		// The folder cannot be moved (a mount point): keep trying, gently, until the deadline.
+		await sleep(5);
 		continue;
 	}
 	try { fs.symlinkSync(target, messages); spin(1 + Math.random() * params.holdMs); fs.unlinkSync(messages); }
@@ -203,8 +204,9 @@ report(tally);
 `;
 
 /**
- * params.junk junk files over the three request folders, then a rename storm in messages/ until
- * the deadline; markers in the group folder tell the test when the storm runs.
+ * params.junk junk files over the three request folders, then a rename storm in messages/ for
+ * params.stormMs and at least params.minRenames renames; markers in the group folder tell the test
+ * when the storm runs.
  */
 export const renameStorm = String.raw`
 fs.writeFileSync('/workspace/group/storm-started', String(Date.now()));
@@ -214,7 +216,8 @@ for (let i = 0; i < params.junk; i++) {
 	try { fs.writeFileSync(path.join(ipc, kinds[i % 3], 'junk-' + i + '.json'), 'junk ' + i); tally.junk++; } catch { tally.junkErrors++; }
 }
 const names = ['storm-a', 'storm-b'].map((name) => path.join(ipc, 'messages', name));
-while (Date.now() < until) {
+const stormUntil = Date.now() + params.stormMs;
+while (Date.now() < stormUntil || tally.renames < params.minRenames) {
 	for (let k = 0; k < 1000; k++) {
 		const from = names[tally.renames % 2];
 		const to = names[(tally.renames + 1) % 2];

@@ -103,12 +103,12 @@ export function attackHosts(): {start(options?: AttackOptions): Promise<Attack>}
 				if (message.isBotMessage) chat.botMessages.push({chatJid: message.chatJid, text: message.content});
 			});
 			const boundary = guardBoundary(made, victim);
-			const lastWords = () => JSON.stringify(chat.replies.slice(-3));
+			const lastWords = () => JSON.stringify(chat.replies.slice(-3).map((reply) => reply.text.slice(0, 300)));
 			const agentRuns: Attack['agentRuns'] = async (calls, folder = attacker) => {
 				const marker = `attack-step-${++markers}`;
 				model.plan(marker, calls);
 				const toolTime = calls.reduce((sum, call) => sum + Number((call.arguments as {timeout_ms?: number}).timeout_ms ?? 60_000), 0);
-				const outcome = await within(running.ask(folder, `run ${marker}`), toolTime + 60_000, () => `the end of the agent's turn (the chat got ${lastWords()})`);
+				const outcome = await within(running.ask(folder, `run ${marker}`), toolTime + 60_000, () => `end of the agent's turn (the chat got ${lastWords()})`);
 				return {outcome, results: model.results(marker) ?? []};
 			};
 			return {
@@ -121,7 +121,7 @@ export function attackHosts(): {start(options?: AttackOptions): Promise<Attack>}
 				async expectStillAnswering(folder = attacker) {
 					const marker = `still-there-${++markers}`;
 					model.plan(marker, [bash('echo alive')], 'still here');
-					const outcome = await within(running.ask(folder, `are you ${marker}?`), 90_000, () => `an answer to an ordinary message (the chat got ${lastWords()})`);
+					const outcome = await within(running.ask(folder, `are you ${marker}?`), 90_000, () => `answer to an ordinary message (the chat got ${lastWords()})`);
 					expect(outcome).toMatchObject({ok: true, replies: ['still here']});
 				},
 			};
