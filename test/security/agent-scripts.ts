@@ -184,7 +184,9 @@ while (Date.now() < until) {
 	try {
 		// (Today's host may even move the folder itself away into its errors: make it again.)
 		fs.mkdirSync(messages, {recursive: true});
-		for (let k = 0; k < params.sendsPerTry; k++) drop('messages', 's-' + tally.tries + '-' + k + '.json', {type: 'message', chatJid: params.chatJid, text: 'paced ' + tally.tries});
+		// Below the host's bound on waiting files, so the sends are read (and keep the host busy here).
+		const waiting = fs.readdirSync(messages).length;
+		for (let k = 0; k < params.sendsPerTry && waiting < 100; k++) drop('messages', 's-' + tally.tries + '-' + k + '.json', {type: 'message', chatJid: params.chatJid, text: 'paced ' + tally.tries});
 		fs.writeFileSync(path.join(messages, bait), '{"bait": true}');
 	} catch (error) { tally.errors[error.code] = (tally.errors[error.code] ?? 0) + 1; continue; }
 	try { fs.renameSync(messages, aside); } catch (error) {
@@ -229,11 +231,8 @@ fs.writeFileSync('/workspace/group/storm-ended', String(Date.now()));
 report(tally);
 `;
 
-/**
- * A folder nested past PATH_MAX (made one relative step at a time) and many small files, both in
- * the group folder. params: segments, segmentLength, files, perDir.
- */
-export const deepAndMany = String.raw`
+/** A folder nested past PATH_MAX in the group folder, made one relative step at a time. params: segments, segmentLength. */
+export const deepTree = String.raw`
 const seg = 'd'.repeat(params.segmentLength);
 process.chdir('/workspace/group');
 fs.mkdirSync('deep');
@@ -241,11 +240,21 @@ process.chdir('deep');
 let depthChars = '/workspace/group/deep'.length;
 for (let i = 0; i < params.segments; i++) { fs.mkdirSync(seg); process.chdir(seg); depthChars += seg.length + 1; }
 fs.writeFileSync('bottom.txt', 'the bottom\n');
+report({depthChars});
+`;
+
+/**
+ * Many small files in the group folder, params.perDir a folder. Each folder's files are hard links
+ * to its first one: as many names for the host to walk, made far faster than new files.
+ */
+export const manyFiles = String.raw`
 let files = 0;
 for (let d = 0; files < params.files; d++) {
 	const dir = '/workspace/group/many/' + d;
 	fs.mkdirSync(dir, {recursive: true});
-	for (let f = 0; f < params.perDir && files < params.files; f++, files++) fs.closeSync(fs.openSync(dir + '/' + f, 'w'));
+	fs.writeFileSync(dir + '/0', 'x');
+	files++;
+	for (let f = 1; f < params.perDir && files < params.files; f++, files++) fs.linkSync(dir + '/0', dir + '/' + f);
 }
-report({depthChars, files});
+report({files});
 `;

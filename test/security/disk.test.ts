@@ -8,22 +8,22 @@ import {monitorEventLoopDelay} from 'node:perf_hooks';
 import {afterEach, expect, it} from 'vitest';
 import {waitFor} from '../support/cli.js';
 import {describeWithDocker} from '../support/docker-gate.js';
-import {deepAndMany, nodeCall} from './agent-scripts.js';
+import {deepTree, manyFiles, nodeCall} from './agent-scripts.js';
 import {attackHosts, attacker, bash, resultOf, type Attack} from './support.js';
 
 const hosts = attackHosts();
-/** As many small files as the issue's attack; making them takes the agent most of this test's time. */
-const manyFiles = 200_000;
+/** As many small files as the issue's attack. */
+const fileCount = 200_000;
 /** Each run closes a second after its answer, so every message below starts a new run. */
 const env = {CONTAINER_IDLE_TIMEOUT: '1000'};
 
 const runsEnded = (attack: Attack) => waitFor('the run to close', () => attack.running.host.snapshot().runs.every((run) => run.state === 'ended'), 30_000);
 
 // A tree deeper than PATH_MAX: removed with rm (which walks it relative to each folder) before the temp home goes.
-let deepTree: string | undefined;
+let deepFolder: string | undefined;
 afterEach(() => {
-	if (deepTree) execFileSync('rm', ['-rf', deepTree]);
-	deepTree = undefined;
+	if (deepFolder) execFileSync('rm', ['-rf', deepFolder]);
+	deepFolder = undefined;
 });
 
 await describeWithDocker('a hostile agent filling its group folder', () => {
@@ -43,14 +43,25 @@ await describeWithDocker('a hostile agent filling its group folder', () => {
 		expect(attack.boundary.changes()).toEqual([]);
 	}, 90_000);
 
-	it(`a folder nested past PATH_MAX and ${manyFiles.toLocaleString('en')} files in the group folder: later runs start and answer, the event loop never blocked for a second`, async () => {
+	it('a folder nested past PATH_MAX in the group folder: every later run still starts and answers', async () => {
 		const attack = await hosts.start({env});
-		deepTree = path.join(attack.home, 'groups', attacker, 'deep');
-		const {outcome, results} = await attack.agentRuns([nodeCall(deepAndMany, {segments: 25, segmentLength: 200, files: manyFiles, perDir: 1000}, 450_000)]);
+		deepFolder = path.join(attack.home, 'groups', attacker, 'deep');
+		const {outcome, results} = await attack.agentRuns([nodeCall(deepTree, {segments: 25, segmentLength: 200}, 60_000)]);
 		expect(outcome.ok).toBe(true);
-		const made = resultOf<{depthChars: number; files: number}>(results[0]);
-		expect(made.depthChars).toBeGreaterThan(4096);
-		expect(made.files).toBe(manyFiles);
+		expect(resultOf<{depthChars: number}>(results[0]).depthChars).toBeGreaterThan(4096);
+		await runsEnded(attack);
+		for (let run = 0; run < 2; run++) {
+			await attack.expectStillAnswering();
+			await runsEnded(attack);
+		}
+		expect(attack.boundary.changes()).toEqual([]);
+	}, 300_000);
+
+	it(`${fileCount.toLocaleString('en')} files in the group folder: later runs start and answer, the host's event loop never blocked for a second`, async () => {
+		const attack = await hosts.start({env});
+		const {outcome, results} = await attack.agentRuns([nodeCall(manyFiles, {files: fileCount, perDir: 1000}, 450_000)]);
+		expect(outcome.ok).toBe(true);
+		expect(resultOf<{files: number}>(results[0]).files).toBe(fileCount);
 		await runsEnded(attack);
 
 		const delay = monitorEventLoopDelay({resolution: 10});
