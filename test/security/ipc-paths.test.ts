@@ -42,6 +42,8 @@ await describeWithDocker('attacks on IPC paths', () => {
 		// The bad requests were answered as refused: the host read them and said why.
 		expect(results[0]).toMatch(/ack a: \{"ok":false/);
 		expect(results[0]).toMatch(/ack b: \{"ok":false/);
+		// …and the answers name no host path (where it keeps refused files, say).
+		expect(results[0]).not.toContain(attack.home);
 		expect(attack.boundary.changes()).toEqual([]);
 		await attack.expectStillAnswering();
 	}, 90_000);
@@ -97,6 +99,7 @@ await describeWithDocker('attacks on IPC paths', () => {
 		const tally = resultOf<{tries: number; accepted: number; refused: number; missing: number; reasons: Record<string, number>}>(results[0]);
 		expect(tally.tries).toBeGreaterThan(100);
 		expect(tally, 'a request over 1 MiB was handled').toMatchObject({accepted: 0, missing: 0});
+		expect(Object.keys(tally.reasons).join('\n'), 'a host path in an answer').not.toContain('babybot-attack-');
 		expect(attack.boundary.changes()).toEqual([]);
 		await attack.expectStillAnswering();
 	}, raceMs + 90_000);
