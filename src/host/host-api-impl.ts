@@ -92,7 +92,7 @@ export function createHostApi(parts: HostParts): Host {
 			for (const channel of parts.channels) await channel.connect().catch((error: Error) => logger.error({channel: channel.name, err: error.message}, 'channel failed to connect'));
 			const requeued = runner.recover();
 			if (requeued > 0) logger.info({groups: requeued}, 'unanswered messages queued again after a restart');
-			void imageStaleness(config, {runtime: launcher.name}).then((stale) => {
+			void imageStaleness(config, {runtime: launcher.name, engine: launcher.engine}).then((stale) => {
 				if (!stale) return;
 				runtime.imageStale = stale;
 				logger.warn(stale);

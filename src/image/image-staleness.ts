@@ -1,10 +1,12 @@
 import type {Config} from '../config.js';
-import {cliEnv, runCli, type RunCli} from '../runtimes/cli-exec.js';
-import type {RuntimeName} from '../types.js';
+import {cliEnv, runCli, runtimeCli, type RunCli} from '../runtimes/cli-exec.js';
+import type {OciEngine, RuntimeName} from '../types.js';
 import {agentRunnerHash, agentRunnerHashLabel} from './agent-runner-files.js';
 
 export interface StalenessDeps {
 	runtime: RuntimeName;
+	/** gVisor's engine. */
+	engine?: OciEngine;
 	exec?: RunCli;
 	env?: NodeJS.ProcessEnv;
 }
@@ -37,7 +39,7 @@ async function builtHash(config: Config, deps: StalenessDeps): Promise<{found: b
 			return {found: true};
 		}
 	}
-	const runtime = deps.runtime as 'docker' | 'podman';
+	const runtime = runtimeCli(deps.runtime as Exclude<RuntimeName, 'none' | 'apple-container'>, deps.engine) as OciEngine;
 	const result = await exec(runtime, ['image', 'inspect', '--format', `{{ index .Config.Labels "${agentRunnerHashLabel}" }}`, config.containerImage], {
 		env: cliEnv(runtime, deps.env ?? process.env),
 	});
