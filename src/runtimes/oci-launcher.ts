@@ -49,7 +49,9 @@ function createOciLauncher(
 		},
 		async remove(containerNames) {
 			if (containerNames.length === 0) return;
-			const result = await exec(binary, ['rm', '-f', ...containerNames.map(checkContainerName)], {env, timeoutMs: 60_000});
+			// Podman's rm -f first waits 10 s for the container to stop; an orphan is killed at once, as Docker does.
+			const force = engine === 'podman' ? ['rm', '-f', '-t', '0'] : ['rm', '-f'];
+			const result = await exec(binary, [...force, ...containerNames.map(checkContainerName)], {env, timeoutMs: 60_000});
 			if (!result.ok && !noSuchContainer.test(result.stderr)) throw new Error(result.problem);
 		},
 		async hostPid(containerName) {

@@ -5,7 +5,7 @@ import {afterEach} from 'vitest';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createHost, type Host} from '../../src/host/create-host.js';
 import {createLauncher} from '../../src/runtimes/detect.js';
-import type {RuntimeName} from '../../src/types.js';
+import type {OciEngine, RuntimeName} from '../../src/types.js';
 import {localJid} from '../../src/channels/local-chat.js';
 import {installLabelFor} from '../../src/host/sandbox-spec.js';
 import type {WhatsAppParts} from '../../src/host/whatsapp-link.js';
@@ -14,6 +14,8 @@ import {tempHome} from './temp-home.js';
 
 export interface TestHostOptions {
 	runtime: RuntimeName;
+	/** The engine gVisor runs on (default Docker). */
+	engine?: OciEngine;
 	ollamaUrl: string;
 	/** Extra configuration, named like the environment variables (`CONTAINER_TIMEOUT`, …). */
 	env?: Record<string, string>;
@@ -61,7 +63,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 		},
 	});
 	const config: Config = options.projectRoot ? {...base, projectRoot: options.projectRoot} : base;
-	const host = await createHost({config, launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv}), whatsapp: options.whatsapp});
+	const host = await createHost({config, launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv, engine: options.engine}), whatsapp: options.whatsapp});
 	const replies = new Map<string, string[]>();
 	const waiting = new Map<string, Array<(outcome: TurnOutcome) => void>>();
 	host.events.on('reply', (reply) => {
@@ -95,11 +97,11 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 }
 
 /**
- * Names of this install's running containers. (A stopped `--rm` container may still be listed by
- * `docker ps -a` for a moment while the engine removes it.)
+ * Names of this install's running containers in `engine`. (A stopped `--rm` container may still be
+ * listed by `ps -a` for a moment while the engine removes it.)
  */
-export function installContainers(home: string): string[] {
-	const out = execFileSync('docker', ['ps', '--filter', `label=babybot.install=${installLabelFor(home)}`, '--format', '{{.Names}}'], {encoding: 'utf8'});
+export function installContainers(home: string, engine: OciEngine = 'docker'): string[] {
+	const out = execFileSync(engine, ['ps', '--filter', `label=babybot.install=${installLabelFor(home)}`, '--format', '{{.Names}}'], {encoding: 'utf8'});
 	return out.split('\n').filter(Boolean);
 }
 
