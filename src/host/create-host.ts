@@ -24,7 +24,7 @@ import {MountRequestStore} from '../store/mount-requests.js';
 import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
-import type {InboundMessage} from '../types.js';
+import type {InboundMessage, RegisteredGroup} from '../types.js';
 import {HostEmitter} from './events.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
@@ -32,6 +32,7 @@ import type {HostSnapshot, WhatsAppState} from './host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
+import {SandboxVerdicts} from './sandbox-verdicts.js';
 import {installLabelFor, type HostPaths} from './sandbox-spec.js';
 import {createWhatsAppChannel, type WhatsAppLink, type WhatsAppParts} from './whatsapp-link.js';
 
@@ -48,6 +49,8 @@ export interface CreateHostOptions {
 	 */
 	whatsapp?: boolean | WhatsAppParts;
 	logToStderr?: boolean;
+	/** Runs the sandbox check of every group in the background (once per runtime and image): the UI and headless modes. */
+	checkSandboxes?: boolean;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
@@ -105,6 +108,16 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	};
 
 	let whatsapp: WhatsAppLink | undefined;
+	const sandboxDeps = {config, paths, installLabel: installLabelFor(config.home), launcher, extraMounts: (group: RegisteredGroup) => approvals.resolveGroupMounts(group)};
+	const verdicts = options.checkSandboxes
+		? new SandboxVerdicts({
+				deps: sandboxDeps,
+				groups: () => groups.all(),
+				logger,
+				onChange: () => changed('sandboxChecks'),
+				onFailed: (folder, reason) => events.emit('notice', {level: 'error', text: `${folder}: sandbox check FAILED: ${reason}`}),
+			})
+		: undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
 		paths,
@@ -114,9 +127,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		launcher,
 		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
 		logger,
-		installLabel: installLabelFor(config.home),
+		installLabel: sandboxDeps.installLabel,
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
-		extraMounts: (group) => approvals.resolveGroupMounts(group),
+		extraMounts: sandboxDeps.extraMounts,
 		planTurn: (group, batch) => planSkillTurn({messages: batch, skills: skills.skills(), trigger: group.trigger, assistantName: config.assistantName}),
 		selfChatJid: () => whatsapp?.channel.selfJid(),
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
@@ -189,7 +202,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			scheduler,
 			approvals,
 			deliver: (chatJid, text) => deliver(chatJid, text),
-			onGroupsChanged: () => changed('groups'),
+			onGroupsChanged: () => {
+				changed('groups');
+				verdicts?.checkMissing();
+			},
 			chats: () => messages.chats(),
 			async refreshGroups() {
 				const channel = whatsapp?.channel;
@@ -213,6 +229,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		scheduler,
 		approvals,
 		skills,
+		verdicts,
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
@@ -227,6 +244,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		async stop() {
 			await ipc.stop();
 			scheduler.stop();
+			await verdicts?.stop();
 			await runner.stop();
 			outbox.stop();
 			for (const channel of channels) await channel.disconnect().catch(() => {});

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type {Config} from '../config.js';
 import {cliEnv, runCli, runtimeCli, type RunCli} from '../runtimes/cli-exec.js';
 import type {OciEngine, RuntimeName} from '../types.js';
@@ -67,4 +68,18 @@ export async function imageStaleness(config: Config, deps: StalenessDeps): Promi
 		return `image ${config.containerImage} is stale (agent-runner ${built.hash}, current ${current}): run \`babybot-tui image build\``;
 	}
 	return null;
+}
+
+/** The image's id in the runtime's engine (a digest of `container image inspect` on Apple Container), or undefined when it is missing. */
+export async function imageIdentity(config: Config, deps: StalenessDeps): Promise<string | undefined> {
+	if (deps.runtime === 'none') return undefined;
+	const exec = deps.exec ?? runCli;
+	if (deps.runtime === 'apple-container') {
+		const result = await exec('container', ['image', 'inspect', config.containerImage], {env: cliEnv('apple-container', deps.env ?? process.env)});
+		return result.ok ? `sha256:${crypto.createHash('sha256').update(result.stdout).digest('hex')}` : undefined;
+	}
+	const engine = runtimeCli(deps.runtime, deps.engine) as OciEngine;
+	const result = await exec(engine, ['image', 'inspect', '--format', '{{.Id}}', config.containerImage], {env: cliEnv(engine, deps.env ?? process.env)});
+	const id = result.stdout.trim();
+	return result.ok && id ? (id.startsWith('sha256:') ? id : `sha256:${id}`) : undefined;
 }
