@@ -27,6 +27,8 @@ export interface TestHostOptions {
 	launcherEnv?: NodeJS.ProcessEnv;
 	/** Runs WhatsApp with these parts (the fake socket, a fake clock); off when absent. */
 	whatsapp?: WhatsAppParts;
+	/** Runs the sandbox checks in the background, as the UI does. */
+	checkSandboxes?: boolean;
 }
 
 export interface TurnOutcome {
@@ -63,7 +65,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 		},
 	});
 	const config: Config = options.projectRoot ? {...base, projectRoot: options.projectRoot} : base;
-	const host = await createHost({config, launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv, engine: options.engine}), whatsapp: options.whatsapp});
+	const host = await createHost({config, launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv, engine: options.engine}), whatsapp: options.whatsapp, checkSandboxes: options.checkSandboxes});
 	const replies = new Map<string, string[]>();
 	const waiting = new Map<string, Array<(outcome: TurnOutcome) => void>>();
 	host.events.on('reply', (reply) => {
