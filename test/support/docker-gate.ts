@@ -5,29 +5,12 @@
 //   BABYBOT_REQUIRE_RUNTIMES=docker,gvisor a listed runtime that is missing fails instead of skipping
 //   BABYBOT_REQUIRE_DOCKER=1               the same for docker (CI sets both)
 import {describe, it} from 'vitest';
-import {loadConfig} from '../../src/config.js';
-import {imageStaleness} from '../../src/image/image-staleness.js';
-import {createRuntimeProbe} from '../../src/runtimes/detect.js';
-import {sandboxUlimits} from '../../src/runtimes/oci-args.js';
-import {podmanRunscFlags} from '../../src/runtimes/gvisor-args.js';
-import type {OciEngine} from '../../src/types.js';
+import {checkTestRuntime, testRuntime, testRuntimeNames, type RuntimeStatus, type TestRuntime, type TestRuntimeName} from './runtimes.js';
+
+export {testRuntimeNames, type RuntimeStatus, type TestRuntime, type TestRuntimeName} from './runtimes.js';
 
 /** The agent image the container suites use: CONTAINER_IMAGE when set (a second checkout builds its own), else the default. */
 export const testImage = process.env.CONTAINER_IMAGE?.trim() || 'babybot-agent:latest';
-
-export type TestRuntimeName = 'docker' | 'podman' | 'gvisor';
-export const testRuntimeNames: readonly TestRuntimeName[] = ['docker', 'podman', 'gvisor'];
-
-/** A runtime the suite runs on, and how a test reaches its engine directly. */
-export interface TestRuntime {
-	name: TestRuntimeName;
-	/** The CLI that lists and removes its containers. */
-	engine: OciEngine;
-	/** `ENGINE …run`: the argv prefix of a bare container of this runtime (before `-d`, the name, the image). */
-	bareRun: string[];
-}
-
-export type RuntimeStatus = {ok: true; runtime: TestRuntime} | {ok: false; reason: string};
 
 const listed = (variable: string): string[] =>
 	(process.env[variable] ?? '')
@@ -49,32 +32,11 @@ export function runtimeSelection(): {wanted: TestRuntimeName[]; required: TestRu
 	return {wanted: wanted.length > 0 ? wanted : [...testRuntimeNames], required};
 }
 
-const ulimitFlags = ['--ulimit', `nofile=${sandboxUlimits.nofile}:${sandboxUlimits.nofile}`, '--ulimit', `nproc=${sandboxUlimits.nproc}:${sandboxUlimits.nproc}`];
-
-function describeRuntime(name: TestRuntimeName, engine: OciEngine): TestRuntime {
-	if (name === 'gvisor') {
-		const bareRun = engine === 'docker' ? ['docker', 'run', '--runtime', 'runsc'] : ['podman', ...podmanRunscFlags, 'run', ...ulimitFlags];
-		return {name, engine, bareRun};
-	}
-	return {name, engine, bareRun: name === 'podman' ? ['podman', 'run', ...ulimitFlags] : ['docker', 'run']};
-}
-
-const probe = createRuntimeProbe();
 const statuses = new Map<TestRuntimeName, Promise<RuntimeStatus>>();
-
-async function check(name: TestRuntimeName): Promise<RuntimeStatus> {
-	const answer = await probe(name);
-	if (!answer.ok) return {ok: false, reason: `${name} does not answer (${answer.reason}): run .ci/setup-docker.sh as root`};
-	const runtime = describeRuntime(name, answer.engine ?? (name === 'podman' ? 'podman' : 'docker'));
-	const config = loadConfig({env: {BABYBOT_HOME: '/nonexistent-babybot-home', CONTAINER_IMAGE: testImage}});
-	const stale = await imageStaleness(config, {runtime: name, engine: runtime.engine});
-	if (stale) return {ok: false, reason: `${stale} in ${runtime.engine} (or run .ci/build-image.sh)`};
-	return {ok: true, runtime};
-}
 
 /** Whether `name` can be tested here (asked once per test file). */
 export function runtimeStatus(name: TestRuntimeName): Promise<RuntimeStatus> {
-	if (!statuses.has(name)) statuses.set(name, check(name));
+	if (!statuses.has(name)) statuses.set(name, checkTestRuntime(name, testImage));
 	return statuses.get(name)!;
 }
 
@@ -103,7 +65,7 @@ export async function describeWithRuntimes(name: string, body: (runtime: TestRun
 			});
 		} else {
 			process.stderr.write(`\nSKIPPED the container tests "${title}": ${status.reason}\n`);
-			describe.skip(title, () => body(describeRuntime(runtimeName, runtimeName === 'podman' ? 'podman' : 'docker')));
+			describe.skip(title, () => body(testRuntime(runtimeName)));
 		}
 	}
 }
