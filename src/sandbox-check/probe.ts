@@ -40,51 +40,63 @@ export interface ProbeFacts {
 	kernel: {version: string; dmesg: string};
 }
 
-/** Runs inside the sandbox (and, in tests, on the host). Only Node's built-in modules. */
-export function collectFacts(input: ProbeInput): ProbeFacts {
+// The probe's parts: each a plain function of Node's built-in modules only, so the program below
+// can carry their source into the sandbox.
+
+/** A file's first `max` bytes, or undefined when it cannot be read. */
+function readBounded(file: string, max = 65_536): string | undefined {
 	const fs = process.getBuiltinModule('node:fs');
-	const path = process.getBuiltinModule('node:path');
-	const childProcess = process.getBuiltinModule('node:child_process');
-	const read = (file: string, max = 65_536): string | undefined => {
+	try {
+		const fd = fs.openSync(file, 'r');
 		try {
-			const fd = fs.openSync(file, 'r');
-			try {
-				const buffer = Buffer.alloc(max);
-				return buffer.subarray(0, fs.readSync(fd, buffer, 0, max, null)).toString('utf8');
-			} finally {
-				fs.closeSync(fd);
-			}
-		} catch {
-			return undefined;
+			const buffer = Buffer.alloc(max);
+			return buffer.subarray(0, fs.readSync(fd, buffer, 0, max, null)).toString('utf8');
+		} finally {
+			fs.closeSync(fd);
 		}
-	};
-	const exists = (file: string) => {
-		try {
-			fs.lstatSync(file);
-			return true;
-		} catch {
-			return false;
-		}
-	};
-	const status = read('/proc/self/status') ?? '';
+	} catch {
+		return undefined;
+	}
+}
+
+function pathExists(file: string): boolean {
+	try {
+		process.getBuiltinModule('node:fs').lstatSync(file);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function probeCaps(): Record<string, string> {
+	const status = readBounded('/proc/self/status') ?? '';
 	const caps: Record<string, string> = {};
 	for (const name of ['CapEff', 'CapPrm', 'CapBnd']) {
 		const match = new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(status);
 		if (match) caps[name] = match[1];
 	}
-	const netDev = read('/proc/net/dev');
-	const interfaces = netDev === undefined ? null : netDev.split('\n').slice(2).map((line) => line.split(':')[0].trim()).filter(Boolean);
-	const sockets = input.socketPaths.filter(exists);
+	return caps;
+}
+
+function probeSockets(socketPaths: string[]): string[] {
+	const fs = process.getBuiltinModule('node:fs');
+	const sockets = socketPaths.filter(pathExists);
 	for (const dir of ['/run', '/var/run']) {
 		let names: string[] = [];
 		try {
 			names = fs.readdirSync(dir).slice(0, 200);
 		} catch {}
-		for (const name of names) if (name.endsWith('.sock')) sockets.push(path.join(dir, name));
+		for (const name of names) if (name.endsWith('.sock')) sockets.push(`${dir}/${name}`);
 	}
+	return sockets;
+}
+
+/** Tries to create a file in each directory; one that is created is removed at once. */
+function probeWrites(dirs: string[]): Record<string, string> {
+	const fs = process.getBuiltinModule('node:fs');
 	const writes: Record<string, string> = {};
-	for (const dir of input.writeProbes) {
-		const file = path.join(dir, `.babybot-sandbox-check-${process.pid}`);
+	for (const dir of dirs) {
+		const file = `${dir.replace(/\/$/, '')}/.babybot-sandbox-check-${process.pid}`;
 		try {
 			fs.writeFileSync(file, '', {flag: 'wx'});
 			fs.rmSync(file, {force: true});
@@ -93,7 +105,11 @@ export function collectFacts(input: ProbeInput): ProbeFacts {
 			writes[dir] = (error as NodeJS.ErrnoException).code ?? 'error';
 		}
 	}
-	const mounts = (read('/proc/self/mounts', 262_144) ?? '')
+	return writes;
+}
+
+function probeMounts(): ProbeFacts['mounts'] {
+	return (readBounded('/proc/self/mounts', 262_144) ?? '')
 		.split('\n')
 		.filter(Boolean)
 		.slice(0, 500)
@@ -101,8 +117,12 @@ export function collectFacts(input: ProbeInput): ProbeFacts {
 			const [, point = '', , options = ''] = line.split(' ');
 			return {point: point.replace(/\\040/g, ' '), options: options.split(',')};
 		});
+}
+
+function probeHidden(files: string[]): ProbeFacts['hidden'] {
+	const fs = process.getBuiltinModule('node:fs');
 	const hidden: ProbeFacts['hidden'] = {};
-	for (const file of input.hiddenFiles) {
+	for (const file of files) {
 		try {
 			const stat = fs.statSync(file);
 			hidden[file] = {kind: stat.isFile() ? 'file' : stat.isCharacterDevice() ? 'device' : 'other', size: stat.size};
@@ -110,33 +130,48 @@ export function collectFacts(input: ProbeInput): ProbeFacts {
 			hidden[file] = {kind: 'missing', size: 0};
 		}
 	}
-	const env: Record<string, string> = {};
-	for (const [key, value] of Object.entries(process.env).slice(0, 200)) env[key] = String(value).slice(0, 500);
-	const first = (files: string[]) => files.map((file) => read(file)?.trim()).find((value) => value !== undefined);
+	return hidden;
+}
+
+function probeCgroup(): ProbeFacts['cgroup'] {
+	const first = (files: string[]) => files.map((file) => readBounded(file)?.trim()).find((value) => value !== undefined);
 	const pids = first(['/sys/fs/cgroup/pids.max', '/sys/fs/cgroup/pids/pids.max']);
 	const memory = first(['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes']);
-	const cgroup = pids === undefined && memory === undefined ? {error: 'no cgroup file under /sys/fs/cgroup can be read'} : {pids, memory};
-	const memKb = /^MemTotal:\s*(\d+) kB/m.exec(read('/proc/meminfo') ?? '');
+	return pids === undefined && memory === undefined ? {error: 'no cgroup file under /sys/fs/cgroup can be read'} : {pids, memory};
+}
+
+function probeKernel(): ProbeFacts['kernel'] {
 	let dmesg = '';
 	try {
-		dmesg = childProcess.execFileSync('dmesg', [], {encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore']}).slice(0, 2000);
+		dmesg = process.getBuiltinModule('node:child_process').execFileSync('dmesg', [], {encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore']}).slice(0, 2000);
 	} catch {}
+	return {version: (readBounded('/proc/version') ?? '').trim().slice(0, 300), dmesg};
+}
+
+/** Runs inside the sandbox (and, in tests, on the host). */
+export function collectFacts(input: ProbeInput): ProbeFacts {
+	const netDev = readBounded('/proc/net/dev');
+	const env: Record<string, string> = {};
+	for (const [key, value] of Object.entries(process.env).slice(0, 200)) env[key] = String(value).slice(0, 500);
+	const memKb = /^MemTotal:\s*(\d+) kB/m.exec(readBounded('/proc/meminfo') ?? '');
 	return {
 		uid: process.getuid?.() ?? -1,
 		gid: process.getgid?.() ?? -1,
-		caps,
-		interfaces,
-		sockets,
-		writes,
-		mounts,
-		present: input.absentPaths.filter(exists),
-		hidden,
+		caps: probeCaps(),
+		interfaces: netDev === undefined ? null : netDev.split('\n').slice(2).map((line) => line.split(':')[0].trim()).filter(Boolean),
+		sockets: probeSockets(input.socketPaths),
+		writes: probeWrites(input.writeProbes),
+		mounts: probeMounts(),
+		present: input.absentPaths.filter(pathExists),
+		hidden: probeHidden(input.hiddenFiles),
 		env,
-		cgroup,
+		cgroup: probeCgroup(),
 		memTotal: memKb ? Number(memKb[1]) * 1024 : undefined,
-		kernel: {version: (read('/proc/version') ?? '').trim().slice(0, 300), dmesg},
+		kernel: probeKernel(),
 	};
 }
+
+const probeParts = [readBounded, pathExists, probeCaps, probeSockets, probeWrites, probeMounts, probeHidden, probeCgroup, probeKernel, collectFacts];
 
 /** The marker that starts the probe's line on stdout. */
 export const factsMarker = 'babybot-sandbox-facts ';
@@ -146,7 +181,7 @@ export const factsMarker = 'babybot-sandbox-facts ';
  * it stays until stdin closes, so the host can read the sandbox's cgroup from outside meanwhile.
  */
 export const probeProgram = `
-const collectFacts = ${collectFacts.toString()};
+${probeParts.map((part) => part.toString()).join('\n')}
 let buffered = '';
 let answered = false;
 process.stdin.setEncoding('utf8');
