@@ -16,7 +16,6 @@ export interface SandboxVerdictsOptions {
 	onChange(): void;
 	/** A failed check, for the status bar. */
 	onFailed(folder: string, reason: string): void;
-	check?: typeof checkGroupSandbox;
 }
 
 export const verdictCacheFile = (home: string) => path.join(home, 'sandbox-checks.json');
@@ -83,8 +82,7 @@ export class SandboxVerdicts {
 
 	private async checkOne(group: RegisteredGroup, key: VerdictKey): Promise<void> {
 		if (this.stopped) return;
-		const check = this.options.check ?? checkGroupSandbox;
-		const result = await check(this.options.deps, group, this.options.groups()).catch((error: Error) => ({
+		const result = await checkGroupSandbox(this.options.deps, group, this.options.groups()).catch((error: Error) => ({
 			ok: false,
 			lines: [{property: 'sandbox', verdict: 'fail' as const, text: `the check could not run: ${error.message}`}],
 		}));
