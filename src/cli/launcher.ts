@@ -1,6 +1,7 @@
 import type {Config} from '../config.js';
 import {imageStaleness} from '../image/image-staleness.js';
 import {createRuntimeProbe, resolveLauncher, type RuntimeProbe} from '../runtimes/detect.js';
+import {noneCannotProtect} from '../runtimes/none-limits.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 
 type DoctorLine = ['ok' | 'warn' | 'fail', string];
@@ -33,13 +34,14 @@ export async function describeRuntime(config: Config, platform: NodeJS.Platform 
 		return [['fail', (error as Error).message]];
 	}
 	const gvisor = await gvisorLine(launcher, probe, platform);
-	if (!launcher.sandboxed && config.containerRuntime === 'none') {
-		return [
-			['warn', `runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or gvisor, docker, podman) in the environment or ${config.home}/.env`],
-			...gvisor,
-		];
+	if (!launcher.sandboxed) {
+		const root = process.getuid?.() === 0;
+		const why =
+			config.containerRuntime === 'none'
+				? `runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or gvisor, docker, podman) in the environment or ${config.home}/.env`
+				: 'runtime none: no container runtime answers, so agents run UNSANDBOXED on this machine (install Docker or Podman)';
+		return [['warn', why], ...noneCannotProtect(root).map((line): DoctorLine => ['warn', `none cannot protect ${line}`]), ...gvisor];
 	}
-	if (!launcher.sandboxed) return [['warn', 'runtime none: no container runtime answers, so agents run UNSANDBOXED on this machine (install Docker or Podman)'], ...gvisor];
 	const stale = await imageStaleness(config, {runtime: launcher.name, engine: launcher.engine});
 	return [
 		['ok', `runtime ${runtimeLabel(launcher)}${launcher.name === 'gvisor' ? ': agents run under gVisor, a user-space kernel' : ''}`],

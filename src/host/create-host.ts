@@ -11,8 +11,9 @@ import {createLogger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
 import {MountApprovals} from '../mounts/mount-requests.js';
+import {hostStatePaths} from '../mounts/mount-security.js';
 import {Outbox} from '../outbox.js';
-import {homePaths} from '../paths.js';
+import {groupPaths, homePaths} from '../paths.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {TaskScheduler} from '../scheduler/task-scheduler.js';
 import {SkillLibrary} from '../skills/skill-sync.js';
@@ -25,6 +26,7 @@ import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
 import type {InboundMessage, RegisteredGroup} from '../types.js';
+import {DiskQuota} from './disk-quota.js';
 import {HostEmitter} from './events.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
@@ -33,7 +35,7 @@ import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
 import {SandboxVerdicts} from './sandbox-verdicts.js';
-import {installLabelFor, type HostPaths} from './sandbox-spec.js';
+import {agentUid, installLabelFor, type HostPaths} from './sandbox-spec.js';
 import {createWhatsAppChannel, type WhatsAppLink, type WhatsAppParts} from './whatsapp-link.js';
 
 export type {Host} from './host-api-impl.js';
@@ -68,7 +70,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	const events = new HostEmitter();
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	const allowlist = new MountAllowlist({file: config.mountAllowlistPath});
-	const approvals = new MountApprovals({store: new MountRequestStore(db), allowlist, logger, onChange: () => changed('mounts')});
+	const approvals = new MountApprovals({store: new MountRequestStore(db), allowlist, logger, protectedPaths: hostStatePaths(config), onChange: () => changed('mounts')});
 	const skills = new SkillLibrary({
 		builtinDir: path.join(config.projectRoot, 'skills'),
 		userDir: paths.skillsDir,
@@ -107,6 +109,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		return outcome;
 	};
 
+	const diskQuota = new DiskQuota({quotaMb: config.groupDiskQuotaMb});
 	let whatsapp: WhatsAppLink | undefined;
 	const sandboxDeps = {config, paths, installLabel: installLabelFor(config.home), launcher, extraMounts: (group: RegisteredGroup) => approvals.resolveGroupMounts(group)};
 	const verdicts = options.checkSandboxes
@@ -135,6 +138,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
+		diskQuotaProblem: (group) => diskQuota.problem(group.folder, groupPaths(paths, group.folder).group),
+		afterRun: (group) => void diskQuota.remeasure(group.folder, groupPaths(paths, group.folder).group),
 		onTurn: (turn) => {
 			events.emit('turn', turn);
 			if (!turn.ok) events.emit('notice', {level: 'error', text: `${turn.groupFolder}: ${turn.error ?? 'the agent failed'}`});
@@ -193,7 +198,13 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	});
 	const ipc = createIpcWatcher({
 		ipcDir: paths.ipcDir,
+		errorsDir: paths.ipcErrorsDir,
+		writerUid: agentUid(),
 		logger,
+		onFlood: (folder, reason) => {
+			const chatJid = groups.byFolder(folder)?.jid ?? `local:${folder}`;
+			void deliver(chatJid, `⚠️ The assistant sent too many requests to the host, so some were refused (${reason}).`).catch(() => {});
+		},
 		groups: () => groups.all(),
 		findTask: (taskId) => scheduler.get(taskId),
 		handlers: createIpcHandlers({
@@ -215,6 +226,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			},
 		}),
 	});
+
+	// A registered group's IPC folders are watched from its registration on.
+	events.on('change', ({part}) => part === 'groups' && ipc.syncGroups());
 
 	return createHostApi({
 		config,

@@ -44,6 +44,10 @@ export interface GroupRunnerDeps {
 	onRunUpdate(run: ContainerRun): void;
 	onDelta(groupFolder: string, chatJid: string, text: string): void;
 	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
+	/** Why the group may not start a run (over its disk quota), or undefined. */
+	diskQuotaProblem?(group: RegisteredGroup): Promise<string | undefined>;
+	/** A run of the group ended (its folder is measured again). */
+	afterRun?(group: RegisteredGroup): void;
 }
 
 type TaskOutcome = {ok: boolean; result?: string; error?: string; notStarted?: boolean};
@@ -177,6 +181,12 @@ export class GroupRunner {
 		const message = this.nextMessageTurn(group);
 		const task = message ? undefined : this.tasks.get(folder)?.shift();
 		if (!message && !task) return true;
+		const overQuota = await this.deps.diskQuotaProblem?.(group);
+		if (overQuota) {
+			if (message) this.refuseTurn(group, message, overQuota);
+			else task?.resolve({ok: false, error: overQuota});
+			return true;
+		}
 		const contextMode: ContextMode = task ? task.task.contextMode : 'group';
 		let firstFailed = false;
 		let ok = false;
@@ -208,6 +218,7 @@ export class GroupRunner {
 			return false;
 		} finally {
 			this.live.delete(folder);
+			this.deps.afterRun?.(group);
 			for (const chat of this.chatsOf(group)) {
 				this.inFlight.delete(chat);
 				this.answeredAhead.delete(chat);
@@ -338,6 +349,13 @@ export class GroupRunner {
 		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
 		work.resolve(result);
 		return result;
+	}
+
+	/** A message turn answered with why it cannot run, without starting a sandbox. */
+	private refuseTurn(group: RegisteredGroup, turn: {chatJid: string; throughSeq: number}, error: string): void {
+		this.inFlight.delete(turn.chatJid);
+		this.answerWithError(turn.chatJid, error, turn.throughSeq);
+		this.deps.onTurn({groupFolder: group.folder, chatJid: turn.chatJid, ok: false, error, throughSeq: turn.throughSeq});
 	}
 
 	private answerWithError(chatJid: string, error: string, throughSeq: number): void {

@@ -25,7 +25,6 @@ export function groupSandboxSpec(deps: GroupSandboxDeps, group: RegisteredGroup,
 		paths: deps.paths,
 		installLabel: deps.installLabel,
 		extraMounts,
-		prepareForContainer: deps.launcher.sandboxed,
 	});
 }
 

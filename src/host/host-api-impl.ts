@@ -167,9 +167,10 @@ export function createHostApi(parts: HostParts): Host {
 			logger.info({group: group.folder}, 'group unregistered by the operator (its folder is kept)');
 			changed('groups');
 		},
-		async approveMount(requestId, mode) {
-			const approved = approvals.approve(requestId, mode, 'operator');
-			runner.retire(approved.groupFolder);
+		async approveMount(requestId, mode, scope = 'group') {
+			const approved = approvals.approve(requestId, mode, 'operator', scope);
+			if (scope === 'all') for (const group of groups.all()) runner.retire(group.folder);
+			else runner.retire(approved.groupFolder);
 		},
 		async rejectMount(requestId) {
 			approvals.reject(requestId, 'operator');

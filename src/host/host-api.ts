@@ -49,12 +49,18 @@ export interface AllowedRootView {
 	path: string;
 	allowReadWrite: boolean;
 	description?: string;
+	/** Only these groups; absent: every group. */
+	groups?: string[];
+	/** Agents' requests under it are granted without the operator. */
+	autoApprove?: boolean;
 }
 
 export interface MountRequestView {
 	id: number;
 	groupFolder: string;
 	hostPath: string;
+	/** Where hostPath resolved when it was asked: what an approval allows. */
+	realPath: string | null;
 	containerPath: string | null;
 	readonly: boolean;
 	source: 'config' | 'ipc';
@@ -130,7 +136,8 @@ export interface HostActions {
 	killRun(runId: string): Promise<void>;
 	registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup>;
 	unregisterGroup(jidOrFolder: string): Promise<void>;
-	approveMount(requestId: number, mode: 'ro' | 'rw'): Promise<void>;
+	/** Allows the request's real path for its group, or with scope `all` for every group. */
+	approveMount(requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all'): Promise<void>;
 	rejectMount(requestId: number): Promise<void>;
 	pauseTask(taskId: string): Promise<void>;
 	resumeTask(taskId: string): Promise<void>;

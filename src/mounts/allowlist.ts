@@ -13,6 +13,8 @@ const rootSchema = z.looseObject({
 		.refine((p) => p === '~' || p.startsWith('~/') || path.isAbsolute(p), 'must be an absolute path or start with ~/'),
 	allowReadWrite: z.boolean().optional(),
 	description: z.string().optional(),
+	groups: z.array(z.string().min(1, 'must not be empty')).optional(),
+	autoApprove: z.boolean().optional(),
 });
 
 const allowlistSchema = z.looseObject({
@@ -27,6 +29,10 @@ export interface AllowedRoot {
 	path: string;
 	allowReadWrite: boolean;
 	description?: string;
+	/** Only these groups may mount under it; absent: every group. */
+	groups?: string[];
+	/** An agent's request under it is granted without asking the operator (default: it waits). */
+	autoApprove?: boolean;
 }
 
 export interface Allowlist {
@@ -76,6 +82,8 @@ export function parseAllowlist(text: string, file: string): AllowlistResult {
 				path: root.path,
 				allowReadWrite: root.allowReadWrite ?? false,
 				...(root.description !== undefined ? {description: root.description} : {}),
+				...(root.groups !== undefined ? {groups: root.groups} : {}),
+				...(root.autoApprove !== undefined ? {autoApprove: root.autoApprove} : {}),
 			})),
 			blockedPatterns: parsed.data.blockedPatterns ?? [],
 			nonMainReadOnly: parsed.data.nonMainReadOnly ?? true,
@@ -185,14 +193,23 @@ export class MountAllowlist {
 		this.watcher = undefined;
 	}
 
-	/** Adds a root (or changes its mode when already listed); keeps unknown keys and key order. */
-	addAllowedRoot(rootPath: string, readWrite: boolean, description?: string): {added: boolean} {
+	/**
+	 * Adds a root (or changes its mode when already listed); keeps unknown keys and key order. With
+	 * `group`, the root serves that group only (added to a group-limited entry of the same path).
+	 */
+	addAllowedRoot(rootPath: string, readWrite: boolean, description?: string, scope: {group?: string; autoApprove?: boolean} = {}): {added: boolean} {
 		const target = resolveRootPath(rootPath, this.homeDir);
 		const {data, text} = this.readRaw();
 		const roots = data.allowedRoots as Array<Record<string, unknown>>;
-		const existing = roots.find((root) => typeof root.path === 'string' && resolveRootPath(root.path, this.homeDir) === target);
-		if (existing) existing.allowReadWrite = readWrite;
-		else roots.push({path: target, allowReadWrite: readWrite, ...(description ? {description} : {})});
+		const samePath = (root: Record<string, unknown>) => typeof root.path === 'string' && resolveRootPath(root.path, this.homeDir) === target;
+		const existing = roots.find((root) => samePath(root) && (scope.group === undefined ? !Array.isArray(root.groups) : Array.isArray(root.groups) && root.allowReadWrite === readWrite));
+		if (existing && scope.group !== undefined) {
+			const groups = existing.groups as string[];
+			if (!groups.includes(scope.group)) groups.push(scope.group);
+		} else if (existing) existing.allowReadWrite = readWrite;
+		const entry = existing ?? {path: target, allowReadWrite: readWrite, ...(description ? {description} : {}), ...(scope.group !== undefined ? {groups: [scope.group]} : {})};
+		if (!existing) roots.push(entry);
+		if (scope.autoApprove !== undefined) entry.autoApprove = scope.autoApprove;
 		this.writeRaw(data, text);
 		return {added: !existing};
 	}

@@ -110,7 +110,7 @@ export class SandboxRun {
 		const launch = this.options.launcher.buildLaunch(this.options.spec);
 		this.launch = launch;
 		this.record.argv = [launch.command, ...launch.args];
-		const child = spawn(launch.command, launch.args, {env: launch.env, cwd: launch.cwd, stdio: ['pipe', 'pipe', 'pipe']});
+		const child = spawn(launch.command, launch.args, {env: launch.env, cwd: launch.cwd, uid: launch.uid, gid: launch.gid, stdio: ['pipe', 'pipe', 'pipe']});
 		this.child = child;
 		const result = this.trackTurn(first);
 		child.on('error', (error) => this.finish('error', `could not start the ${this.options.launcher.name} sandbox: ${error.message}`));

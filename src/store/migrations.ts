@@ -146,4 +146,10 @@ CREATE TABLE kv (
 		sql: `ALTER TABLE outbox ADD COLUMN given_up_at TEXT;
 UPDATE outbox SET given_up_at = created_at WHERE sent_at IS NULL AND attempts >= 5;`,
 	},
+	{
+		version: 6,
+		name: 'mount-real-path',
+		// Where a requested folder resolved when it was asked: approvals and mounts bind to it.
+		sql: `ALTER TABLE mount_requests ADD COLUMN real_path TEXT;`,
+	},
 ];

@@ -9,6 +9,7 @@ import {useHostSnapshot} from './hooks/use-host-snapshot.js';
 import {useLogView} from './hooks/use-log-view.js';
 import {useNotices} from './hooks/use-notices.js';
 import {useNow} from './hooks/use-now.js';
+import {safeHostApi} from './safe-host.js';
 import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
 import {keysFromInput} from './keys.js';
 import {keyHint, keysOf, type PaneId} from './keymap.js';
@@ -49,7 +50,8 @@ const listPanes: Record<Exclude<PaneId, 'logs'>, (props: PaneProps) => React.JSX
 	skills: SkillsPane,
 };
 
-export function App({host, onQuit, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
+export function App({host: rawHost, onQuit, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
+	const host = useMemo(() => safeHostApi(rawHost), [rawHost]);
 	const size = useTerminalSize(fixedSize);
 	const snapshot = useHostSnapshot(host);
 	const now = useNow();

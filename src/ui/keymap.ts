@@ -73,6 +73,8 @@ export type ActionName =
 	| 'choice.cancel'
 	| 'approve.ro'
 	| 'approve.rw'
+	| 'approve.ro.all'
+	| 'approve.rw.all'
 	| 'register.trigger'
 	| 'register.every'
 	| 'text.submit'
@@ -127,8 +129,10 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['y', 'Y'], action: 'confirm.yes', description: 'Yes', scope: 'confirm'},
 	{keys: ['n', 'N', 'escape', 'q', 'ctrl-c'], action: 'confirm.no', description: 'No', scope: 'confirm'},
 	{keys: ['escape'], action: 'choice.cancel', description: 'Cancel', scope: 'choice'},
-	{keys: ['r'], action: 'approve.ro', description: 'Approve read-only', scope: 'approve'},
-	{keys: ['w'], action: 'approve.rw', description: 'Approve read-write', scope: 'approve'},
+	{keys: ['r'], action: 'approve.ro', description: 'Approve read-only, for this group', scope: 'approve'},
+	{keys: ['w'], action: 'approve.rw', description: 'Approve read-write, for this group', scope: 'approve'},
+	{keys: ['R'], action: 'approve.ro.all', description: 'Approve read-only, for all groups', scope: 'approve'},
+	{keys: ['W'], action: 'approve.rw.all', description: 'Approve read-write, for all groups', scope: 'approve'},
 	{keys: ['t'], action: 'register.trigger', description: 'Answer only after the trigger word', scope: 'register'},
 	{keys: ['a'], action: 'register.every', description: 'Answer every message', scope: 'register'},
 	{keys: ['enter'], action: 'text.submit', description: 'Submit (send, keep, ok)', scope: 'text'},

@@ -7,6 +7,13 @@ import {keyHint, keysOf, type ActionName} from './keymap.js';
 import {groupRows, mountRows, runRows, skillRows, taskRows} from './panes/rows.js';
 
 /** A folder name suggested from a chat name: `Family Chat!` → `family-chat`. */
+const approveChoices = [
+	{action: 'approve.ro', mode: 'ro', scope: 'group', label: 'read-only, this group'},
+	{action: 'approve.rw', mode: 'rw', scope: 'group', label: 'read-write, this group'},
+	{action: 'approve.ro.all', mode: 'ro', scope: 'all', label: 'read-only, all groups'},
+	{action: 'approve.rw.all', mode: 'rw', scope: 'all', label: 'read-write, all groups'},
+] as const;
+
 export function suggestFolder(name: string): string {
 	const slug = name
 		.toLowerCase()
@@ -121,14 +128,16 @@ export class PaneActions {
 				if (row?.kind !== 'request') return this.notify('warn', 'select a PENDING request to approve or reject it');
 				const {request} = row;
 				if (action === 'mount.reject') return act(() => host.rejectMount(request.id), `rejected ${request.hostPath}`);
+				if (!request.realPath) return this.notify('warn', `${request.hostPath} did not resolve when it was asked: it can only be rejected`);
+				const shown = request.realPath;
 				return open({
 					kind: 'choice',
-					message: `Approve ${request.hostPath} for ${request.groupFolder} as:`,
+					message: `Allow ${shown}${shown !== request.hostPath ? ` (asked as ${request.hostPath})` : ''} for ${request.groupFolder} as:`,
 					scope: 'approve',
-					choices: (['ro', 'rw'] as const).map((mode) => ({
-						action: mode === 'ro' ? 'approve.ro' : 'approve.rw',
-						label: mode === 'ro' ? 'read-only' : 'read-write',
-						run: () => act(() => host.approveMount(request.id, mode), `approved ${request.hostPath} (${mode})`),
+					choices: approveChoices.map(({action, mode, scope, label}) => ({
+						action,
+						label,
+						run: () => act(() => host.approveMount(request.id, mode, scope), `approved ${shown} (${mode}, ${scope === 'all' ? 'all groups' : request.groupFolder})`),
 					})),
 				});
 			}
@@ -217,11 +226,12 @@ export class PaneActions {
 				scroll: 0,
 				lines: [
 					`group: ${request.groupFolder}`,
-					`host path: ${request.hostPath}`,
+					`asked for: ${request.hostPath}`,
+					`real path (what approval allows): ${request.realPath ?? '(did not resolve)'}`,
 					`container path: ${request.containerPath ?? '(default)'}`,
 					`wants: ${request.readonly ? 'read-only' : 'read-write'} · from ${request.source} · ${request.createdAt}`,
 					`why it waits: ${request.reason ?? '-'}`,
-					`${keyHint('mount.approve', 'approve')} (${keysOf('approve.ro')} read-only / ${keysOf('approve.rw')} read-write) · ${keyHint('mount.reject', 'reject')}`,
+					`${keyHint('mount.approve', 'approve')} (${keysOf('approve.ro')} read-only / ${keysOf('approve.rw')} read-write for this group, ${keysOf('approve.ro.all')} / ${keysOf('approve.rw.all')} for all groups) · ${keyHint('mount.reject', 'reject')}`,
 				],
 			});
 		}

@@ -1,6 +1,7 @@
 // `babybot-tui sandbox check` where there is no sandbox to check: the answer is a failure, in one line.
 import {describe, expect, it} from 'vitest';
 import {cliEnv, runCli} from '../support/cli.js';
+import {testImage} from '../support/docker-gate.js';
 import {tempHome} from '../support/temp-home.js';
 
 describe('sandbox check without a sandbox', () => {
@@ -8,7 +9,7 @@ describe('sandbox check without a sandbox', () => {
 		const {home, allowlist} = tempHome();
 		const result = await runCli(['sandbox', 'check', '--runtime', 'none'], cliEnv({home, allowlist, ollamaUrl: 'http://127.0.0.1:9', runtime: 'docker'}));
 		expect(result.stdout.trimEnd().split('\n')).toEqual([
-			'sandbox check of main on none (UNSANDBOXED), image babybot-agent:latest',
+			`sandbox check of main on none (UNSANDBOXED), image ${testImage}`,
 			'FAIL sandbox: runtime none: agents run UNSANDBOXED on this machine (install Docker or Podman, or set CONTAINER_RUNTIME)',
 		]);
 		expect(result.code).toBe(1);

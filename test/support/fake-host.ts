@@ -123,7 +123,7 @@ export class FakeHost implements HostApi {
 		return group({...input, isMain: false});
 	}
 	unregisterGroup = (jidOrFolder: string) => this.record('unregisterGroup', [jidOrFolder]);
-	approveMount = (requestId: number, mode: 'ro' | 'rw') => this.record('approveMount', [requestId, mode]);
+	approveMount = (requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all') => this.record('approveMount', [requestId, mode, scope]);
 	rejectMount = (requestId: number) => this.record('rejectMount', [requestId]);
 	pauseTask = (taskId: string) => this.record('pauseTask', [taskId]);
 	resumeTask = (taskId: string) => this.record('resumeTask', [taskId]);

@@ -128,22 +128,23 @@ describe('actions', () => {
 		expect(app.frame()).toMatch(/recent agent output:\s*│?\n│?\s+not kept/);
 	});
 
-	it('a approves a pending mount after asking read-only or read-write; r rejects', async () => {
+	it('a approves a pending mount after asking read-only or read-write, for its group or all groups; r rejects', async () => {
 		const host = hostWith((s) => {
 			s.mounts.requests = [
-				{id: 3, groupFolder: 'family', hostPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
-				{id: 4, groupFolder: 'family', hostPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 3, groupFolder: 'family', hostPath: '/srv/photos', realPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 4, groupFolder: 'family', hostPath: '/srv/music', realPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
 			];
 		});
 		app = renderApp(host, {pane: 'mounts'});
 		await app.waitForText('/srv/photos');
-		await app.typeAndWait('a', 'Approve /srv/photos for family as:');
-		expect(app.frame()).toContain('r read-only');
-		expect(app.frame()).toContain('w read-write');
+		await app.typeAndWait('a', 'Allow /srv/photos for family as:');
+		expect(app.frame()).toContain('r read-only, this group');
+		expect(app.frame()).toContain('w read-write, this group');
+		expect(app.frame()).toContain('R read-only, all groups');
 		expect(host.callsOf('approveMount')).toEqual([]);
 		app.type('w');
 		await waitFor(() => host.callsOf('approveMount').length === 1);
-		expect(host.callsOf('approveMount')).toEqual([[3, 'rw']]);
+		expect(host.callsOf('approveMount')).toEqual([[3, 'rw', 'group']]);
 		app.type('jr');
 		await waitFor(() => host.callsOf('rejectMount').length === 1);
 		expect(host.callsOf('rejectMount')).toEqual([[4]]);

@@ -101,7 +101,7 @@ describe('panes render their data', () => {
 		const host = hostWith((s) => {
 			s.mounts.allowedRoots = [{path: '/home/me/projects', allowReadWrite: true, description: 'code'}];
 			s.mounts.requests = [
-				{id: 7, groupFolder: 'family', hostPath: '/home/me/photos', containerPath: null, readonly: true, source: 'ipc', reason: 'not under an allowed root', status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 7, groupFolder: 'family', hostPath: '/home/me/photos', realPath: '/home/me/photos', containerPath: null, readonly: true, source: 'ipc', reason: 'not under an allowed root', status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
 			];
 		});
 		app = renderApp(host, {pane: 'mounts'});

@@ -5,7 +5,12 @@ import {mountRows, type MountRow} from './rows.js';
 
 const columns: Column<MountRow>[] = [
 	{header: 'KIND', width: 9, cell: (row) => (row.kind === 'request' ? 'PENDING' : row.kind === 'root' ? 'root' : 'blocked')},
-	{header: 'PATH', width: 24, flex: true, cell: (row) => (row.kind === 'request' ? row.request.hostPath : row.kind === 'root' ? row.root.path : row.pattern)},
+	{
+		header: 'PATH',
+		width: 24,
+		flex: true,
+		cell: (row) => (row.kind === 'request' ? (row.request.realPath ?? `${row.request.hostPath} (unresolved)`) : row.kind === 'root' ? row.root.path : row.pattern),
+	},
 	{
 		header: 'ACCESS',
 		width: 8,
@@ -18,7 +23,7 @@ const columns: Column<MountRow>[] = [
 			row.kind === 'request'
 				? `${row.request.groupFolder}${row.request.reason ? `: ${row.request.reason}` : ''}`
 				: row.kind === 'root'
-					? (row.root.description ?? '')
+					? [row.root.groups ? `only ${row.root.groups.join(', ')}` : '', row.root.autoApprove ? 'agents: automatic' : '', row.root.description ?? ''].filter(Boolean).join(' · ')
 					: '',
 	},
 ];
@@ -30,6 +35,7 @@ export function MountsPane({snapshot, filter, cursor, width, height}: PaneProps)
 			<Text wrap="truncate" color={mounts.allowlistError ? 'red' : undefined}>
 				{mounts.allowlistError ? `allowlist ${mounts.allowlistPath}: ${mounts.allowlistError}` : `allowlist ${mounts.allowlistPath}`}
 				{mounts.nonMainReadOnly ? ' · non-main groups read-only' : ''}
+				{" · an agent's request waits for you unless its root is marked autoApprove"}
 			</Text>
 			<Table
 				columns={columns}
