@@ -37,6 +37,6 @@ export function readHostLimits(pid: number | undefined): HostLimits {
 	const pids = readTrimmed(files.pids);
 	const memory = readTrimmed(files.memory);
 	if (pids === undefined && memory === undefined) return {source: `no cgroup limit file of pid ${pid} can be read on this host`};
-	const dir = path.dirname(files.pids ?? files.memory ?? '');
-	return {pids, memory, source: `read on the host, ${dir.length > 60 ? dir.slice(0, 59) + '…' : dir}`};
+	const place = /^\d+:[^:]*pids[^:]*:(.*)$/m.exec(text)?.[1] ?? /^0::(.*)$/m.exec(text)?.[1] ?? '?';
+	return {pids, memory, source: `read on the host, cgroup ${place.length > 40 ? place.slice(0, 39) + '…' : place}`};
 }

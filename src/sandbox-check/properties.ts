@@ -153,7 +153,7 @@ function environmentLine(facts: ProbeFacts, expected: SandboxExpectations): Chec
 
 function limitValue(inside: string | undefined, host: HostLimits | undefined, pick: 'pids' | 'memory'): {value?: string; source: string} {
 	if (inside !== undefined) return {value: inside, source: 'its cgroup'};
-	if (host?.[pick] !== undefined) return {value: host[pick], source: `its cgroup, ${host.source}`};
+	if (host?.[pick] !== undefined) return {value: host[pick], source: host.source};
 	return {source: host?.source ?? 'no cgroup file can be read inside'};
 }
 

@@ -119,12 +119,12 @@ describe('judgeSandbox', () => {
 	});
 
 	it('under gVisor: the kernel line, and the limits read on the host when no cgroup file shows inside', () => {
-		const host: HostLimits = {pids: '256', memory: '1073741824', source: 'read on the host, /sys/fs/cgroup/pids/docker/abc'};
+		const host: HostLimits = {pids: '256', memory: '1073741824', source: 'read on the host, cgroup /docker/abc'};
 		const seen = facts({cgroup: {error: 'no cgroup file under /sys/fs/cgroup can be read'}, kernel: {version: 'Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016', dmesg: '[    0.000000] Starting gVisor...\n[    0.4] Digging up root...'}});
 		const lines = judgeSandbox(seen, expectations({runtime: 'gvisor'}), host);
 		expect(lines.slice(-3).map(formatCheckLine)).toEqual([
-			'ok   pids limit: pids limit 256 in force (its cgroup, read on the host, /sys/fs/cgroup/pids/docker/abc)',
-			'ok   memory limit: memory limit 1g in force (its cgroup, read on the host, /sys/fs/cgroup/pids/docker/abc)',
+			'ok   pids limit: pids limit 256 in force (read on the host, cgroup /docker/abc)',
+			'ok   memory limit: memory limit 1g in force (read on the host, cgroup /docker/abc)',
 			'ok   kernel: gVisor kernel (dmesg: Starting gVisor...)',
 		]);
 		const unreadable = judgeSandbox(seen, expectations({runtime: 'gvisor'}), {source: 'the engine does not tell the sandbox\'s host pid'});
