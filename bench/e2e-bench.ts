@@ -23,6 +23,8 @@ export interface E2eResult {
 /** A host in this process on a temp home, answering through a scripted Ollama server that says "pong". */
 export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host) => Promise<T>, env: Record<string, string> = {}, engine?: OciEngine): Promise<T> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-e2e-bench-'));
+	// A root host runs `none` agents as uid 1000, which must reach the home (mkdtemp makes it 0700).
+	fs.chmodSync(root, 0o755);
 	const ollama = await startScriptedOllama({fallback: () => ({content: 'pong'}), chunkSize: 64, keepRequests: false});
 	const config = loadConfig({
 		env: {
