@@ -4,7 +4,7 @@ import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
 import type {ModelQueueView} from '../llm/model-queue.js';
 import type {LogStore} from '../log-store.js';
 import type {SubagentView} from '../runner/subagents.js';
-import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
+import type {ChatInfo, ContainerRun, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
 
 export type WhatsAppState =
 	| {status: 'off'}
@@ -37,9 +37,21 @@ export type {ModelQueueView, SubagentView};
 
 export interface RuntimeInfo {
 	name: RuntimeName;
+	/** The engine under gVisor (docker or podman). */
+	engine?: OciEngine;
 	sandboxed: boolean;
 	/** Set when the image is older than the agent-runner it should contain. */
 	imageStale?: string;
+}
+
+/** A group's sandbox check, run once per runtime and image (and by hand with `babybot-tui sandbox check`). */
+export interface SandboxVerdictView {
+	state: 'checking' | 'ok' | 'failed' | 'unchecked';
+	/** The check's lines (`ok …`, `FAIL …`, `n/a …`) once it ran. */
+	lines: string[];
+	/** The first failed line, or why the check was not run. */
+	reason?: string;
+	checkedAt?: string;
 }
 
 export interface AllowedRootView {
@@ -134,6 +146,8 @@ export interface HostSnapshot {
 	whatsapp: WhatsAppState;
 	ollama: OllamaState;
 	runtime: RuntimeInfo;
+	/** Per group folder: its sandbox check (absent until the host checks it). */
+	sandboxChecks: Record<string, SandboxVerdictView>;
 	limits: {idleTimeoutMs: number; hardTimeoutMs: number};
 	/** The operator's own WhatsApp chat, which counts as input to main (once WhatsApp is connected). */
 	selfChatJid?: string;

@@ -1,19 +1,19 @@
-// Sub-agents in a real Docker sandbox: they share the run's container (its mounts and user, no
-// network), write into the group folder, and one can be killed while the others finish.
+// Sub-agents in a real container (Docker, Podman and gVisor): they share the run's container (its
+// mounts and user, no network), write into the group folder, and one can be killed while the others finish.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {expect, it} from 'vitest';
 import {sandboxUid} from '../../src/host/sandbox-spec.js';
 import {waitFor} from '../support/cli.js';
-import {describeWithDocker} from '../support/docker-gate.js';
+import {describeWithRuntimes} from '../support/docker-gate.js';
 import {startScriptedOllama} from '../support/ollama-server.js';
 import {lastRole, subagentOf, swarmModel} from '../support/swarm-model.js';
 import {closeAfterEach, startTestHost} from '../support/test-host.js';
 
 const track = closeAfterEach();
 
-await describeWithDocker('sub-agents in Docker', () => {
+await describeWithRuntimes('sub-agents', (rt) => {
 	it("each sub-agent's bash runs in the run's container as its user; a killed one leaves the others to finish", async () => {
 		const tasks = ['alpha', 'beta', 'gamma'].map((name) => ({name, prompt: `Record ${name}.`, tools: ['bash']}));
 		const ollama = track(
@@ -28,7 +28,7 @@ await describeWithDocker('sub-agents in Docker', () => {
 				}),
 			}),
 		);
-		const t = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url}));
+		const t = track(await startTestHost({runtime: rt.name, engine: rt.engine, ollamaUrl: ollama.url}));
 		const turn = t.ask('main', 'record alpha, beta and gamma');
 		const gamma = await waitFor('gamma at the model', () => ollama.chatRequests.some((request) => subagentOf(request) === 'gamma') && t.host.snapshot().subagents.find((s) => s.name === 'gamma'), 60_000);
 		await t.host.killSubagent(gamma.runId, gamma.id);
