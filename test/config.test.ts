@@ -25,6 +25,11 @@ describe('config', () => {
 			maxConcurrentContainers: 3,
 			enableAutoMemory: true,
 			logLevel: 'info',
+			ollamaNumParallel: 1,
+			enableAgentSwarms: true,
+			agentSwarmMax: 3,
+			agentSwarmMaxRounds: 10,
+			agentSwarmTokenBudget: 60_000,
 		});
 		expect(config.ollamaModel).toMatch(/^qwen3/);
 		expect(config.mountAllowlistPath).toMatch(/\.config\/babybot\/mount-allowlist\.json$/);
@@ -44,6 +49,13 @@ describe('config', () => {
 		[{OLLAMA_KEEP_ALIVE: '-1'}, 'ollamaKeepAlive', -1],
 		[{OLLAMA_KEEP_ALIVE: '600'}, 'ollamaKeepAlive', 600],
 		[{OLLAMA_THINK: 'High'}, 'ollamaThink', 'high'],
+		[{OLLAMA_NUM_PARALLEL: '4'}, 'ollamaNumParallel', 4],
+		[{ENABLE_AGENT_SWARMS: 'off'}, 'enableAgentSwarms', false],
+		[{ENABLE_AGENT_SWARMS: 'FALSE'}, 'enableAgentSwarms', false],
+		[{ENABLE_AGENT_SWARMS: '1'}, 'enableAgentSwarms', true],
+		[{AGENT_SWARM_MAX: '5'}, 'agentSwarmMax', 5],
+		[{AGENT_SWARM_MAX_ROUNDS: '4'}, 'agentSwarmMaxRounds', 4],
+		[{AGENT_SWARM_TOKEN_BUDGET: '20000'}, 'agentSwarmTokenBudget', 20_000],
 		[{ENABLE_AUTO_MEMORY: 'false'}, 'enableAutoMemory', false],
 		[{ENABLE_AUTO_MEMORY: 'Off'}, 'enableAutoMemory', false],
 		[{ENABLE_AUTO_MEMORY: '1'}, 'enableAutoMemory', true],
@@ -52,7 +64,7 @@ describe('config', () => {
 	});
 
 	it.each([
-		[{CONTAINER_RUNTIME: 'lxc'}, /CONTAINER_RUNTIME=lxc is not one of auto, apple-container, docker, podman, none/],
+		[{CONTAINER_RUNTIME: 'lxc'}, /CONTAINER_RUNTIME=lxc is not one of auto, apple-container, docker, podman, gvisor, none/],
 		[{CONTAINER_TIMEOUT: '-5'}, /CONTAINER_TIMEOUT=-5 is not a positive whole number of milliseconds/],
 		[{CONTAINER_IDLE_TIMEOUT: '5m'}, /CONTAINER_IDLE_TIMEOUT=5m is not a positive whole number/],
 		[{MAX_CONCURRENT_CONTAINERS: '0'}, /MAX_CONCURRENT_CONTAINERS=0/],
@@ -62,7 +74,7 @@ describe('config', () => {
 		[{OLLAMA_BASE_URL: 'http://'}, /not a URL/],
 		[{ASSISTANT_NAME: 'Two words'}, /ASSISTANT_NAME=Two words must be/],
 		[{LOG_LEVEL: 'loud'}, /LOG_LEVEL=loud is not one of/],
-		[{ENABLE_AUTO_MEMORY: 'sometimes'}, /^ENABLE_AUTO_MEMORY=sometimes is not on or off: set ENABLE_AUTO_MEMORY=true or ENABLE_AUTO_MEMORY=false$/],
+		[{ENABLE_AUTO_MEMORY: 'sometimes'}, /^ENABLE_AUTO_MEMORY=sometimes is neither on nor off: set ENABLE_AUTO_MEMORY=true or ENABLE_AUTO_MEMORY=false$/],
 		[{TZ: 'Mars/Olympus'}, /TZ=Mars\/Olympus is not a known time zone/],
 		[{OLLAMA_MODEL: '--evil'}, /OLLAMA_MODEL=--evil is not a model name/],
 		[{CONTAINER_IMAGE: 'Bad Image'}, /CONTAINER_IMAGE=Bad Image/],
@@ -70,6 +82,11 @@ describe('config', () => {
 		[{OLLAMA_NUM_CTX: '16k'}, /OLLAMA_NUM_CTX=16k is not a context size/],
 		[{OLLAMA_KEEP_ALIVE: 'forever'}, /OLLAMA_KEEP_ALIVE=forever is not a duration: set it like OLLAMA_KEEP_ALIVE=30m/],
 		[{OLLAMA_THINK: 'maybe'}, /OLLAMA_THINK=maybe is not one of off, on, low, medium, high/],
+		[{OLLAMA_NUM_PARALLEL: '0'}, /OLLAMA_NUM_PARALLEL=0 is not a positive whole number of requests/],
+		[{ENABLE_AGENT_SWARMS: 'sometimes'}, /ENABLE_AGENT_SWARMS=sometimes is neither on nor off: set ENABLE_AGENT_SWARMS=true or ENABLE_AGENT_SWARMS=false/],
+		[{AGENT_SWARM_MAX: '11'}, /AGENT_SWARM_MAX=11 is more than 10 sub-agents: set it between 1 and 10/],
+		[{AGENT_SWARM_MAX_ROUNDS: 'many'}, /AGENT_SWARM_MAX_ROUNDS=many is not a positive whole number of rounds/],
+		[{AGENT_SWARM_TOKEN_BUDGET: '-1'}, /AGENT_SWARM_TOKEN_BUDGET=-1 is not a positive whole number of tokens/],
 	])('refuses %j with a one-line error', (env, message) => {
 		let error: unknown;
 		try {

@@ -15,7 +15,8 @@ export const doctorHelp = `Usage
   $ babybot-tui doctor
 
 Checks what a host needs, one line each (ok, warn, fail): Node, the home folder, whether a
-host is running, Ollama and the model, the container runtime and the agent image. Exits 1
+host is running, Ollama and the model, the container runtime, whether gVisor is there (and if
+not, the two steps that add it) and the agent image. Exits 1
 when something fails. Works while a host runs.
 `;
 

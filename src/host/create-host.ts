@@ -28,8 +28,8 @@ import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
 import {WebRequestStore} from '../store/web-requests.js';
-import type {InboundMessage} from '../types.js';
 import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
+import type {InboundMessage, RegisteredGroup} from '../types.js';
 import {WebAccess} from '../web/web-access.js';
 import {DiskQuota} from './disk-quota.js';
 import {HostEmitter} from './events.js';
@@ -39,6 +39,7 @@ import type {HostSnapshot, WhatsAppState} from './host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
+import {SandboxVerdicts} from './sandbox-verdicts.js';
 import {agentUid, installLabelFor, type HostPaths} from './sandbox-spec.js';
 import {createWhatsAppChannel, type WhatsAppLink, type WhatsAppParts} from './whatsapp-link.js';
 
@@ -57,6 +58,8 @@ export interface CreateHostOptions {
 	logToStderr?: boolean;
 	/** web_fetch's resolver, extra CA and limits: test seams (tests map names to loopback servers). */
 	web?: FetcherOptions;
+	/** Runs the sandbox check of every group in the background (once per runtime and image): the UI and headless modes. */
+	checkSandboxes?: boolean;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
@@ -135,6 +138,16 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		autoMemory: config.enableAutoMemory,
 	});
 	let whatsapp: WhatsAppLink | undefined;
+	const sandboxDeps = {config, paths, installLabel: installLabelFor(config.home), launcher, extraMounts: (group: RegisteredGroup) => approvals.resolveGroupMounts(group)};
+	const verdicts = options.checkSandboxes
+		? new SandboxVerdicts({
+				deps: sandboxDeps,
+				groups: () => groups.all(),
+				logger,
+				onChange: () => changed('sandboxChecks'),
+				onFailed: (folder, reason) => events.emit('notice', {level: 'error', text: `${folder}: sandbox check FAILED: ${reason}`}),
+			})
+		: undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
 		paths,
@@ -147,9 +160,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		memory: memory.requests,
 		memoryUpkeep: (group) => memory.upkeep.beforeRun(group),
 		logger,
-		installLabel: installLabelFor(config.home),
+		installLabel: sandboxDeps.installLabel,
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
-		extraMounts: (group) => approvals.resolveGroupMounts(group),
+		extraMounts: sandboxDeps.extraMounts,
 		planTurn: (group, batch) => {
 			const plan = planSkillTurn({messages: batch, skills: skills.skills(), trigger: group.trigger, assistantName: config.assistantName});
 			return 'reply' in plan || plan.command || !memory.checkLastingFacts(batch) ? plan : {...plan, checkLastingFacts: true};
@@ -157,6 +170,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		selfChatJid: () => whatsapp?.channel.selfJid(),
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
+		onSubagent: () => changed('subagents'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
 		diskQuotaProblem: (group) => diskQuota.problem(group.folder, groupPaths(paths, group.folder).group),
 		afterRun: (group) => void diskQuota.remeasure(group.folder, groupPaths(paths, group.folder).group),
@@ -238,7 +252,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			scheduler,
 			approvals,
 			deliver: (chatJid, text) => deliver(chatJid, text),
-			onGroupsChanged: () => changed('groups'),
+			onGroupsChanged: () => {
+				changed('groups');
+				verdicts?.checkMissing();
+			},
 			chats: () => messages.chats(),
 			async refreshGroups() {
 				const channel = whatsapp?.channel;
@@ -268,6 +285,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		memory: memory.upkeep,
 		skills,
 		llm,
+		verdicts,
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
@@ -284,6 +302,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			await ipc.stop();
 			scheduler.stop();
 			warmer.stop();
+			await verdicts?.stop();
 			await runner.stop();
 			outbox.stop();
 			for (const channel of channels) await channel.disconnect().catch(() => {});

@@ -7,12 +7,14 @@ import type {Logger} from '../logger.js';
 import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
+import {swarmSettings} from '../runner/subagents.js';
 import {SandboxRun, type LlmServer, type MemoryServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
 import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
-import {buildSandboxSpec, chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
+import {groupSandboxSpec} from './group-sandbox.js';
+import {chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
 import type {HostPaths} from './sandbox-spec.js';
 
 /** What a batch of messages turns into before the model sees it. */
@@ -48,6 +50,8 @@ export interface GroupRunnerDeps {
 	/** The operator's WhatsApp self-chat, which counts as input to main. */
 	selfChatJid?(): string | undefined;
 	onRunUpdate(run: ContainerRun): void;
+	/** A sub-agent of a run started, moved on or ended. */
+	onSubagent?(): void;
 	onDelta(groupFolder: string, chatJid: string, text: string): void;
 	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
 	/** Why the group may not start a run (over its disk quota), or undefined. */
@@ -133,6 +137,12 @@ export class GroupRunner {
 	/** The group's warm run closes once idle, so its next turn starts with the current mounts. */
 	retire(folder: string): void {
 		this.live.get(folder)?.run.retire();
+	}
+
+	/** Stops one sub-agent of a live run; false when the run is not live or the sub-agent not running. */
+	killSubagent(runId: string, subagentId: string): boolean {
+		const live = [...this.live.values()].find(({run}) => run.record.id === runId);
+		return live?.run.killSubagent(subagentId) ?? false;
 	}
 
 	async kill(runId: string): Promise<boolean> {
@@ -244,13 +254,7 @@ export class GroupRunner {
 	private createRun(group: RegisteredGroup, contextMode: ContextMode, memory?: MemoryUpkeep): SandboxRun {
 		const {config, launcher, logger} = this.deps;
 		const extraMounts = this.deps.extraMounts(group);
-		const spec = buildSandboxSpec({
-			group,
-			config,
-			paths: this.deps.paths,
-			installLabel: this.deps.installLabel,
-			extraMounts,
-		});
+		const spec = groupSandboxSpec(this.deps, group, extraMounts);
 		if (launcher.sandboxed) {
 			for (const hostPath of unwritableBySandbox(extraMounts)) {
 				const key = `${group.folder}\u0000${hostPath}`;
@@ -276,8 +280,10 @@ export class GroupRunner {
 				assistantName: config.assistantName,
 				contextMode,
 				limits: {maxToolRounds: 20, toolOutputChars: 20_000, ipcAckTimeoutMs: 30_000},
+				swarm: swarmSettings(config),
 				...(memory ? {memory} : {}),
 			},
+			onSubagent: () => this.deps.onSubagent?.(),
 			onOutput: (turn, text) => {
 				const clean = stripInternal(text);
 				if (clean) this.deps.deliver(turn.chatJid, clean, {throughSeq: turn.throughSeq});
@@ -370,7 +376,7 @@ export class GroupRunner {
 	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskOutcome> {
 		const {task} = work;
 		work.started();
-		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id)};
+		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id), lane: 'task'};
 		const outcome = await (first ? run.begin(request) : run.submit(request));
 		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
 		work.resolve(result);

@@ -1,9 +1,11 @@
 // The one API the TUI and the headless modes use: snapshots, events and actions.
 // Nothing in host/ imports React or Ink.
 import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
+import type {ModelQueueView} from '../llm/model-queue.js';
 import type {LogStore} from '../log-store.js';
 import type {MemoryDetailsView} from '../memory/memory-views.js';
-import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
+import type {SubagentView} from '../runner/subagents.js';
+import type {ChatInfo, ContainerRun, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
 
 export type WhatsAppState =
 	| {status: 'off'}
@@ -28,13 +30,29 @@ export interface OllamaState {
 	error?: string;
 	/** The context the host uses for the model (num_ctx, the latest prompt, a warning when too small). */
 	context?: ContextInUse;
+	/** The host's queue of model requests: how many run and who waits. */
+	queue?: ModelQueueView;
 }
+
+export type {ModelQueueView, SubagentView};
 
 export interface RuntimeInfo {
 	name: RuntimeName;
+	/** The engine under gVisor (docker or podman). */
+	engine?: OciEngine;
 	sandboxed: boolean;
 	/** Set when the image is older than the agent-runner it should contain. */
 	imageStale?: string;
+}
+
+/** A group's sandbox check, run once per runtime and image (and by hand with `babybot-tui sandbox check`). */
+export interface SandboxVerdictView {
+	state: 'checking' | 'ok' | 'failed' | 'unchecked';
+	/** The check's lines (`ok …`, `FAIL …`, `n/a …`) once it ran. */
+	lines: string[];
+	/** The first failed line, or why the check was not run. */
+	reason?: string;
+	checkedAt?: string;
 }
 
 export interface AllowedRootView {
@@ -120,6 +138,8 @@ export interface HostSnapshot {
 	chats: ChatInfo[];
 	/** Live runs first, then recent ended ones. */
 	runs: ContainerRun[];
+	/** The sub-agents of recent runs (shown under their run), in the order they started. */
+	subagents: SubagentView[];
 	tasks: ScheduledTask[];
 	mounts: MountsView;
 	web: WebAccessView;
@@ -127,6 +147,8 @@ export interface HostSnapshot {
 	whatsapp: WhatsAppState;
 	ollama: OllamaState;
 	runtime: RuntimeInfo;
+	/** Per group folder: its sandbox check (absent until the host checks it). */
+	sandboxChecks: Record<string, SandboxVerdictView>;
 	limits: {idleTimeoutMs: number; hardTimeoutMs: number};
 	/** The operator's own WhatsApp chat, which counts as input to main (once WhatsApp is connected). */
 	selfChatJid?: string;
@@ -158,6 +180,8 @@ export interface HostActions {
 	/** Sends text as the local operator to a group's local chat; resolves with its store sequence. */
 	sendLocalMessage(groupFolder: string, text: string): Promise<{seq: number}>;
 	killRun(runId: string): Promise<void>;
+	/** Stops one sub-agent of a live run; the run and its other sub-agents carry on. */
+	killSubagent(runId: string, subagentId: string): Promise<void>;
 	registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup>;
 	unregisterGroup(jidOrFolder: string): Promise<void>;
 	/** Allows the request's real path for its group, or with scope `all` for every group. */
@@ -190,6 +214,8 @@ export interface RunOutputView {
 	llm?: RunLlmSummary;
 	/** The model's thinking during the run (kept here only, never sent to a chat). */
 	thinking?: string[];
+	/** Each sub-agent's transcript lines, by its id. */
+	subagents?: Record<string, string[]>;
 }
 
 export interface HostApi extends HostActions {

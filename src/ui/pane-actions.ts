@@ -3,10 +3,10 @@ import {describeRequest, describeSummary} from '../llm/llm-stats.js';
 import type {HostSnapshot, RunOutputView} from '../host/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../types.js';
 import type {Controller} from './controller.js';
-import {isLive} from './format.js';
+import {isLive, sandboxLabel} from './format.js';
 import {memoryLines, restoreMemory} from './group-memory.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
-import {accessRows, groupRows, runRows, skillRows, taskRows} from './panes/rows.js';
+import {accessRows, containerRows, groupRows, skillRows, subagentState, taskRows, type ContainerRow} from './panes/rows.js';
 
 const approveChoices = [
 	{action: 'approve.ro', mode: 'ro', scope: 'group', label: 'read-only, this group'},
@@ -112,8 +112,10 @@ export class PaneActions {
 				return restoreMemory(this.controller, row.group);
 			}
 			case 'run.kill': {
-				const run = this.selected(runRows);
-				if (!run) return this.notify('warn', 'no run selected');
+				const row = this.selected(containerRows);
+				if (!row) return this.notify('warn', 'no run selected');
+				if (row.kind === 'subagent') return this.killSubagent(row);
+				const {run} = row;
 				if (!isLive(run)) return this.notify('warn', `run ${run.containerName} has already ended`);
 				return open({
 					kind: 'confirm',
@@ -165,6 +167,16 @@ export class PaneActions {
 				return this.askSkillGroup(skill.name, '');
 			}
 		}
+	}
+
+	/** Asks, then stops one sub-agent; its run and the other sub-agents carry on. */
+	private killSubagent({run, subagent}: Extract<ContainerRow, {kind: 'subagent'}>): void {
+		if (subagent.state !== 'running') return this.notify('warn', `sub-agent ${subagent.name} has already ended (${subagent.state})`);
+		this.controller.openModal({
+			kind: 'confirm',
+			message: `Kill sub-agent ${subagent.name} of run ${run.containerName}? The run and its other sub-agents go on.`,
+			onYes: () => this.controller.act(() => this.controller.deps.host.killSubagent(run.id, subagent.id), `killed sub-agent ${subagent.name}`),
+		});
 	}
 
 	/** Rejects a waiting web request, or asks how far to allow it: once, its group, all groups. */
@@ -221,6 +233,7 @@ export class PaneActions {
 				`added: ${group.addedAt}`,
 				'extra mounts:',
 				...(group.extraMounts.length ? group.extraMounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath ?? '(default)'} ${mount.readonly === false ? 'rw' : 'ro'}`) : ['  none']),
+				...this.sandboxDetails(group.folder),
 			];
 			const show = (more: string[]) => open({kind: 'details', title: `Group ${group.name}`, scroll: 0, lines: [...lines, ...more]});
 			this.controller.deps.host.memoryDetails(group.folder).then(
@@ -230,8 +243,9 @@ export class PaneActions {
 			return;
 		}
 		if (pane === 'containers') {
-			const run = this.selected(runRows);
-			if (run) open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run)});
+			const row = this.selected(containerRows);
+			if (row?.kind === 'run') open({kind: 'details', title: `Run ${row.run.containerName}`, scroll: 0, lines: this.runDetails(row.run)});
+			if (row?.kind === 'subagent') open({kind: 'details', title: `Sub-agent ${row.subagent.name} of ${row.run.containerName}`, scroll: 0, lines: this.subagentDetails(row)});
 			return;
 		}
 		if (pane === 'tasks') {
@@ -293,6 +307,28 @@ export class PaneActions {
 			'earlier decisions for this host:',
 			...(decided.length ? decided.map((other) => `  #${other.id} ${other.groupFolder} ${other.status}${other.scope ? ` (${other.scope})` : ''} by ${other.decidedBy ?? '-'} at ${other.decidedAt ?? '-'}`) : ['  none']),
 		];
+	}
+
+	private subagentDetails({run, subagent}: Extract<ContainerRow, {kind: 'subagent'}>): string[] {
+		const transcript = this.controller.deps.host.runOutput(run.id)?.subagents?.[subagent.id];
+		return [
+			`run: ${run.containerName} (${run.groupFolder}) · state: ${subagentState(subagent)}`,
+			`rounds: ${subagent.rounds} · tokens: ${subagent.tokens} · started: ${subagent.startedAt} · last update: ${subagent.updatedAt}`,
+			...(subagent.state === 'running' ? [keyHint('run.kill', 'on its row kills it (the run goes on)')] : []),
+			'transcript:',
+			...(transcript?.length ? transcript.map((line) => `  ${line}`) : ['  not kept (a run of an earlier host)']),
+		];
+	}
+
+	/** The group's sandbox check, line by line (as `babybot-tui sandbox check` prints it). */
+	private sandboxDetails(folder: string): string[] {
+		const {snapshot} = this;
+		const label = sandboxLabel(snapshot, folder).text;
+		const verdict = snapshot.sandboxChecks[folder];
+		const heading = `sandbox check: ${label}${verdict?.checkedAt ? ` (${snapshot.runtime.name}, ${verdict.checkedAt})` : ''}`;
+		if (!snapshot.runtime.sandboxed) return [heading, '  agents run on this machine without a sandbox'];
+		if (!verdict) return [heading, `  not run yet: \`babybot-tui sandbox check --group ${folder}\` runs it`];
+		return [heading, ...(verdict.lines.length > 0 ? verdict.lines : [verdict.reason ?? 'under way']).map((text) => `  ${text}`)];
 	}
 
 	private runDetails(run: ContainerRun): string[] {

@@ -6,7 +6,6 @@ import {IpcClient} from '../../container/agent-runner/src/ipc-client.js';
 import {MessageWriter} from '../../container/agent-runner/src/json-lines.js';
 import {MemoryClient} from '../../container/agent-runner/src/memory-client.js';
 import type {StartMessage} from '../../container/agent-runner/src/protocol.js';
-import {defaultBudget} from '../../container/agent-runner/src/token-budget.js';
 import {runToolCall} from '../../container/agent-runner/src/tool-loop.js';
 import {toolsFor} from '../../container/agent-runner/src/tools/registry.js';
 import type {ToolContext} from '../../container/agent-runner/src/tools/tool.js';
@@ -37,7 +36,6 @@ function setup(toolOutputChars = 4000) {
 		ipc: new IpcClient({ipcDir: paths.ipc, ackTimeoutMs: 1000}),
 		web: new WebClient(writer, 'run-1'),
 		memory: new MemoryClient(writer, 'run-1'),
-		budget: () => defaultBudget,
 	};
 	const tools = toolsFor(start.group);
 	const run = (name: string, args: Record<string, unknown>) => runToolCall(call(name, args), tools, context);

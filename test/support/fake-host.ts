@@ -65,6 +65,7 @@ export function baseSnapshot(): HostSnapshot {
 		groups: [group()],
 		chats: [],
 		runs: [],
+		subagents: [],
 		tasks: [],
 		mounts: {allowlistPath: '/tmp/allowlist.json', allowlistError: null, allowedRoots: [], blockedPatterns: ['.ssh', '.gnupg'], nonMainReadOnly: true, requests: []},
 		web: {allowedHosts: [], internalHosts: [], requests: []},
@@ -72,6 +73,7 @@ export function baseSnapshot(): HostSnapshot {
 		whatsapp: {status: 'off'},
 		ollama: {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: true},
 		runtime: {name: 'docker', sandboxed: true},
+		sandboxChecks: {},
 		limits: {idleTimeoutMs: 30 * 60_000, hardTimeoutMs: 60 * 60_000},
 	};
 }
@@ -119,6 +121,7 @@ export class FakeHost implements HostApi {
 
 	sendLocalMessage = (groupFolder: string, text: string) => this.record('sendLocalMessage', [groupFolder, text]).then(() => ({seq: 1}));
 	killRun = (runId: string) => this.record('killRun', [runId]);
+	killSubagent = (runId: string, subagentId: string) => this.record('killSubagent', [runId, subagentId]);
 	async registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup> {
 		await this.record('registerGroup', [input]);
 		return group({...input, isMain: false});

@@ -1,15 +1,10 @@
 // search_history (every group: its own chats; main: every chat) and read_memory (main only: another
 // group's MEMORY.md, read-only). The host answers both; the group is the run's, never an argument.
 import {formatHistoryResult} from '../history-format.js';
-import type {ContextBudget} from '../protocol.js';
-import {fitLimit, toolResultShare} from '../token-budget.js';
 import type {Tool, ToolContext} from './tool.js';
 
-/** The characters a result may take: the tool output limit, and one tool result's share of the context. */
-export function resultChars(context: ToolContext, budget: ContextBudget = context.budget()): number {
-	const share = Math.floor(fitLimit(budget) * toolResultShare * budget.charsPerToken);
-	return Math.max(500, Math.min(context.start.limits.toolOutputChars, share));
-}
+/** The characters the host's answer may take: what this call's result may take in the model's context. */
+const resultChars = (context: ToolContext) => Math.min(context.start.limits.toolOutputChars, context.resultChars ?? context.start.limits.toolOutputChars);
 
 export const searchHistoryTool: Tool = {
 	name: 'search_history',

@@ -1,6 +1,7 @@
 import type {IpcClient} from '../ipc-client.js';
 import type {MemoryClient} from '../memory-client.js';
-import type {ContextBudget, StartMessage} from '../protocol.js';
+import type {StartMessage} from '../protocol.js';
+import type {SwarmContext} from '../swarm/swarm-context.js';
 import type {ParamSpecs} from '../tool-args.js';
 import type {WebClient} from '../web-client.js';
 import type {Workspace} from '../workspace.js';
@@ -11,8 +12,10 @@ export interface ToolContext {
 	ipc: IpcClient;
 	web: WebClient;
 	memory: MemoryClient;
-	/** The model's context budget now (tools size what they ask the host for by it). */
-	budget(): ContextBudget;
+	/** What the delegate tool needs; absent inside a sub-agent (one level deep). */
+	swarm?: SwarmContext;
+	/** The characters this call's result may take in the model's context (set by the loop per call). */
+	resultChars?: number;
 }
 
 /** A model-facing tool. `run` returns the text the model sees; a thrown error is shown as `error: …`. */
