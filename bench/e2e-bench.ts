@@ -10,7 +10,7 @@ import {startScriptedOllama} from '../test/support/ollama-server.js';
 import {loadConfig} from '../src/config.js';
 import {createHost, type Host} from '../src/host/create-host.js';
 import {createLauncher} from '../src/runtimes/detect.js';
-import type {RuntimeName} from '../src/types.js';
+import type {RuntimeName} from '../src/api/types.js';
 import {percentiles, type Percentiles} from './ipc-bench.js';
 
 const run = promisify(execFile);

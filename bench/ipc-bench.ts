@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {createIpcWatcher, ensureGroupIpcDirs, type IpcHandlers} from '../src/ipc/ipc-watcher.js';
 import {silentLogger} from '../src/logger.js';
-import type {RegisteredGroup} from '../src/types.js';
+import type {RegisteredGroup} from '../src/api/types.js';
 
 export interface Percentiles {
 	p50: number;

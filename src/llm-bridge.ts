@@ -1,6 +1,6 @@
 import {Ollama, type ChatResponse} from 'ollama';
 import type {LlmChunkMessage, LlmRequestMessage} from '../container/agent-runner/src/protocol.js';
-import type {OllamaState} from './host/host-api.js';
+import type {OllamaState} from './api/host-api.js';
 
 export interface LlmBridgeOptions {
 	baseUrl: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {Writable} from 'node:stream';
 import pino from 'pino';
 import {LogStore} from './log-store.js';
-import type {LogLine} from './types.js';
+import type {LogLine} from './api/types.js';
 
 export type Logger = pino.Logger;
 

@@ -4,7 +4,7 @@ import {homePaths, folderProblem} from '../paths.js';
 import {openDb} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
 import {parseMountSpec} from '../../container/agent-runner/src/mount-spec.js';
-import type {ExtraMountSpec} from '../types.js';
+import type {ExtraMountSpec} from '../api/types.js';
 import {parseArgs, UsageError} from './args.js';
 import type {CommandIo} from './main.js';
 

@@ -4,7 +4,7 @@ import type {Config} from '../config.js';
 import {createLogger} from '../logger.js';
 import {homePaths} from '../paths.js';
 import {acquireHostLock, HostLockedError} from '../host/lock.js';
-import type {WhatsAppState} from '../host/host-api.js';
+import type {WhatsAppState} from '../api/host-api.js';
 import {hasPairedCredentials, moveCredentialsAside} from '../channels/whatsapp/auth-files.js';
 import {systemClock, type Clock} from '../channels/whatsapp/clock.js';
 import {parsePhoneDigits} from '../channels/whatsapp/pairing.js';

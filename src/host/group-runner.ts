@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type {TurnInput} from '../../container/agent-runner/src/protocol.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import type {Logger} from '../logger.js';
@@ -7,15 +6,13 @@ import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} fro
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
 import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult} from '../runner/sandbox-run.js';
+import type {TurnPlan} from '../skills/turn-plan.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
-import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
+import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../api/types.js';
 import {buildSandboxSpec, chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
 import type {HostPaths} from './sandbox-spec.js';
-
-/** What a batch of messages turns into before the model sees it. */
-export type TurnPlan = {reply: string} | {skills?: TurnInput['skills']; command?: TurnInput['command']};
 
 export interface GroupRunnerDeps {
 	config: Config;

@@ -16,10 +16,10 @@ import type {SkillLibrary} from '../skills/skill-sync.js';
 import type {GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
-import type {InboundMessage, RegisteredGroup} from '../types.js';
-import type {HostEmitter} from './events.js';
+import type {InboundMessage, RegisteredGroup} from '../api/types.js';
+import type {HostEmitter} from '../api/host-emitter.js';
 import type {GroupRunner} from './group-runner.js';
-import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from './host-api.js';
+import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from '../api/host-api.js';
 import {installLabelFor} from './sandbox-spec.js';
 import type {WhatsAppLink} from './whatsapp-link.js';
 

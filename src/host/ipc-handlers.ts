@@ -4,7 +4,7 @@ import type {MountApprovals} from '../mounts/mount-requests.js';
 import {folderProblem} from '../paths.js';
 import type {TaskScheduler} from '../scheduler/task-scheduler.js';
 import type {GroupStore} from '../store/groups.js';
-import type {ChatInfo, RegisteredGroup} from '../types.js';
+import type {ChatInfo, RegisteredGroup} from '../api/types.js';
 
 export interface IpcHandlerDeps {
 	config: Config;

@@ -5,7 +5,7 @@ import type {Config} from '../config.js';
 import {groupPaths, type HomePaths} from '../paths.js';
 import {buildMountPlan} from '../runtimes/mount-plan.js';
 import type {SandboxSpec} from '../runtimes/runtime.js';
-import type {RegisteredGroup} from '../types.js';
+import type {RegisteredGroup} from '../api/types.js';
 
 export interface HostPaths extends HomePaths {
 	/** The skills as synced for sandboxes (mounted read-only at /workspace/skills). */

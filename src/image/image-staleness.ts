@@ -1,6 +1,6 @@
 import type {Config} from '../config.js';
 import {cliEnv, runCli, type RunCli} from '../runtimes/cli-exec.js';
-import type {RuntimeName} from '../types.js';
+import type {RuntimeName} from '../api/types.js';
 import {agentRunnerHash, agentRunnerHashLabel} from './agent-runner-files.js';
 
 export interface StalenessDeps {

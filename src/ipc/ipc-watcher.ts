@@ -5,7 +5,7 @@ import path from 'node:path';
 import {watch, type FSWatcher} from 'chokidar';
 import type {Logger} from '../logger.js';
 import type {NewTaskInput, TaskUpdate} from '../scheduler/task-scheduler.js';
-import type {RegisteredGroup, ScheduledTask} from '../types.js';
+import type {RegisteredGroup, ScheduledTask} from '../api/types.js';
 import {authorizeIpcRequest, resolveTaskTarget} from './authorize.js';
 import {isIpcKind, moveToErrors, readRequestFile, writeAck, type IpcAck} from './ipc-files.js';
 import {folderProblem} from '../paths.js';

@@ -2,10 +2,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import type {MountsView} from '../host/host-api.js';
+import type {MountsView} from '../api/host-api.js';
 import type {Logger} from '../logger.js';
 import type {MountRequestRecord, MountRequestSource, MountRequestStore} from '../store/mount-requests.js';
-import type {RegisteredGroup} from '../types.js';
+import type {RegisteredGroup} from '../api/types.js';
 import type {MountAllowlist} from './allowlist.js';
 import {defaultBlockedPatterns, fixableByApproval, validateMount, type MountVerdict} from './mount-security.js';
 

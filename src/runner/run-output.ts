@@ -1,7 +1,7 @@
 // What the details view shows of a run: its recent agent output and the sandbox's stderr tail,
 // bounded per run and kept for the last runs only.
 
-import type {RunOutputView} from '../host/host-api.js';
+import type {RunOutputView} from '../api/host-api.js';
 
 const maxLines = 60;
 const maxLineChars = 300;

@@ -2,7 +2,7 @@ import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import type {AgentToHost, HostToAgent, LlmRequestMessage, StartMessage, TurnInput} from '../../container/agent-runner/src/protocol.js';
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
-import type {ContainerRun, RunEndReason} from '../types.js';
+import type {ContainerRun, RunEndReason} from '../api/types.js';
 import {LineSplitter, maxAgentLineBytes, parseAgentLine} from './agent-lines.js';
 import {RunOutput} from './run-output.js';
 

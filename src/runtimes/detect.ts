@@ -1,4 +1,4 @@
-import type {RuntimeName, RuntimeSetting} from '../types.js';
+import type {RuntimeName, RuntimeSetting} from '../api/types.js';
 import {createAppleContainerLauncher, ensureAppleContainerSystem} from './apple-container.js';
 import {cliEnv, runCli, type RunCli} from './cli-exec.js';
 import {createNoneLauncher} from './none.js';

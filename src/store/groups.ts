@@ -1,4 +1,4 @@
-import type {ExtraMountSpec, RegisteredGroup} from '../types.js';
+import type {ExtraMountSpec, RegisteredGroup} from '../api/types.js';
 import type {Db} from './db.js';
 
 interface GroupRow {

@@ -1,6 +1,6 @@
 import {Box, Text, useInput} from 'ink';
 import {useMemo, useRef, useSyncExternalStore} from 'react';
-import type {HostApi} from '../host/host-api.js';
+import type {HostApi} from '../api/host-api.js';
 import {Header} from './components/header.js';
 import {StatusBar, statusBarHeight} from './components/status-bar.js';
 import {Controller} from './controller.js';

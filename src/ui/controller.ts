@@ -1,5 +1,5 @@
 // Turns keys into UI state changes and host actions. Plain TypeScript: the App renders its state.
-import type {HostApi, HostSnapshot} from '../host/host-api.js';
+import type {HostApi, HostSnapshot} from '../api/host-api.js';
 import {clamp, isLive} from './format.js';
 import type {KeyName} from './keys.js';
 import {bindingFor, nextPane, type ActionName, type PaneId} from './keymap.js';

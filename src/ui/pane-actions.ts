@@ -1,6 +1,6 @@
 // The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
-import type {HostSnapshot} from '../host/host-api.js';
-import type {ContainerRun, RegisteredGroup} from '../types.js';
+import type {HostSnapshot} from '../api/host-api.js';
+import type {ContainerRun, RegisteredGroup} from '../api/types.js';
 import type {Controller} from './controller.js';
 import {isLive} from './format.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';

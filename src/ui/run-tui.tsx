@@ -1,5 +1,5 @@
 import {render} from 'ink';
-import type {HostApi} from '../host/host-api.js';
+import type {HostApi} from '../api/host-api.js';
 import {App} from './app.js';
 
 /** The process events runTui listens to (the real process by default; tests pass their own emitter). */

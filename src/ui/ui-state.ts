@@ -1,5 +1,5 @@
 // The UI's own state (what the operator is looking at), apart from the host's snapshot.
-import type {LogLine} from '../types.js';
+import type {LogLine} from '../api/types.js';
 import {paneIds, type PaneId} from './keymap.js';
 import type {Modal} from './modal.js';
 

@@ -1,9 +1,9 @@
 // An in-memory HostApi for UI tests: a snapshot to mutate, real typed events, recorded action calls and
 // a real LogStore. It holds no host logic: actions only record their calls (and may be told to fail).
-import {HostEmitter} from '../../src/host/events.js';
-import type {HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot, RunOutputView} from '../../src/host/host-api.js';
+import {HostEmitter} from '../../src/api/host-emitter.js';
+import type {HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot, RunOutputView} from '../../src/api/host-api.js';
 import {LogStore} from '../../src/log-store.js';
-import type {ContainerRun, RegisteredGroup, ScheduledTask} from '../../src/types.js';
+import type {ContainerRun, RegisteredGroup, ScheduledTask} from '../../src/api/types.js';
 
 export type ActionCall = {[K in keyof HostActions]: {name: K; args: Parameters<HostActions[K]>}}[keyof HostActions];
 

@@ -2,7 +2,7 @@
 // test can make the process crash (an uncaught exception) or its host hang on stop, which the real
 // host never does on purpose. FIXTURE_MODE=crash: `p` then Enter (startPairing) throws from a timer,
 // uncaught. FIXTURE_MODE=hang: host.stop() never settles (the run is ended with a signal).
-import {HostEmitter} from '../../dist/src/host/events.js';
+import {HostEmitter} from '../../dist/src/api/host-emitter.js';
 import {LogStore} from '../../dist/src/log-store.js';
 import {runTui} from '../../dist/src/ui/run-tui.js';
 

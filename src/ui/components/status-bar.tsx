@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {HostSnapshot, WhatsAppState, WhatsAppStopCause} from '../../host/host-api.js';
+import type {HostSnapshot, WhatsAppState, WhatsAppStopCause} from '../../api/host-api.js';
 import {isLive} from '../format.js';
 import {keyLabel} from '../keys.js';
 import {hintsFor, keysOf, type PaneId} from '../keymap.js';

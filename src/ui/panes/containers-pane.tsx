@@ -1,4 +1,4 @@
-import type {ContainerRun} from '../../types.js';
+import type {ContainerRun} from '../../api/types.js';
 import {Table, type Column} from '../components/table.js';
 import {runLimitState, since} from '../format.js';
 import type {PaneProps} from './pane-props.js';

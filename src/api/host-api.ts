@@ -1,7 +1,7 @@
-// The one API the TUI and the headless modes use: snapshots, events and actions.
-// Nothing in host/ imports React or Ink.
+// The one host API: snapshots, events and actions. The host implements it, the UI and the CLI use it,
+// in-process or attached over the control socket alike; nothing here does I/O.
 import type {LogStore} from '../log-store.js';
-import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
+import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from './types.js';
 
 export type WhatsAppState =
 	| {status: 'off'}
