@@ -30,6 +30,9 @@ export interface HomePaths {
 	logsDir: string;
 	skillsDir: string;
 	lockFile: string;
+	/** Owner-only folder of the control socket. */
+	controlDir: string;
+	socketFile: string;
 }
 
 export function homePaths(home: string): HomePaths {
@@ -47,6 +50,8 @@ export function homePaths(home: string): HomePaths {
 		logsDir: path.join(home, 'logs'),
 		skillsDir: path.join(home, 'skills'),
 		lockFile: path.join(home, 'host.lock'),
+		controlDir: path.join(home, 'control'),
+		socketFile: path.join(home, 'control', 'host.sock'),
 	};
 }
 

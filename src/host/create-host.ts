@@ -212,6 +212,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runner,
 		scheduler,
 		approvals,
+		allowlist,
 		skills,
 		whatsapp: () => whatsapp,
 		callbacks,

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
@@ -6,6 +8,7 @@ import {imageStaleness} from '../image/image-staleness.js';
 import {LlmBridge} from '../llm-bridge.js';
 import type {Logger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
+import type {MountAllowlist} from '../mounts/allowlist.js';
 import type {MountApprovals} from '../mounts/mount-requests.js';
 import {folderProblem} from '../paths.js';
 import {reapOrphans} from '../runtimes/reap.js';
@@ -43,6 +46,7 @@ export interface HostParts {
 	runner: GroupRunner;
 	scheduler: TaskScheduler;
 	approvals: MountApprovals;
+	allowlist: MountAllowlist;
 	skills: SkillLibrary;
 	whatsapp(): WhatsAppLink | undefined;
 	callbacks: ChannelCallbacks;
@@ -52,9 +56,22 @@ export interface HostParts {
 	stop(): Promise<void>;
 }
 
+/** The real path of an existing folder given as an absolute path (a client resolves `~` and relative paths). */
+function existingFolder(hostPath: string): string {
+	if (!path.isAbsolute(hostPath)) throw new Error(`${hostPath} is not an absolute path: give the folder's full path`);
+	let real: string;
+	try {
+		real = fs.realpathSync(hostPath);
+	} catch {
+		throw new Error(`${hostPath} does not exist: create the folder first`);
+	}
+	if (!fs.statSync(real).isDirectory()) throw new Error(`${hostPath} is not a directory: allow a folder`);
+	return real;
+}
+
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
 export function createHostApi(parts: HostParts): Host {
-	const {config, launcher, logger, events, stores, runner, scheduler, approvals, skills} = parts;
+	const {config, launcher, logger, events, stores, runner, scheduler, approvals, allowlist, skills} = parts;
 	const {messages, groups, runs} = stores;
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
@@ -122,7 +139,7 @@ export function createHostApi(parts: HostParts): Host {
 				selfChatJid: parts.whatsapp()?.channel.selfJid(),
 			};
 		},
-		runOutput: (runId) => runner.outputs.get(runId),
+		runOutput: async (runId) => runner.outputs.get(runId),
 		async sendLocalMessage(folder, text) {
 			requireGroup(folder);
 			const now = new Date().toISOString();
@@ -147,7 +164,17 @@ export function createHostApi(parts: HostParts): Host {
 		async registerGroup(input) {
 			const problem = folderProblem(input.folder);
 			if (problem) throw new Error(problem);
-			const group: RegisteredGroup = {...input, trigger: config.trigger, isMain: false, addedAt: new Date().toISOString(), extraMounts: [], network: false};
+			const group: RegisteredGroup = {
+				jid: input.jid,
+				name: input.name,
+				folder: input.folder,
+				requiresTrigger: input.requiresTrigger,
+				trigger: config.trigger,
+				isMain: false,
+				addedAt: new Date().toISOString(),
+				extraMounts: input.extraMounts ?? [],
+				network: input.network ?? false,
+			};
 			groups.add(group);
 			logger.info({group: group.folder, jid: group.jid}, 'group registered by the operator');
 			changed('groups');
@@ -160,6 +187,7 @@ export function createHostApi(parts: HostParts): Host {
 			groups.remove(group.jid);
 			logger.info({group: group.folder}, 'group unregistered by the operator (its folder is kept)');
 			changed('groups');
+			return group;
 		},
 		async approveMount(requestId, mode) {
 			const approved = approvals.approve(requestId, mode, 'operator');
@@ -167,6 +195,18 @@ export function createHostApi(parts: HostParts): Host {
 		},
 		async rejectMount(requestId) {
 			approvals.reject(requestId, 'operator');
+		},
+		async allowMountRoot(hostPath, readWrite) {
+			const {added} = allowlist.addAllowedRoot(existingFolder(hostPath), readWrite);
+			allowlist.reload();
+			logger.info({root: hostPath, readWrite}, 'allowed mount root added by the operator');
+			return {added, allowlistPath: allowlist.file};
+		},
+		async revokeMountRoot(hostPath) {
+			const {removed} = allowlist.removeAllowedRoot(hostPath);
+			allowlist.reload();
+			logger.info({root: hostPath}, 'allowed mount root revoked by the operator');
+			return {removed, allowlistPath: allowlist.file};
 		},
 		pauseTask: (taskId) => taskAction('paused', taskId, () => scheduler.pause(taskId)),
 		resumeTask: (taskId) => taskAction('resumed', taskId, () => scheduler.resume(taskId)),
@@ -185,7 +225,11 @@ export function createHostApi(parts: HostParts): Host {
 			await requireWhatsApp().startPairing(options);
 		},
 		stop() {
-			stopping ??= parts.stop();
+			if (!stopping) {
+				// Listeners hear of it first (a listener may call stop() again: it gets this same promise).
+				stopping = Promise.resolve().then(() => parts.stop());
+				events.emit('stopping', {reason: 'the host was stopped'});
+			}
 			return stopping;
 		},
 	};

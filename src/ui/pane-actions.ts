@@ -1,5 +1,5 @@
 // The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
-import type {HostSnapshot} from '../api/host-api.js';
+import type {HostSnapshot, RunOutputView} from '../api/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../api/types.js';
 import type {Controller} from './controller.js';
 import {isLive} from './format.js';
@@ -185,7 +185,11 @@ export class PaneActions {
 		}
 		if (pane === 'containers') {
 			const run = this.selected(runRows);
-			if (run) open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run)});
+			if (!run) return;
+			this.controller.deps.host.runOutput(run.id).then(
+				(tail) => open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run, tail)}),
+				(error: Error) => this.notify('error', error.message),
+			);
 			return;
 		}
 		if (pane === 'tasks') {
@@ -234,7 +238,7 @@ export class PaneActions {
 		}
 	}
 
-	private runDetails(run: ContainerRun): string[] {
+	private runDetails(run: ContainerRun, tail: RunOutputView | undefined): string[] {
 		const {host} = this.controller.deps;
 		const logs = host.logs;
 		const recent: string[] = [];
@@ -242,7 +246,6 @@ export class PaneActions {
 			const line = logs.at(index);
 			if (line && (line.fields.includes(run.id) || line.fields.includes(run.containerName) || line.msg.includes(run.containerName))) recent.unshift(`  ${line.msg} ${line.fields}`);
 		}
-		const tail = host.runOutput(run.id);
 		const indent = (lines: string[] | undefined, none: string) => (lines?.length ? lines.map((line) => `  ${line}`) : [`  ${none}`]);
 		return [
 			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,
