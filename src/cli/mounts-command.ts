@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type {Config} from '../config.js';
+import {attachToRunningHost} from '../control/attach.js';
+import type {RemoteHost} from '../control/remote-host.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
 import {defaultBlockedPatterns, validateMount} from '../mounts/mount-security.js';
 import {homePaths} from '../paths.js';
@@ -27,7 +29,8 @@ const usage = `Usage
 export const mountsHelp = `${usage}
 
 check tells whether a group may mount PATH (main unless --group); list shows the allowlist and
-the pending requests; allow and revoke change the allowlist.
+the pending requests; allow and revoke change the allowlist (through the host that runs for
+this home, if one does).
 `;
 
 interface ParsedArgs {
@@ -158,14 +161,15 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 			case 'allow': {
 				const target = needPath('~/projects');
 				const real = resolveExisting(target, homeDir);
-				const {added} = allowlist.addAllowedRoot(real, args.rw);
-				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real} in ${allowlist.file}`);
+				const {added, allowlistPath} = await throughHost(options, (host) => host.allowMountRoot(real, args.rw), () => ({...allowlist.addAllowedRoot(real, args.rw), allowlistPath: allowlist.file}));
+				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real} in ${allowlistPath}`);
 				return 0;
 			}
 			case 'revoke': {
 				const target = needPath('~/projects');
-				const {removed} = allowlist.removeAllowedRoot(expandTilde(target, homeDir));
-				out(`revoked ${target} (${removed} root${removed === 1 ? '' : 's'}) in ${allowlist.file}`);
+				const expanded = expandTilde(target, homeDir);
+				const {removed, allowlistPath} = await throughHost(options, (host) => host.revokeMountRoot(expanded), () => ({...allowlist.removeAllowedRoot(expanded), allowlistPath: allowlist.file}));
+				out(`revoked ${target} (${removed} root${removed === 1 ? '' : 's'}) in ${allowlistPath}`);
 				return 0;
 			}
 			default:
@@ -174,6 +178,17 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 	} catch (error) {
 		stderr.write(`babybot-tui mounts: ${(error as Error).message}\n`);
 		return error instanceof UsageError ? 2 : 1;
+	}
+}
+
+/** Through the host that runs for this home (its view changes at once), else on the file directly. */
+async function throughHost<T>(options: MountsCommandOptions, viaHost: (host: RemoteHost) => Promise<T>, direct: () => T): Promise<T> {
+	const remote = await attachToRunningHost({paths: homePaths(options.config.home)});
+	if (!remote) return direct();
+	try {
+		return await viaHost(remote);
+	} finally {
+		remote.close();
 	}
 }
 

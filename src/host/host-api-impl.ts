@@ -10,13 +10,12 @@ import type {Logger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
 import type {MountAllowlist} from '../mounts/allowlist.js';
 import type {MountApprovals} from '../mounts/mount-requests.js';
-import {folderProblem} from '../paths.js';
 import {reapOrphans} from '../runtimes/reap.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import type {TaskScheduler} from '../scheduler/task-scheduler.js';
 import {skillText} from '../skills/skill-loader.js';
 import type {SkillLibrary} from '../skills/skill-sync.js';
-import type {GroupStore} from '../store/groups.js';
+import {newGroup, type GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
 import type {InboundMessage, RegisteredGroup} from '../api/types.js';
@@ -162,19 +161,7 @@ export function createHostApi(parts: HostParts): Host {
 			logger.info({run: runId}, 'run killed by the operator');
 		},
 		async registerGroup(input) {
-			const problem = folderProblem(input.folder);
-			if (problem) throw new Error(problem);
-			const group: RegisteredGroup = {
-				jid: input.jid,
-				name: input.name,
-				folder: input.folder,
-				requiresTrigger: input.requiresTrigger,
-				trigger: config.trigger,
-				isMain: false,
-				addedAt: new Date().toISOString(),
-				extraMounts: input.extraMounts ?? [],
-				network: input.network ?? false,
-			};
+			const group = newGroup(input, config.trigger);
 			groups.add(group);
 			logger.info({group: group.folder, jid: group.jid}, 'group registered by the operator');
 			changed('groups');

@@ -26,14 +26,22 @@ import {MountsPane} from './panes/mounts-pane.js';
 import type {PaneProps} from './panes/pane-props.js';
 import {SkillsPane} from './panes/skills-pane.js';
 import {TasksPane} from './panes/tasks-pane.js';
-import {initialUiState} from './ui-state.js';
+import {initialUiState, type LeaveChoice} from './ui-state.js';
 
 export const minimumSize: TerminalSize = {columns: 60, rows: 15};
 
+const leavingText: Record<LeaveChoice, string> = {
+	detach: 'Detaching: the host keeps running…',
+	stop: 'Stopping: closing runs and channels…',
+	background: 'Handing the host to a background process…',
+};
+
 export interface AppProps {
 	host: HostApi;
-	/** Called once when the operator quits (after confirming when runs are live). */
-	onQuit: () => void;
+	/** Called once when the operator quits, with how. */
+	onQuit: (choice: LeaveChoice) => void;
+	/** The pid of the host this UI is attached to (undefined: the host runs in this process). */
+	attachedTo?: number;
 	/** A fixed size instead of the terminal's (tests). */
 	size?: TerminalSize;
 	initialPane?: PaneId;
@@ -49,7 +57,7 @@ const listPanes: Record<Exclude<PaneId, 'logs'>, (props: PaneProps) => React.JSX
 	skills: SkillsPane,
 };
 
-export function App({host, onQuit, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
+export function App({host, onQuit, attachedTo, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
 	const size = useTerminalSize(fixedSize);
 	const snapshot = useHostSnapshot(host);
 	const now = useNow();
@@ -66,7 +74,8 @@ export function App({host, onQuit, size: fixedSize, initialPane, noticeLifetimeM
 			logView: () => latest.current.view!,
 			bodyHeight: () => latest.current.bodyHeight,
 			notify: (level, text) => latest.current.push(level, text),
-			quit: () => latest.current.onQuit(),
+			quit: (choice) => latest.current.onQuit(choice),
+			attachedTo,
 		},
 		initialUiState(initialPane),
 	);
@@ -95,7 +104,7 @@ export function App({host, onQuit, size: fixedSize, initialPane, noticeLifetimeM
 	const width = size.columns;
 	const paneHeight = isDialog(modal) ? bodyHeight - dialogHeight : bodyHeight;
 	let body: React.JSX.Element;
-	if (state.quitting) body = <Text color="yellow">Stopping: closing runs and channels…</Text>;
+	if (state.quitting) body = <Text color="yellow">{leavingText[state.quitting]}</Text>;
 	else if (modal?.kind === 'help') body = <HelpOverlay width={width} height={bodyHeight} scroll={modal.scroll} />;
 	else if (modal?.kind === 'details') body = <DetailsOverlay title={modal.title} lines={modal.lines} scroll={modal.scroll} width={width} height={bodyHeight} />;
 	else if (modal?.kind === 'chat')
@@ -152,7 +161,7 @@ export function App({host, onQuit, size: fixedSize, initialPane, noticeLifetimeM
 			<Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
 				{body}
 			</Box>
-			<StatusBar snapshot={snapshot} pane={pane} notice={notice} inputLine={modal?.kind === 'command' || modal?.kind === 'filter' || !notice ? inputLine : undefined} width={width} now={now} />
+			<StatusBar snapshot={snapshot} attachedTo={attachedTo} pane={pane} notice={notice} inputLine={modal?.kind === 'command' || modal?.kind === 'filter' || !notice ? inputLine : undefined} width={width} now={now} />
 		</Box>
 	);
 }

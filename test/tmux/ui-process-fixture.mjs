@@ -4,7 +4,7 @@
 // uncaught. FIXTURE_MODE=hang: host.stop() never settles (the run is ended with a signal).
 import {HostEmitter} from '../../dist/src/api/host-emitter.js';
 import {LogStore} from '../../dist/src/log-store.js';
-import {runTui} from '../../dist/src/ui/run-tui.js';
+import {inProcessSession, runTui} from '../../dist/src/ui/run-tui.js';
 
 const mode = process.env.FIXTURE_MODE ?? 'crash';
 const snapshot = {
@@ -28,9 +28,12 @@ const host = {
 	sendLocalMessage: async () => ({seq: 1}),
 	killRun: done,
 	registerGroup: async () => snapshot.groups[0],
-	unregisterGroup: done,
+	unregisterGroup: async () => snapshot.groups[0],
 	approveMount: done,
 	rejectMount: done,
+	allowMountRoot: async () => ({added: true, allowlistPath: snapshot.mounts.allowlistPath}),
+	revokeMountRoot: async () => ({removed: 1, allowlistPath: snapshot.mounts.allowlistPath}),
+	runOutput: async () => undefined,
 	pauseTask: done,
 	resumeTask: done,
 	runTaskNow: done,
@@ -44,5 +47,5 @@ const host = {
 	},
 	stop: () => (mode === 'hang' ? new Promise(() => {}) : Promise.resolve()),
 };
-const code = await runTui(host, {stopTimeoutMs: Number(process.env.FIXTURE_STOP_TIMEOUT_MS ?? 20_000)});
+const code = await runTui(inProcessSession(host), {stopTimeoutMs: Number(process.env.FIXTURE_STOP_TIMEOUT_MS ?? 20_000)});
 process.exit(code);

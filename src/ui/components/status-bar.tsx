@@ -49,6 +49,8 @@ export const statusBarHeight = 3;
 
 export interface StatusBarProps {
 	snapshot: HostSnapshot;
+	/** The pid of the host the UI is attached to, when it is not in this process. */
+	attachedTo?: number;
 	pane: PaneId;
 	notice?: Notice;
 	/** Replaces the hints line (command line, filter being typed). */
@@ -57,7 +59,7 @@ export interface StatusBarProps {
 	now: number;
 }
 
-export function StatusBar({snapshot, pane, notice, inputLine, width, now}: StatusBarProps) {
+export function StatusBar({snapshot, attachedTo, pane, notice, inputLine, width, now}: StatusBarProps) {
 	const {ollama, runtime, whatsapp} = snapshot;
 	const counts = statusCounts(snapshot, now);
 	const ollamaColor = !ollama.reachable || ollama.modelPresent === false || ollama.toolsSupported === false ? 'red' : 'green';
@@ -82,6 +84,7 @@ export function StatusBar({snapshot, pane, notice, inputLine, width, now}: Statu
 				) : (
 					<Text color={runtime.imageStale ? 'yellow' : 'green'}>{runtime.imageStale ? `${runtime.name} (image stale)` : runtime.name}</Text>
 				)}
+				{attachedTo !== undefined ? <Text color="cyan">{` │ attached to host pid ${attachedTo}`}</Text> : null}
 			</Text>
 			<Text wrap="truncate">
 				<Text>{`${counts.groups} groups · `}</Text>
