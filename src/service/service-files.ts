@@ -39,7 +39,7 @@ Type=simple
 ExecStart=${serviceArgv(spec).map(systemdWord).join(' ')}
 Environment=${systemdWord(`BABYBOT_HOME=${spec.home}`)}
 Environment=${systemdWord(`PATH=${spec.pathEnv}`)}
-WorkingDirectory=${systemdWord(spec.home)}
+WorkingDirectory=${spec.home.replace(/%/g, '%%')}
 StandardOutput=append:${spec.logFile.replace(/%/g, '%%')}
 StandardError=append:${spec.logFile.replace(/%/g, '%%')}
 Restart=on-failure

@@ -84,7 +84,6 @@ export function StatusBar({snapshot, attachedTo, pane, notice, inputLine, width,
 				) : (
 					<Text color={runtime.imageStale ? 'yellow' : 'green'}>{runtime.imageStale ? `${runtime.name} (image stale)` : runtime.name}</Text>
 				)}
-				{attachedTo !== undefined ? <Text color="cyan">{` │ attached to host pid ${attachedTo}`}</Text> : null}
 			</Text>
 			<Text wrap="truncate">
 				<Text>{`${counts.groups} groups · `}</Text>
@@ -93,6 +92,7 @@ export function StatusBar({snapshot, attachedTo, pane, notice, inputLine, width,
 				<Text color={counts.pendingMounts > 0 ? 'yellow' : undefined}>{`${counts.pendingMounts} mounts pending`}</Text>
 				<Text>{' · '}</Text>
 				<Text color={counts.dueTasks > 0 ? 'yellow' : undefined}>{`${counts.dueTasks} tasks due`}</Text>
+				{attachedTo !== undefined ? <Text color="cyan">{` │ attached to host pid ${attachedTo}`}</Text> : null}
 			</Text>
 			{inputLine !== undefined ? (
 				<Text wrap="truncate" color="cyan">
