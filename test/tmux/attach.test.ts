@@ -116,6 +116,35 @@ describe('a headless host with UIs and commands attached', () => {
 	}, 90_000);
 });
 
+describe('a UI that started its own host', () => {
+	it('serves it to other clients, and q then b hands it to a background host that the next TUI attaches to', async () => {
+		const ollama = await scripted({fallback: () => ({content: 'answered in the background'})});
+		const {home, allowlist} = tempHome();
+		const env = cliEnv({home, allowlist, ollamaUrl: ollama.url});
+		const tui = openTui(env, {columns: 140, rows: 30});
+		await tui.waitForText('6 Skills');
+		expect(tui.capture()).not.toContain('attached to host');
+		// The UI's own host answers on the socket like any other.
+		expect(await runCli(['chat', 'hi'], env)).toMatchObject({code: 0, stdout: 'answered in the background\n'});
+		tui.type('q');
+		await tui.waitForText('Quit: keep the host running in the background');
+		tui.type('b');
+		expect(await tui.waitForExit(60_000)).toBe(0);
+		const pid = Number(fs.readFileSync(path.join(home, 'host.lock'), 'utf8'));
+		opened.push({
+			close: async () => {
+				process.kill(pid, 'SIGTERM');
+				await waitFor('the background host to stop', () => !fs.existsSync(path.join(home, 'host.lock')));
+			},
+		});
+		expect(tui.output()).toContain(`the host keeps running in the background (pid ${pid}; logs in ${path.join(home, 'logs')})`);
+		expect(fs.readFileSync(path.join(home, 'logs', 'background.log'), 'utf8')).toContain('host running headless');
+		expect(await runCli(['chat', 'hi'], env)).toMatchObject({code: 0, stdout: 'answered in the background\n'});
+		const next = openTui(env, {columns: 140, rows: 30});
+		await next.waitForText(`attached to host pid ${pid}`);
+	}, 120_000);
+});
+
 describe('an unsafe home', () => {
 	it('a host is refused in a home that others can write, with the chmod to run; a client too', async () => {
 		const ollama = await scripted({});
