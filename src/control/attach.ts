@@ -27,7 +27,7 @@ export async function attachToRunningHost(options: AttachOptions): Promise<Remot
 	const deadline = Date.now() + (options.waitMs ?? 20_000);
 	for (;;) {
 		const pid = lockHolder(paths.lockFile);
-		if (pid === undefined || pid === process.pid) return undefined;
+		if (pid === undefined) return undefined;
 		checkControlDir(paths);
 		try {
 			return await connectToHost({socketFile: paths.socketFile, logTail: options.logTail});

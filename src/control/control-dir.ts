@@ -37,14 +37,17 @@ function check(problem: string | null): void {
 	if (problem) throw new ControlDirError(problem);
 }
 
-/** For the host: checks the home, makes the owner-only control folder and removes a socket left by a dead host. */
-export function prepareControlDir(paths: Pick<HomePaths, 'home' | 'controlDir' | 'socketFile'>): void {
+/** For the host, before it starts: checks the home and makes the owner-only control folder. */
+export function prepareControlDir(paths: Pick<HomePaths, 'home' | 'controlDir'>): void {
 	fs.mkdirSync(paths.home, {recursive: true});
 	check(homeProblem(paths.home, fs.statSync(paths.home)));
 	if (!statOf(paths.controlDir)) fs.mkdirSync(paths.controlDir, {mode: 0o700});
 	check(controlDirProblem(paths.controlDir, fs.lstatSync(paths.controlDir)));
-	// Only the lock holder serves: whatever is left at the socket's path is a dead host's.
-	if (statOf(paths.socketFile)) fs.rmSync(paths.socketFile);
+}
+
+/** For the lock holder only: whatever is left at the socket's path is a dead host's. */
+export function removeStaleSocket(socketFile: string): void {
+	if (statOf(socketFile)) fs.rmSync(socketFile);
 }
 
 /** For a client: the home and the control folder are safe to connect through (throws ControlDirError otherwise). */

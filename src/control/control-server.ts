@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type {HostApi, HostEventMap, HostEventName, HostSnapshot} from '../api/host-api.js';
 import type {HomePaths} from '../paths.js';
-import {prepareControlDir} from './control-dir.js';
+import {prepareControlDir, removeStaleSocket} from './control-dir.js';
 import {HostConnection} from './host-connection.js';
 import {maxClientFrameBytes} from './protocol.js';
 
@@ -27,10 +27,14 @@ export interface ControlServer {
 
 const forwardedEvents: Array<Exclude<HostEventName, 'change'>> = ['message', 'delta', 'reply', 'turn', 'notice', 'stopping'];
 
-/** Listens on the home's control socket (owner-only); throws ControlDirError when the home is unsafe. */
+/**
+ * Listens on the home's control socket (owner-only); throws ControlDirError when the home is unsafe.
+ * Only the holder of the home's host lock may call it: it replaces whatever socket is there.
+ */
 export async function serveControlSocket(options: ControlServerOptions): Promise<ControlServer> {
 	const {host, paths} = options;
 	prepareControlDir(paths);
+	removeStaleSocket(paths.socketFile);
 	const connections = new Set<HostConnection>();
 	const connectionOptions = {
 		host,
