@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
-import {loadConfig} from '../src/config.js';
+import {loadConfig, type Config} from '../src/config.js';
 import {createHost, type Host} from '../src/host/create-host.js';
 import {createLauncher} from '../src/runtimes/detect.js';
 import type {RuntimeName} from '../src/api/types.js';
@@ -21,7 +21,7 @@ export interface E2eResult {
 }
 
 /** A host in this process on a temp home, answering through a scripted Ollama server that says "pong". */
-export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host, config: Config) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-e2e-bench-'));
 	const ollama = await startScriptedOllama({fallback: () => ({content: 'pong'}), chunkSize: 64, keepRequests: false});
 	const config = loadConfig({
@@ -39,7 +39,7 @@ export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, b
 	const host = await createHost({config, launcher: createLauncher(runtime, {timezone: config.timezone})});
 	await host.start();
 	try {
-		return await body(host);
+		return await body(host, config);
 	} finally {
 		await host.stop();
 		await ollama.close();

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {projectRoot} from '../src/config.js';
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
 	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
 	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
 	return Math.round((kb / 1024) * 10) / 10;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {loadConfig, projectRoot} from '../src/config.js';
 import {imageStaleness} from '../src/image/image-staleness.js';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
+import {measureEventLatency, measureRssWithClients, measureSnapshotOverSocket} from './control-bench.js';
 import {measureDockerRunBaseline, measureE2e} from './e2e-bench.js';
 import {measureIngest} from './ingest-bench.js';
 import {measureIpcAck, type Percentiles} from './ipc-bench.js';
@@ -77,8 +78,19 @@ async function main(): Promise<void> {
 	add('load_1000_heap_growth_mb', load.growthMb, '< 10 MB (heap after GC)', (v) => (v as number) < 10);
 	progress('idle host RSS');
 	const ollama = await startScriptedOllama();
-	const rss = await measureIdleRss(ollama.url).finally(() => ollama.close());
+	const rss = await measureIdleRss(ollama.url);
 	add('host_idle_rss_mb', typeof rss === 'number' ? rss : null, '< 200 MB', (v) => (v as number) < 200);
+	progress('host RSS with three attached clients');
+	const withClients = await measureRssWithClients(ollama.url).finally(() => ollama.close());
+	add('host_rss_3_clients_mb', typeof withClients === 'number' ? withClients : null, '< host_idle_rss_mb + 30 MB', (v) => typeof rss !== 'number' || (v as number) < rss + 30);
+	progress('event latency, in-process and attached');
+	const latency = await measureEventLatency(400);
+	add('event_latency_ms.in_process', latency.inProcess, '(reference)', () => true);
+	add('event_latency_ms.attached', latency.attached, 'p50 within 5 ms of in-process', (v) => p(v).p50 - latency.inProcess.p50 <= 5);
+	progress('snapshot over the socket (1,000 messages, 100 runs)');
+	const snapshot = await measureSnapshotOverSocket(50);
+	add('snapshot_over_socket_ms', snapshot.attachMs, 'p50 < 20 ms', (v) => p(v).p50 < 20);
+	add('snapshot_in_process_ms', snapshot.inProcessMs, '(reference)', () => true);
 
 	const width = Math.max(...rows.map((r) => r.key.length));
 	process.stdout.write(`\n${'figure'.padEnd(width)}  ${'value (ms unless named)'.padEnd(30)}  ${'aim'.padEnd(36)}  met\n`);
@@ -102,6 +114,12 @@ async function main(): Promise<void> {
 		host_idle_rss_mb: byKey.host_idle_rss_mb,
 		load_1000_heap_growth_mb: byKey.load_1000_heap_growth_mb,
 		load_1000: load,
+		host_rss_3_clients_mb: byKey.host_rss_3_clients_mb,
+		...(typeof withClients === 'number' ? {} : {host_rss_3_clients_reason: withClients.reason}),
+		event_latency_ms: {in_process: latency.inProcess, attached: latency.attached},
+		snapshot_over_socket_ms: snapshot.attachMs,
+		snapshot_in_process_ms: snapshot.inProcessMs,
+		snapshot_bytes: snapshot.snapshotBytes,
 		...(typeof rss === 'number' ? {} : {host_idle_rss_reason: rss.reason}),
 		aims: Object.fromEntries(rows.map((r) => [r.key, {aim: r.aim, met: r.met}])),
 		measured_at: new Date().toISOString(),
