@@ -3,7 +3,6 @@
 // with three attached clients.
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type {HostEmitter} from '../src/api/host-emitter.js';
@@ -16,7 +15,7 @@ import {MessageStore} from '../src/store/messages.js';
 import {RunStore} from '../src/store/runs.js';
 import {withHost} from './e2e-bench.js';
 import {percentiles, type Percentiles} from './ipc-bench.js';
-import {rssMb} from './rss-bench.js';
+import {rssMb, startBenchHost} from './rss-bench.js';
 
 const wallClock = () => performance.timeOrigin + performance.now();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,37 +107,19 @@ export async function measureSnapshotOverSocket(samples: number): Promise<Snapsh
 /** RSS of a headless host (the real binary) with three clients attached as UIs (log tail followed), after 20 answered chats. */
 export async function measureRssWithClients(ollamaUrl: string): Promise<number | {value: null; reason: string}> {
 	if (!fs.existsSync('/proc/self/status')) return {value: null, reason: 'no /proc on this system'};
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-clients-bench-'));
-	const home = path.join(root, 'home');
-	const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'babybot-tui.js'), '--headless'], {
-		env: {PATH: process.env.PATH, HOME: root, BABYBOT_HOME: home, MOUNT_ALLOWLIST_PATH: path.join(root, 'allowlist.json'), OLLAMA_BASE_URL: ollamaUrl, CONTAINER_RUNTIME: 'none', LOG_LEVEL: 'info'},
-		stdio: ['ignore', 'ignore', 'pipe'],
-	});
+	const host = await startBenchHost(ollamaUrl, 'info');
 	const clients: RemoteHost[] = [];
 	try {
-		await new Promise<void>((resolve, reject) => {
-			let text = '';
-			child.stderr.on('data', (chunk) => {
-				text += chunk;
-				if (text.includes('host running headless')) resolve();
-			});
-			child.once('exit', (code) => reject(new Error(`the headless host exited with ${code}: ${text.trim()}`)));
-		});
-		for (let i = 0; i < 3; i++) clients.push(await connectToHost({socketFile: homePaths(home).socketFile, logTail: 20_000}));
+		for (let i = 0; i < 3; i++) clients.push(await connectToHost({socketFile: homePaths(host.home).socketFile, logTail: 20_000}));
 		for (let i = 0; i < 20; i++) {
 			const turn = new Promise((resolve) => clients[0].events.on('turn', resolve));
 			await clients[i % 3].sendLocalMessage('main', `message ${i}`);
 			await turn;
 		}
 		await pause(3000);
-		return rssMb(child.pid!);
+		return rssMb(host.pid);
 	} finally {
 		for (const client of clients) client.close();
-		if (child.exitCode === null && child.signalCode === null) {
-			const closed = new Promise((resolve) => child.once('close', resolve));
-			child.kill('SIGTERM');
-			await closed;
-		}
-		fs.rmSync(root, {recursive: true, force: true});
+		await host.stop();
 	}
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const folderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -65,4 +66,16 @@ export function groupPaths(paths: HomePaths, folder: string): {group: string; ip
 		return resolved;
 	};
 	return {group: inside(paths.groupsDir), ipc: inside(paths.ipcDir), session: inside(paths.sessionsDir)};
+}
+
+/** The real path of an existing folder (links resolved); `shown` is how errors name it. */
+export function existingFolder(folder: string, shown = folder): string {
+	let real: string;
+	try {
+		real = fs.realpathSync(folder);
+	} catch {
+		throw new Error(`${shown} does not exist: create the folder first`);
+	}
+	if (!fs.statSync(real).isDirectory()) throw new Error(`${shown} is not a directory: allow a folder`);
+	return real;
 }

@@ -1,6 +1,6 @@
-// The one list of the host's callable methods: the control socket serves each by its name and the
-// attached client builds its methods from it.
-import type {HostActions} from './host-api.js';
+// The one list of the host's callable methods and the one of its events: the control socket serves
+// each method by its name and forwards each event, and the attached client builds itself from them.
+import type {HostActions, HostEventName} from './host-api.js';
 
 export const hostActionNames = [
 	'sendLocalMessage',
@@ -33,3 +33,9 @@ const known = new Set<string>(hostActionNames);
 export function isHostActionName(name: unknown): name is HostActionName {
 	return typeof name === 'string' && known.has(name);
 }
+
+export const hostEventNames = ['change', 'message', 'delta', 'reply', 'turn', 'notice', 'stopping'] as const satisfies ReadonlyArray<HostEventName>;
+
+// An event of HostEventMap missing from the list above fails to compile here, naming it.
+type UnlistedEvent = Exclude<HostEventName, (typeof hostEventNames)[number]>;
+export const everyEventListed: [UnlistedEvent] extends [never] ? true : UnlistedEvent = true;

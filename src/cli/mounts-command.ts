@@ -5,7 +5,7 @@ import {attachToRunningHost} from '../control/attach.js';
 import type {RemoteHost} from '../control/remote-host.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
 import {defaultBlockedPatterns, validateMount} from '../mounts/mount-security.js';
-import {homePaths} from '../paths.js';
+import {existingFolder, homePaths} from '../paths.js';
 import {openDb, type Db} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
 import {MountRequestStore} from '../store/mount-requests.js';
@@ -160,7 +160,7 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 			}
 			case 'allow': {
 				const target = needPath('~/projects');
-				const real = resolveExisting(target, homeDir);
+				const real = existingFolder(expandTilde(target, homeDir), target);
 				const {added, allowlistPath} = await throughHost(options, (host) => host.allowMountRoot(real, args.rw), () => ({...allowlist.addAllowedRoot(real, args.rw), allowlistPath: allowlist.file}));
 				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real} in ${allowlistPath}`);
 				return 0;
@@ -196,17 +196,4 @@ function expandTilde(target: string, homeDir: string): string {
 	if (target === '~') return homeDir;
 	if (target.startsWith('~/')) return `${homeDir}/${target.slice(2)}`;
 	return target;
-}
-
-/** The real path of an existing folder, for a root the operator adds by hand. */
-function resolveExisting(target: string, homeDir: string): string {
-	const expanded = expandTilde(target, homeDir);
-	let real: string;
-	try {
-		real = fs.realpathSync(expanded);
-	} catch {
-		throw new Error(`${target} does not exist: create the folder first`);
-	}
-	if (!fs.statSync(real).isDirectory()) throw new Error(`${target} is not a directory: allow a folder`);
-	return real;
 }

@@ -37,8 +37,15 @@ function check(problem: string | null): void {
 	if (problem) throw new ControlDirError(problem);
 }
 
+/** The longest Unix socket path every platform takes (macOS: 104 bytes with the final NUL). */
+const maxSocketPathBytes = 103;
+
 /** For the host, before it starts: checks the home and makes the owner-only control folder. */
-export function prepareControlDir(paths: Pick<HomePaths, 'home' | 'controlDir'>): void {
+export function prepareControlDir(paths: Pick<HomePaths, 'home' | 'controlDir' | 'socketFile'>): void {
+	const length = Buffer.byteLength(paths.socketFile);
+	if (length > maxSocketPathBytes) {
+		throw new ControlDirError(`the control socket ${paths.socketFile} is ${length} bytes long, more than a Unix socket path may be (${maxSocketPathBytes}): use a shorter home (--home PATH)`);
+	}
 	fs.mkdirSync(paths.home, {recursive: true});
 	check(homeProblem(paths.home, fs.statSync(paths.home)));
 	if (!statOf(paths.controlDir)) fs.mkdirSync(paths.controlDir, {mode: 0o700});

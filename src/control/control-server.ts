@@ -2,6 +2,7 @@
 // and (when it asks) the log tail, exactly what an in-process UI gets from the host itself.
 import fs from 'node:fs';
 import net from 'node:net';
+import {hostEventNames} from '../api/host-actions.js';
 import type {HostApi, HostEventMap, HostEventName, HostSnapshot} from '../api/host-api.js';
 import type {HomePaths} from '../paths.js';
 import {prepareControlDir, removeStaleSocket} from './control-dir.js';
@@ -25,7 +26,8 @@ export interface ControlServer {
 	close(): Promise<void>;
 }
 
-const forwardedEvents: Array<Exclude<HostEventName, 'change'>> = ['message', 'delta', 'reply', 'turn', 'notice', 'stopping'];
+/** Every event but `change`, which is sent with the changed part's value (see below). */
+const forwardedEvents = hostEventNames.filter((name): name is Exclude<HostEventName, 'change'> => name !== 'change');
 
 /**
  * Listens on the home's control socket (owner-only); throws ControlDirError when the home is unsafe.

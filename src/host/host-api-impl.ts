@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
@@ -8,6 +7,7 @@ import {imageStaleness} from '../image/image-staleness.js';
 import {LlmBridge} from '../llm-bridge.js';
 import type {Logger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
+import {existingFolder} from '../paths.js';
 import type {MountAllowlist} from '../mounts/allowlist.js';
 import type {MountApprovals} from '../mounts/mount-requests.js';
 import {reapOrphans} from '../runtimes/reap.js';
@@ -53,19 +53,6 @@ export interface HostParts {
 	receive(message: InboundMessage): number | null;
 	start(): Promise<void>;
 	stop(): Promise<void>;
-}
-
-/** The real path of an existing folder given as an absolute path (a client resolves `~` and relative paths). */
-function existingFolder(hostPath: string): string {
-	if (!path.isAbsolute(hostPath)) throw new Error(`${hostPath} is not an absolute path: give the folder's full path`);
-	let real: string;
-	try {
-		real = fs.realpathSync(hostPath);
-	} catch {
-		throw new Error(`${hostPath} does not exist: create the folder first`);
-	}
-	if (!fs.statSync(real).isDirectory()) throw new Error(`${hostPath} is not a directory: allow a folder`);
-	return real;
 }
 
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
@@ -184,6 +171,7 @@ export function createHostApi(parts: HostParts): Host {
 			approvals.reject(requestId, 'operator');
 		},
 		async allowMountRoot(hostPath, readWrite) {
+			if (!path.isAbsolute(hostPath)) throw new Error(`${hostPath} is not an absolute path: give the folder's full path`);
 			const {added} = allowlist.addAllowedRoot(existingFolder(hostPath), readWrite);
 			allowlist.reload();
 			logger.info({root: hostPath, readWrite}, 'allowed mount root added by the operator');

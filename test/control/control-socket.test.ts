@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {hostActionNames} from '../../src/api/host-actions.js';
 import type {HostEventMap} from '../../src/api/host-api.js';
 import {serveControlSocket, type ControlServer} from '../../src/control/control-server.js';
 import {ControlDirError} from '../../src/control/control-dir.js';
@@ -79,6 +80,18 @@ describe('a client attached over the control socket', () => {
 		expect(registered).toMatchObject({folder: 'family', network: false});
 		await waitFor('the group in the mirror', () => remote.snapshot().groups.some((group) => group.folder === 'family'));
 	}, 60_000);
+
+	it('has every listed action, as the host has, and the host answers each by its name', async () => {
+		const {test, socketFile} = await servedHost();
+		const remote = await attach(socketFile);
+		for (const name of hostActionNames) {
+			expect(typeof test.host[name], name).toBe('function');
+			expect(typeof remote[name], name).toBe('function');
+		}
+		await expect(remote.skillText('no-such-skill')).rejects.toThrow('no skill "no-such-skill"');
+		await expect(remote.killRun('run-x')).rejects.toThrow('run run-x is not live');
+		expect(await remote.runOutput('run-x')).toBeUndefined();
+	});
 
 	it('follows the log: the tail first, then every new line', async () => {
 		const {test, socketFile} = await servedHost();

@@ -1,7 +1,8 @@
 // The control socket's pure parts: line framing with a size bound, client frame validation, and the
 // permission rules for the home and the control folder.
 import {describe, expect, it} from 'vitest';
-import {controlDirProblem, homeProblem} from '../../src/control/control-dir.js';
+import {ControlDirError, controlDirProblem, homeProblem, prepareControlDir} from '../../src/control/control-dir.js';
+import {homePaths} from '../../src/paths.js';
 import {LineReader, parseClientFrame} from '../../src/control/protocol.js';
 
 describe('LineReader', () => {
@@ -73,5 +74,13 @@ describe('who may hold the control socket', () => {
 		const found = controlDirProblem('/h/control', stat, me);
 		if (problem === null) expect(found).toBeNull();
 		else expect(found).toContain(problem);
+	});
+});
+
+describe('the control socket path', () => {
+	it('is refused when longer than a Unix socket path may be, with what to do', () => {
+		const home = `/tmp/${'x'.repeat(100)}`;
+		expect(() => prepareControlDir(homePaths(home))).toThrow(ControlDirError);
+		expect(() => prepareControlDir(homePaths(home))).toThrow(/is 123 bytes long, more than a Unix socket path may be \(103\): use a shorter home \(--home PATH\)$/);
 	});
 });

@@ -54,12 +54,7 @@ describe('a headless host with UIs and commands attached', () => {
 		// Live state: a group registered from the CLI (through the host) shows at once.
 		expect((await runCli(['groups', 'add', '--jid', '123@g.us', '--name', 'Family', '--folder', 'family'], env)).code).toBe(0);
 		await tui.waitFor('the new group', (text) => /Family\s+family\s+@Baby\s+123@g.us/.test(text));
-		tui.type('c');
-		await tui.waitForText('Chat with main');
-		tui.type('hello there');
-		tui.send('Enter');
-		await tui.waitForText('You: hello there');
-		await tui.waitForText('Baby: Hello from the scripted model.', 60_000);
+		await tui.chatWithMain('hello there', 'Hello from the scripted model.');
 		tui.send('Escape');
 		tui.type('q');
 		expect(await tui.waitForExit()).toBe(0);

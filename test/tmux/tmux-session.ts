@@ -119,6 +119,16 @@ export class TmuxSession {
 		throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
 	}
 
+	/** Opens the chat with main (c), sends `text` and waits for its answer `Baby: answer`. */
+	async chatWithMain(text: string, answer: string): Promise<void> {
+		this.type('c');
+		await this.waitForText('Chat with main');
+		this.type(text);
+		this.send('Enter');
+		await this.waitForText(`You: ${text}`);
+		await this.waitForText(`Baby: ${answer}`, 60_000);
+	}
+
 	waitForText(text: string, timeoutMs?: number): Promise<string> {
 		return this.waitFor(`"${text}"`, (screen) => screen.includes(text), timeoutMs);
 	}

@@ -114,12 +114,7 @@ describe.each<Mode>(['in-process', 'attached'])('babybot-tui in a terminal, host
 	it('a chat round trip shows the streamed answer', async () => {
 		const tui = await startTui(mode);
 		await tui.waitForText('6 Skills');
-		tui.type('c');
-		await tui.waitForText('Chat with main');
-		tui.type('hello there');
-		tui.send('Enter');
-		await tui.waitForText('You: hello there');
-		await tui.waitForText('Baby: Hello from the scripted model.', 60_000);
+		await tui.chatWithMain('hello there', 'Hello from the scripted model.');
 	});
 
 	it('a run stuck on the model shows as over its idle limit, its details show its output, and x kills it after asking', async () => {
