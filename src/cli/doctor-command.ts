@@ -5,7 +5,6 @@ import {homePaths} from '../paths.js';
 import type {RuntimeInfo} from '../api/host-api.js';
 import {attachToRunningHost} from '../control/attach.js';
 import {homeProblem} from '../control/control-dir.js';
-import {lockHolder} from '../host/lock.js';
 import {openDb} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
 import {parseArgs, UsageError} from './args.js';
@@ -54,22 +53,22 @@ export async function runDoctorCommand(args: string[], config: Config, io: Comma
 	add(major >= 22 ? 'ok' : 'fail', `node ${process.versions.node}${major >= 22 ? '' : ': BabyBot needs Node 22 or newer'}`);
 	const paths = homePaths(config.home);
 	const host = await attachToRunningHost({paths, waitMs: 2000}).catch((error: Error) => error);
-	if (host instanceof Error) add('warn', host.message);
-	if (host && !(host instanceof Error)) {
-		const {groups, runtime} = host.snapshot();
-		host.close();
+	const attached = host instanceof Error ? undefined : host;
+	if (attached) {
+		const {groups, runtime} = attached.snapshot();
+		attached.close();
 		add('ok', `home ${config.home} (${groups.length} group${groups.length === 1 ? '' : 's'})`);
-		add('ok', `a host is running (pid ${host.pid}), answering on ${paths.socketFile}`);
+		add('ok', `a host is running (pid ${attached.pid}), answering on ${paths.socketFile}`);
 		lines.push(...hostRuntimeLines(runtime));
 	} else {
 		checkHomeStore(config, add);
-		const holder = lockHolder(paths.lockFile);
-		if (holder === undefined) add('ok', fs.existsSync(paths.lockFile) ? 'no host is running (a stale lock of a dead host is left; the next start replaces it)' : 'no host is running');
+		if (host instanceof Error) add('warn', host.message);
+		else add('ok', fs.existsSync(paths.lockFile) ? 'no host is running (a stale lock of a dead host is left; the next start replaces it)' : 'no host is running');
 	}
 	const ollama = await new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel}).probe();
 	if (ollama.error) add(ollama.reachable ? 'warn' : 'fail', ollama.error);
 	else add('ok', `Ollama ${ollama.version ?? ''} at ${config.ollamaBaseUrl}, model ${config.ollamaModel}${ollama.toolsSupported ? ' (tools)' : ''}`);
-	if (!host || host instanceof Error) for (const [verdict, text] of await describeRuntime(config)) add(verdict, text);
+	if (!attached) for (const [verdict, text] of await describeRuntime(config)) add(verdict, text);
 	for (const [verdict, text] of lines) io.stdout.write(`${verdict.padEnd(4)} ${text}\n`);
 	return lines.some(([verdict]) => verdict === 'fail') ? 1 : 0;
 }
