@@ -31,8 +31,6 @@ function systemdWord(word: string): string {
 export function systemdUnit(spec: ServiceSpec): string {
 	return `[Unit]
 Description=BabyBot assistant host for ${spec.home.replace(/%/g, '%%')}
-After=network-online.target
-Wants=network-online.target
 
 [Service]
 Type=simple
