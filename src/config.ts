@@ -17,6 +17,8 @@ export interface Config {
 	containerTimeoutMs: number;
 	containerIdleTimeoutMs: number;
 	containerMaxOutputBytes: number;
+	/** MB a group's folder may use; a group over it gets no new run until files are removed. */
+	groupDiskQuotaMb: number;
 	maxConcurrentContainers: number;
 	mountAllowlistPath: string;
 	logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -168,6 +170,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 		containerTimeoutMs: positiveInt(source, 'CONTAINER_TIMEOUT', 30 * 60_000, 'milliseconds'),
 		containerIdleTimeoutMs: positiveInt(source, 'CONTAINER_IDLE_TIMEOUT', 5 * 60_000, 'milliseconds'),
 		containerMaxOutputBytes: positiveInt(source, 'CONTAINER_MAX_OUTPUT_SIZE', 10 * 1024 * 1024, 'bytes'),
+		groupDiskQuotaMb: positiveInt(source, 'GROUP_DISK_QUOTA_MB', 1024, 'megabytes'),
 		maxConcurrentContainers: positiveInt(source, 'MAX_CONCURRENT_CONTAINERS', 3, 'containers'),
 		mountAllowlistPath: path.resolve(expandHome(allowlistRaw, homeDir)),
 		logLevel: oneOf(source, 'LOG_LEVEL', logLevels, 'info'),

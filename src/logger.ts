@@ -3,6 +3,7 @@ import path from 'node:path';
 import {Writable} from 'node:stream';
 import pino from 'pino';
 import {LogStore} from './log-store.js';
+import {safeTerminalText} from './terminal-text.js';
 import type {LogLine} from './api/types.js';
 
 export type Logger = pino.Logger;
@@ -60,8 +61,29 @@ export function createLogger(options: CreateLoggerOptions): {logger: Logger; sto
 		{level: options.level, stream: ringStream(store)},
 	];
 	if (options.stderr) streams.push({level: options.level, stream: pino.destination({dest: 2, sync: true})});
-	const logger = pino({level: options.level, base: undefined}, pino.multistream(streams));
+	const logger = pino({level: options.level, base: undefined, hooks: {logMethod: boundedLogMethod}}, pino.multistream(streams));
 	return {logger, store, flush: () => file.flushSync()};
+}
+
+/** Longest message and field text a log line keeps (agents write log lines too). */
+export const maxLogMessageChars = 4096;
+const maxLogFieldChars = 1024;
+
+const bound = (text: string, max: number) => {
+	const safe = safeTerminalText(text);
+	return safe.length > max ? `${safe.slice(0, max)}… [cut: ${safe.length - max} more characters]` : safe;
+};
+
+/** Every line, whoever wrote it, is bounded and safe to show on a terminal before pino sees it. */
+function boundedLogMethod(this: pino.Logger, args: Parameters<pino.LogFn>, method: pino.LogFn): void {
+	const bounded = args.map((arg) => {
+		if (typeof arg === 'string') return bound(arg, maxLogMessageChars);
+		if (!arg || typeof arg !== 'object' || arg instanceof Error) return arg;
+		const fields: Record<string, unknown> = {};
+		for (const [key, value] of Object.entries(arg as Record<string, unknown>)) fields[key] = typeof value === 'string' ? bound(value, maxLogFieldChars) : value;
+		return fields;
+	});
+	(method as (...values: unknown[]) => void).apply(this, bounded);
 }
 
 /** A logger that drops everything: for pure unit tests. */

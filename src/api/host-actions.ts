@@ -11,6 +11,8 @@ export const hostActionNames = [
 	'rejectMount',
 	'allowMountRoot',
 	'revokeMountRoot',
+	'approveHost',
+	'rejectHost',
 	'pauseTask',
 	'resumeTask',
 	'runTaskNow',

@@ -37,12 +37,18 @@ export interface AllowedRootView {
 	path: string;
 	allowReadWrite: boolean;
 	description?: string;
+	/** Only these groups; absent: every group. */
+	groups?: string[];
+	/** Agents' requests under it are granted without the operator. */
+	autoApprove?: boolean;
 }
 
 export interface MountRequestView {
 	id: number;
 	groupFolder: string;
 	hostPath: string;
+	/** Where hostPath resolved when it was asked: what an approval allows. */
+	realPath: string | null;
 	containerPath: string | null;
 	readonly: boolean;
 	source: 'config' | 'ipc';
@@ -59,6 +65,39 @@ export interface MountsView {
 	blockedPatterns: string[];
 	nonMainReadOnly: boolean;
 	requests: MountRequestView[];
+}
+
+export interface AllowedHostView {
+	/** An exact host or `*.domain`. */
+	host: string;
+	/** Absent: every group. */
+	group?: string;
+	http: boolean;
+	internal: boolean;
+	description?: string;
+}
+
+export interface WebRequestView {
+	id: number;
+	groupFolder: string;
+	url: string;
+	host: string;
+	/** Why it waits (or waited) for the operator. */
+	reason: string;
+	status: 'pending' | 'approved' | 'rejected';
+	scope: 'once' | 'group' | 'all' | 'allowlist' | null;
+	createdAt: string;
+	decidedAt: string | null;
+	decidedBy: string | null;
+}
+
+/** web_fetch: the hosts of the allowlist (its file and errors are in MountsView) and the requests. */
+export interface WebAccessView {
+	allowedHosts: AllowedHostView[];
+	/** Exact hosts that may resolve to loopback, private or link-local addresses. */
+	internalHosts: string[];
+	/** Pending first, then recent decisions. */
+	requests: WebRequestView[];
 }
 
 export interface SkillView {
@@ -79,6 +118,7 @@ export interface HostSnapshot {
 	runs: ContainerRun[];
 	tasks: ScheduledTask[];
 	mounts: MountsView;
+	web: WebAccessView;
 	skills: SkillView[];
 	whatsapp: WhatsAppState;
 	ollama: OllamaState;
@@ -133,12 +173,19 @@ export interface HostActions {
 	killRun(runId: string): Promise<void>;
 	registerGroup(input: GroupRegistration): Promise<RegisteredGroup>;
 	unregisterGroup(jidOrFolder: string): Promise<RegisteredGroup>;
-	approveMount(requestId: number, mode: 'ro' | 'rw'): Promise<void>;
+	/** Allows the request's real path for its group, or with scope `all` for every group. */
+	approveMount(requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all'): Promise<void>;
 	rejectMount(requestId: number): Promise<void>;
-	/** Adds (or changes) an allowed root of the mount allowlist: an absolute, existing folder. */
-	allowMountRoot(hostPath: string, readWrite: boolean): Promise<{added: boolean; allowlistPath: string}>;
+	/**
+	 * Adds (or changes) an allowed root of the mount allowlist: an absolute, existing folder; for one
+	 * group only with `group`, and with `autoApprove` agents' requests under it need no approval.
+	 */
+	allowMountRoot(hostPath: string, readWrite: boolean, scope?: {group?: string; autoApprove?: boolean}): Promise<{added: boolean; allowlistPath: string}>;
 	/** Removes every allowed root that is this folder; throws when none is. */
 	revokeMountRoot(hostPath: string): Promise<{removed: number; allowlistPath: string}>;
+	/** Allows a waiting web request: one fetch, its host for the request's group, or for all groups. */
+	approveHost(requestId: number, scope: 'once' | 'group' | 'all'): Promise<void>;
+	rejectHost(requestId: number): Promise<void>;
 	pauseTask(taskId: string): Promise<void>;
 	resumeTask(taskId: string): Promise<void>;
 	runTaskNow(taskId: string): Promise<void>;

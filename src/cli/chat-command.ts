@@ -7,6 +7,8 @@ import {HostLockedError} from '../host/lock.js';
 import {homePaths} from '../paths.js';
 import {parseArgs} from './args.js';
 import type {CommandIo} from './main.js';
+import {unsandboxedWarning} from '../runtimes/none-limits.js';
+import {safeTerminalText} from '../terminal-text.js';
 import {selectLauncher} from './launcher.js';
 
 export const chatHelp = `Usage
@@ -39,9 +41,9 @@ async function openChatHost(config: Config): Promise<ChatHost> {
 	}
 }
 
-/** The one place `chat` prints what the agent answered. */
+/** The one place `chat` prints what the agent answered (made safe for the terminal). */
 function printAnswer(io: CommandIo, text: string): void {
-	io.stdout.write(text + '\n');
+	io.stdout.write(safeTerminalText(text) + '\n');
 }
 
 export async function runChatCommand(args: string[], config: Config, io: CommandIo): Promise<number> {
@@ -65,6 +67,7 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 		io.stderr.write(`babybot-tui chat: no group with folder "${folder}": see \`babybot-tui groups list\`\n`);
 		return 2;
 	}
+	if (!host.snapshot().runtime.sandboxed) io.stderr.write(`babybot-tui chat: ${unsandboxedWarning(process.getuid?.() === 0)}\n`);
 	const chatJid = localJid(folder);
 	// Earlier unanswered messages of this chat may be answered first (after a crash); only the turn
 	// that covers this message (its sequence) decides what is printed and the exit status. Events
@@ -111,7 +114,7 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 		process.off('SIGTERM', stopOnSignal);
 	}
 	if (failure) {
-		io.stderr.write(`babybot-tui chat: ${failure}\n`);
+		io.stderr.write(`babybot-tui chat: ${safeTerminalText(failure)}\n`);
 		return 1;
 	}
 	return 0;

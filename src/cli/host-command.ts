@@ -10,6 +10,7 @@ import {homePaths} from '../paths.js';
 import type {TuiSession} from '../ui/run-tui.js';
 import {startBackgroundHost} from './background-host.js';
 import type {CommandIo} from './main.js';
+import {unsandboxedWarning} from '../runtimes/none-limits.js';
 import {selectLauncher} from './launcher.js';
 
 export interface HostCommandOptions {
@@ -58,7 +59,7 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 			const remote = await attachToRunningHost({paths, logTail: uiLogTail});
 			if (remote) return runUi(attachedSession(remote));
 		}
-		started = await startServedHost(config, {logToStderr: headless});
+		started = await startServedHost(config, {logToStderr: headless, warn: (line) => io.stderr.write(`babybot-tui: ${line}\n`)});
 	} catch (error) {
 		// Two UIs started together: the one that lost the race for the lock attaches to the other.
 		if (error instanceof HostLockedError && !headless) return runHostCommand(options);
@@ -75,11 +76,12 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 }
 
 /** Starts a host for this home and serves it on the control socket (the home is checked first). */
-export async function startServedHost(config: Config, options: {logToStderr: boolean}): Promise<{host: Host; server: ControlServer}> {
+export async function startServedHost(config: Config, options: {logToStderr: boolean; warn: (line: string) => void}): Promise<{host: Host; server: ControlServer}> {
 	const paths = homePaths(config.home);
 	prepareControlDir(paths);
 	const launcher = await selectLauncher(config);
 	const host = await createHost({config, launcher, logStore: new LogStore(), logToStderr: options.logToStderr, whatsapp: true});
+	if (!launcher.sandboxed) options.warn(unsandboxedWarning(process.getuid?.() === 0));
 	await host.start();
 	try {
 		return {host, server: await serveControlSocket({host, paths})};

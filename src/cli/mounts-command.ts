@@ -4,7 +4,7 @@ import type {Config} from '../config.js';
 import {attachToRunningHost} from '../control/attach.js';
 import type {RemoteHost} from '../control/remote-host.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
-import {defaultBlockedPatterns, validateMount} from '../mounts/mount-security.js';
+import {defaultBlockedPatterns, hostStatePaths, validateMount} from '../mounts/mount-security.js';
 import {existingFolder, homePaths} from '../paths.js';
 import {openDb, type Db} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
@@ -23,14 +23,17 @@ export interface MountsCommandOptions {
 const usage = `Usage
   babybot-tui mounts check PATH [--as NAME] [--rw] [--group FOLDER]
   babybot-tui mounts list
-  babybot-tui mounts allow PATH [--rw]
+  babybot-tui mounts allow PATH [--rw] [--group FOLDER] [--auto]
   babybot-tui mounts revoke PATH`;
 
 export const mountsHelp = `${usage}
 
-check tells whether a group may mount PATH (main unless --group); list shows the allowlist and
-the pending requests; allow and revoke change the allowlist (through the host that runs for
-this home, if one does).
+check tells whether a group may mount PATH (main unless --group) and why; list shows the
+allowlist and the pending requests; allow and revoke change the allowlist. allow --group limits
+the root to one group; --auto lets agents' requests under it through without asking you (without
+it, an agent's request waits in the Access pane). BabyBot's own home, the allowlist's folder and
+the project's .env are never mounted, whatever the allowlist says. allow and revoke go through
+the host that runs for this home, if one does.
 `;
 
 interface ParsedArgs {
@@ -38,13 +41,14 @@ interface ParsedArgs {
 	positional: string[];
 	as?: string;
 	rw: boolean;
+	auto: boolean;
 	group?: string;
 	help: boolean;
 }
 
 /** `--as NAME`, `--as=NAME`, `--rw`, `--group F`; `--` ends the options. */
 export function parseMountsArgs(argv: string[]): ParsedArgs {
-	const parsed: ParsedArgs = {positional: [], rw: false, help: false};
+	const parsed: ParsedArgs = {positional: [], rw: false, auto: false, help: false};
 	let optionsDone = false;
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
@@ -67,8 +71,9 @@ export function parseMountsArgs(argv: string[]): ParsedArgs {
 		if (flag === '--as') parsed.as = value();
 		else if (flag === '--group') parsed.group = value();
 		else if (flag === '--rw' && inline === undefined) parsed.rw = true;
+		else if (flag === '--auto' && inline === undefined) parsed.auto = true;
 		else if (flag === '--help' || flag === '-h') parsed.help = true;
-		else throw new UsageError(`unknown option ${flag}: the options are --as NAME, --rw and --group FOLDER (see \`babybot-tui mounts --help\`)`);
+		else throw new UsageError(`unknown option ${flag}: the options are --as NAME, --rw, --auto and --group FOLDER (see \`babybot-tui mounts --help\`)`);
 	}
 	return parsed;
 }
@@ -110,9 +115,11 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 				const target = needPath('~/notes');
 				const store = openStore(options);
 				let isMain = false;
+				let groupFolder: string | undefined;
 				try {
 					const groups = store.db ? new GroupStore(store.db) : undefined;
 					// Without --group the verdict is the main group's; an unknown folder counts as non-main.
+					groupFolder = args.group ?? groups?.main()?.folder ?? 'main';
 					isMain = args.group === undefined ? true : groups?.byFolder(args.group)?.isMain === true;
 				} finally {
 					store.close();
@@ -122,6 +129,8 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 					allowlist: allowlist.current(),
 					isMain,
 					homeDir,
+					groupFolder,
+					protectedPaths: hostStatePaths(config),
 				});
 				if (!verdict.allowed) {
 					out(`rejected: ${verdict.reason}`);
@@ -129,6 +138,7 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 				}
 				out(`allowed ${verdict.readonly ? 'ro' : 'rw'} ${verdict.containerPath}`);
 				out(`host path ${verdict.hostPath} (root ${verdict.root})`);
+				out(verdict.autoApprove ? 'an agent asking for it gets it at once (the root is marked autoApprove)' : "an agent asking for it waits for the operator's approval (the root is not marked autoApprove)");
 				if (verdict.note) out(verdict.note);
 				return 0;
 			}
@@ -140,7 +150,8 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 				else {
 					out(`allowed roots${current.allowlist.allowedRoots.length ? '' : ': none'}`);
 					for (const root of current.allowlist.allowedRoots) {
-						out(`  ${root.allowReadWrite ? 'rw' : 'ro'} ${root.path}${root.description ? `  (${root.description})` : ''}`);
+						const scope = root.groups ? ` for ${root.groups.join(', ')}` : '';
+						out(`  ${root.allowReadWrite ? 'rw' : 'ro'} ${root.path}${scope}${root.autoApprove ? ' (agents: automatic)' : ''}${root.description ? `  (${root.description})` : ''}`);
 					}
 					out(`non-main groups: ${current.allowlist.nonMainReadOnly ? 'read-only' : 'as the root allows'}`);
 				}
@@ -151,7 +162,8 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 					const pending = store.db ? new MountRequestStore(store.db).pending() : [];
 					out(`pending requests${pending.length ? '' : ': none'}`);
 					for (const r of pending) {
-						out(`  #${r.id} ${r.groupFolder} ${r.readonly ? 'ro' : 'rw'} ${r.hostPath}${r.containerPath ? ` as ${r.containerPath}` : ''} (${r.source})${r.reason ? `: ${r.reason}` : ''}`);
+						const real = r.realPath && r.realPath !== r.hostPath ? ` → ${r.realPath}` : '';
+						out(`  #${r.id} ${r.groupFolder} ${r.readonly ? 'ro' : 'rw'} ${r.hostPath}${real}${r.containerPath ? ` as ${r.containerPath}` : ''} (${r.source})${r.reason ? `: ${r.reason}` : ''}`);
 					}
 				} finally {
 					store.close();
@@ -161,8 +173,14 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 			case 'allow': {
 				const target = needPath('~/projects');
 				const real = existingFolder(expandTilde(target, homeDir), target);
-				const {added, allowlistPath} = await throughHost(options, (host) => host.allowMountRoot(real, args.rw), () => ({...allowlist.addAllowedRoot(real, args.rw), allowlistPath: allowlist.file}));
-				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real} in ${allowlistPath}`);
+				const scope = {group: args.group, ...(args.auto ? {autoApprove: true} : {})};
+				const {added, allowlistPath} = await throughHost(
+					options,
+					(host) => host.allowMountRoot(real, args.rw, scope),
+					() => ({...allowlist.addAllowedRoot(real, args.rw, undefined, scope), allowlistPath: allowlist.file}),
+				);
+				const shown = args.group ? ` for group ${args.group}` : '';
+				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real}${shown}${args.auto ? ' (agents: automatic)' : ''} in ${allowlistPath}`);
 				return 0;
 			}
 			case 'revoke': {

@@ -11,8 +11,9 @@ import {createLogger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
 import {MountApprovals} from '../mounts/mount-requests.js';
+import {hostStatePaths} from '../mounts/mount-security.js';
 import {Outbox} from '../outbox.js';
-import {homePaths} from '../paths.js';
+import {groupPaths, homePaths} from '../paths.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {TaskScheduler} from '../scheduler/task-scheduler.js';
 import {SkillLibrary} from '../skills/skill-sync.js';
@@ -24,6 +25,10 @@ import {MountRequestStore} from '../store/mount-requests.js';
 import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
+import {WebRequestStore} from '../store/web-requests.js';
+import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
+import {WebAccess} from '../web/web-access.js';
+import {DiskQuota} from './disk-quota.js';
 import type {InboundMessage} from '../api/types.js';
 import {HostEmitter} from '../api/host-emitter.js';
 import {GroupRunner} from './group-runner.js';
@@ -32,7 +37,7 @@ import type {HostSnapshot, WhatsAppState} from '../api/host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
-import {installLabelFor, type HostPaths} from './sandbox-spec.js';
+import {agentUid, installLabelFor, type HostPaths} from './sandbox-spec.js';
 import {createWhatsAppChannel, type WhatsAppLink, type WhatsAppParts} from './whatsapp-link.js';
 
 export type {Host} from './host-api-impl.js';
@@ -48,6 +53,8 @@ export interface CreateHostOptions {
 	 */
 	whatsapp?: boolean | WhatsAppParts;
 	logToStderr?: boolean;
+	/** web_fetch's resolver, extra CA and limits: test seams (tests map names to loopback servers). */
+	web?: FetcherOptions;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
@@ -65,7 +72,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	const events = new HostEmitter();
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	const allowlist = new MountAllowlist({file: config.mountAllowlistPath});
-	const approvals = new MountApprovals({store: new MountRequestStore(db), allowlist, logger, onChange: () => changed('mounts')});
+	const approvals = new MountApprovals({store: new MountRequestStore(db), allowlist, logger, protectedPaths: hostStatePaths(config), onChange: () => changed('mounts')});
 	const skills = new SkillLibrary({
 		builtinDir: path.join(config.projectRoot, 'skills'),
 		userDir: paths.skillsDir,
@@ -104,6 +111,16 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		return outcome;
 	};
 
+	const diskQuota = new DiskQuota({quotaMb: config.groupDiskQuotaMb});
+	const web = new WebAccess({
+		allowlist,
+		store: new WebRequestStore(db),
+		fetcher: new WebFetcher(options.web),
+		logger,
+		notify: (chatJid, text) => void deliver(chatJid, text).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a web request notice could not be delivered')),
+		onChange: () => changed('web'),
+	});
+
 	let whatsapp: WhatsAppLink | undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
@@ -113,6 +130,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runs,
 		launcher,
 		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
+		web,
 		logger,
 		installLabel: installLabelFor(config.home),
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
@@ -122,6 +140,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
+		diskQuotaProblem: (group) => diskQuota.problem(group.folder, groupPaths(paths, group.folder).group),
+		afterRun: (group) => void diskQuota.remeasure(group.folder, groupPaths(paths, group.folder).group),
 		onTurn: (turn) => {
 			events.emit('turn', turn);
 			if (!turn.ok) events.emit('notice', {level: 'error', text: `${turn.groupFolder}: ${turn.error ?? 'the agent failed'}`});
@@ -180,7 +200,13 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	});
 	const ipc = createIpcWatcher({
 		ipcDir: paths.ipcDir,
+		errorsDir: paths.ipcErrorsDir,
+		writerUid: agentUid(),
 		logger,
+		onFlood: (folder, reason) => {
+			const chatJid = groups.byFolder(folder)?.jid ?? `local:${folder}`;
+			void deliver(chatJid, `⚠️ The assistant sent too many requests to the host, so some were refused (${reason}).`).catch(() => {});
+		},
 		groups: () => groups.all(),
 		findTask: (taskId) => scheduler.get(taskId),
 		handlers: createIpcHandlers({
@@ -200,6 +226,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		}),
 	});
 
+	// A registered group's IPC folders are watched from its registration on.
+	events.on('change', ({part}) => part === 'groups' && ipc.syncGroups());
+
 	return createHostApi({
 		config,
 		launcher,
@@ -213,6 +242,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		scheduler,
 		approvals,
 		allowlist,
+		web,
 		skills,
 		whatsapp: () => whatsapp,
 		callbacks,
@@ -233,6 +263,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			for (const channel of channels) await channel.disconnect().catch(() => {});
 			await skills.close();
 			approvals.close();
+			web.close();
 			allowlist.close();
 			flush();
 			db.close();

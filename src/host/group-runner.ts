@@ -5,7 +5,7 @@ import type {Logger} from '../logger.js';
 import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
-import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult} from '../runner/sandbox-run.js';
+import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
 import type {TurnPlan} from '../skills/turn-plan.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
@@ -22,6 +22,8 @@ export interface GroupRunnerDeps {
 	runs: RunStore;
 	launcher: SandboxLauncher;
 	llm: LlmServer;
+	/** web_fetch through the host; absent: refused. */
+	web?: WebServer;
 	logger: Logger;
 	installLabel: string;
 	/** Sends a reply to a chat (through the outbox). */
@@ -40,6 +42,10 @@ export interface GroupRunnerDeps {
 	onRunUpdate(run: ContainerRun): void;
 	onDelta(groupFolder: string, chatJid: string, text: string): void;
 	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
+	/** Why the group may not start a run (over its disk quota), or undefined. */
+	diskQuotaProblem?(group: RegisteredGroup): Promise<string | undefined>;
+	/** A run of the group ended (its folder is measured again). */
+	afterRun?(group: RegisteredGroup): void;
 }
 
 type TaskOutcome = {ok: boolean; result?: string; error?: string; notStarted?: boolean};
@@ -173,6 +179,12 @@ export class GroupRunner {
 		const message = this.nextMessageTurn(group);
 		const task = message ? undefined : this.tasks.get(folder)?.shift();
 		if (!message && !task) return true;
+		const overQuota = await this.deps.diskQuotaProblem?.(group);
+		if (overQuota) {
+			if (message) this.refuseTurn(group, message, overQuota);
+			else task?.resolve({ok: false, error: overQuota});
+			return true;
+		}
 		const contextMode: ContextMode = task ? task.task.contextMode : 'group';
 		let firstFailed = false;
 		let ok = false;
@@ -204,6 +216,7 @@ export class GroupRunner {
 			return false;
 		} finally {
 			this.live.delete(folder);
+			this.deps.afterRun?.(group);
 			for (const chat of this.chatsOf(group)) {
 				this.inFlight.delete(chat);
 				this.answeredAhead.delete(chat);
@@ -223,7 +236,6 @@ export class GroupRunner {
 			paths: this.deps.paths,
 			installLabel: this.deps.installLabel,
 			extraMounts,
-			prepareForContainer: launcher.sandboxed,
 		});
 		if (launcher.sandboxed) {
 			for (const hostPath of unwritableBySandbox(extraMounts)) {
@@ -237,6 +249,7 @@ export class GroupRunner {
 			launcher,
 			spec,
 			llm: this.deps.llm,
+			web: this.deps.web,
 			logger,
 			idleTimeoutMs: config.containerIdleTimeoutMs,
 			hardTimeoutMs: config.containerTimeoutMs,
@@ -341,6 +354,13 @@ export class GroupRunner {
 		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
 		work.resolve(result);
 		return result;
+	}
+
+	/** A message turn answered with why it cannot run, without starting a sandbox. */
+	private refuseTurn(group: RegisteredGroup, turn: {chatJid: string; throughSeq: number}, error: string): void {
+		this.inFlight.delete(turn.chatJid);
+		this.answerWithError(turn.chatJid, error, turn.throughSeq);
+		this.deps.onTurn({groupFolder: group.folder, chatJid: turn.chatJid, ok: false, error, throughSeq: turn.throughSeq});
 	}
 
 	private answerWithError(chatJid: string, error: string, throughSeq: number): void {

@@ -18,6 +18,7 @@ import type {SkillLibrary} from '../skills/skill-sync.js';
 import {newGroup, type GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
+import type {WebAccess} from '../web/web-access.js';
 import type {InboundMessage, RegisteredGroup} from '../api/types.js';
 import type {HostEmitter} from '../api/host-emitter.js';
 import type {GroupRunner} from './group-runner.js';
@@ -46,6 +47,7 @@ export interface HostParts {
 	scheduler: TaskScheduler;
 	approvals: MountApprovals;
 	allowlist: MountAllowlist;
+	web: WebAccess;
 	skills: SkillLibrary;
 	whatsapp(): WhatsAppLink | undefined;
 	callbacks: ChannelCallbacks;
@@ -57,7 +59,7 @@ export interface HostParts {
 
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
 export function createHostApi(parts: HostParts): Host {
-	const {config, launcher, logger, events, stores, runner, scheduler, approvals, allowlist, skills} = parts;
+	const {config, launcher, logger, events, stores, runner, scheduler, approvals, allowlist, web, skills} = parts;
 	const {messages, groups, runs} = stores;
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
@@ -117,6 +119,7 @@ export function createHostApi(parts: HostParts): Host {
 				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
 				tasks: scheduler.list(),
 				mounts: approvals.view(),
+				web: web.view(),
 				skills: skills.skills(),
 				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
 				ollama,
@@ -163,18 +166,19 @@ export function createHostApi(parts: HostParts): Host {
 			changed('groups');
 			return group;
 		},
-		async approveMount(requestId, mode) {
-			const approved = approvals.approve(requestId, mode, 'operator');
-			runner.retire(approved.groupFolder);
+		async approveMount(requestId, mode, scope = 'group') {
+			const approved = approvals.approve(requestId, mode, 'operator', scope);
+			if (scope === 'all') for (const group of groups.all()) runner.retire(group.folder);
+			else runner.retire(approved.groupFolder);
 		},
 		async rejectMount(requestId) {
 			approvals.reject(requestId, 'operator');
 		},
-		async allowMountRoot(hostPath, readWrite) {
+		async allowMountRoot(hostPath, readWrite, scope = {}) {
 			if (!path.isAbsolute(hostPath)) throw new Error(`${hostPath} is not an absolute path: give the folder's full path`);
-			const {added} = allowlist.addAllowedRoot(existingFolder(hostPath), readWrite);
+			const {added} = allowlist.addAllowedRoot(existingFolder(hostPath), readWrite, undefined, scope);
 			allowlist.reload();
-			logger.info({root: hostPath, readWrite}, 'allowed mount root added by the operator');
+			logger.info({root: hostPath, readWrite, ...scope}, 'allowed mount root added by the operator');
 			return {added, allowlistPath: allowlist.file};
 		},
 		async revokeMountRoot(hostPath) {
@@ -182,6 +186,12 @@ export function createHostApi(parts: HostParts): Host {
 			allowlist.reload();
 			logger.info({root: hostPath}, 'allowed mount root revoked by the operator');
 			return {removed, allowlistPath: allowlist.file};
+		},
+		async approveHost(requestId, scope) {
+			web.approve(requestId, scope, 'operator');
+		},
+		async rejectHost(requestId) {
+			web.reject(requestId, 'operator');
 		},
 		pauseTask: (taskId) => taskAction('paused', taskId, () => scheduler.pause(taskId)),
 		resumeTask: (taskId) => taskAction('resumed', taskId, () => scheduler.resume(taskId)),

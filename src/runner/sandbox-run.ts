@@ -1,5 +1,5 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
-import type {AgentToHost, HostToAgent, LlmRequestMessage, StartMessage, TurnInput} from '../../container/agent-runner/src/protocol.js';
+import type {AgentToHost, HostToAgent, LlmRequestMessage, StartMessage, TurnInput, WebFetchResult, WebRequestMessage} from '../../container/agent-runner/src/protocol.js';
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
 import type {ContainerRun, RunEndReason} from '../api/types.js';
@@ -22,11 +22,17 @@ export interface LlmServer {
 	serve(request: LlmRequestMessage, send: (chunk: HostToAgent) => void, signal?: AbortSignal): Promise<void>;
 }
 
+/** Serves the agent's web_fetch on the host (the sandbox has no network). */
+export interface WebServer {
+	serve(request: WebRequestMessage, context: {groupFolder: string; chatJid: string}, signal?: AbortSignal): Promise<WebFetchResult>;
+}
+
 export interface SandboxRunOptions {
 	launcher: SandboxLauncher;
 	spec: SandboxSpec;
 	start: Omit<StartMessage, 'type' | 'turn' | 'paths'>;
 	llm: LlmServer;
+	web?: WebServer;
 	idleTimeoutMs: number;
 	hardTimeoutMs: number;
 	maxOutputBytes: number;
@@ -110,7 +116,7 @@ export class SandboxRun {
 		const launch = this.options.launcher.buildLaunch(this.options.spec);
 		this.launch = launch;
 		this.record.argv = [launch.command, ...launch.args];
-		const child = spawn(launch.command, launch.args, {env: launch.env, cwd: launch.cwd, stdio: ['pipe', 'pipe', 'pipe']});
+		const child = spawn(launch.command, launch.args, {env: launch.env, cwd: launch.cwd, uid: launch.uid, gid: launch.gid, stdio: ['pipe', 'pipe', 'pipe']});
 		this.child = child;
 		const result = this.trackTurn(first);
 		child.on('error', (error) => this.finish('error', `could not start the ${this.options.launcher.name} sandbox: ${error.message}`));
@@ -209,6 +215,8 @@ export class SandboxRun {
 					.serve(message, (chunk) => this.write(chunk), this.llmAbort.signal)
 					.catch((error: Error) => this.write({type: 'llm_error', requestId: message.requestId, error: error.message}));
 				return;
+			case 'web_request':
+				return this.serveWeb(message);
 			case 'tool_use':
 				this.recent.line(`[${message.name}] ${message.summary}`);
 				logger.info({run: this.record.id, group: this.record.groupFolder, tool: message.name}, message.summary.slice(0, 300));
@@ -234,6 +242,16 @@ export class SandboxRun {
 				return;
 			}
 		}
+	}
+
+	private serveWeb(message: WebRequestMessage): void {
+		const answer = (result: WebFetchResult) => this.write({type: 'web_response', requestId: message.requestId, result});
+		if (!this.options.web) return answer({status: 'refused', reason: 'web_fetch is not served by this host'});
+		// The turn in progress is the oldest one tracked: its chat hears when the request waits.
+		const chatJid = this.turns.values().next().value?.request.chatJid ?? this.options.start.group.chatJid;
+		this.options.web
+			.serve(message, {groupFolder: this.record.groupFolder, chatJid}, this.llmAbort.signal)
+			.then(answer, (error: Error) => answer({status: 'failed', reason: error.message}));
 	}
 
 	private onOutput(turnId: string, text: string): void {

@@ -146,4 +146,30 @@ CREATE TABLE kv (
 		sql: `ALTER TABLE outbox ADD COLUMN given_up_at TEXT;
 UPDATE outbox SET given_up_at = created_at WHERE sent_at IS NULL AND attempts >= 5;`,
 	},
+	{
+		version: 6,
+		name: 'web-requests',
+		// web_fetch of a host not on a group's allowlist: waits for the operator; the decision, who and when.
+		sql: `CREATE TABLE web_requests (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	group_folder TEXT NOT NULL,
+	chat_jid TEXT NOT NULL,
+	url TEXT NOT NULL,
+	host TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	status TEXT NOT NULL DEFAULT 'pending',
+	scope TEXT,
+	created_at TEXT NOT NULL,
+	decided_at TEXT,
+	decided_by TEXT,
+	used_at TEXT
+);
+CREATE INDEX web_requests_group_host ON web_requests (group_folder, host, id);`,
+	},
+	{
+		version: 7,
+		name: 'mount-real-path',
+		// Where a requested folder resolved when it was asked: approvals and mounts bind to it.
+		sql: `ALTER TABLE mount_requests ADD COLUMN real_path TEXT;`,
+	},
 ];

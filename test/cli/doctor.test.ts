@@ -1,5 +1,6 @@
 // `babybot-tui doctor` line by line: a fresh home, the host lock (live, stale, none), the forced
 // `none` runtime and Ollama up or down.
+import {noneCannotProtect} from '../../src/runtimes/none-limits.js';
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,6 +41,7 @@ describe('doctor', () => {
 			'ok   no host is running',
 			`ok   Ollama 0.12.0 at ${ollama!.url}, model qwen3:8b (tools)`,
 			`warn runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or docker, podman) in the environment or ${home}/.env`,
+			...noneCannotProtect(process.getuid?.() === 0).map((line) => `warn none cannot protect ${line}`),
 		]);
 		expect(result.stdout).not.toContain('install Docker');
 		expect(fs.existsSync(path.join(home, 'host.lock'))).toBe(false);

@@ -66,6 +66,7 @@ export function baseSnapshot(): HostSnapshot {
 		runs: [],
 		tasks: [],
 		mounts: {allowlistPath: '/tmp/allowlist.json', allowlistError: null, allowedRoots: [], blockedPatterns: ['.ssh', '.gnupg'], nonMainReadOnly: true, requests: []},
+		web: {allowedHosts: [], internalHosts: [], requests: []},
 		skills: [],
 		whatsapp: {status: 'off'},
 		ollama: {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: true},
@@ -123,10 +124,13 @@ export class FakeHost implements HostApi {
 		return group({...input, isMain: false});
 	}
 	unregisterGroup = (jidOrFolder: string) => this.record('unregisterGroup', [jidOrFolder]).then(() => group({folder: jidOrFolder, isMain: false}));
-	approveMount = (requestId: number, mode: 'ro' | 'rw') => this.record('approveMount', [requestId, mode]);
+	approveMount = (requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all') => this.record('approveMount', [requestId, mode, scope]);
 	rejectMount = (requestId: number) => this.record('rejectMount', [requestId]);
-	allowMountRoot = (hostPath: string, readWrite: boolean) => this.record('allowMountRoot', [hostPath, readWrite]).then(() => ({added: true, allowlistPath: this.state.mounts.allowlistPath}));
+	allowMountRoot = (hostPath: string, readWrite: boolean, scope?: {group?: string; autoApprove?: boolean}) =>
+		this.record('allowMountRoot', [hostPath, readWrite, scope]).then(() => ({added: true, allowlistPath: this.state.mounts.allowlistPath}));
 	revokeMountRoot = (hostPath: string) => this.record('revokeMountRoot', [hostPath]).then(() => ({removed: 1, allowlistPath: this.state.mounts.allowlistPath}));
+	approveHost = (requestId: number, scope: 'once' | 'group' | 'all') => this.record('approveHost', [requestId, scope]);
+	rejectHost = (requestId: number) => this.record('rejectHost', [requestId]);
 	pauseTask = (taskId: string) => this.record('pauseTask', [taskId]);
 	resumeTask = (taskId: string) => this.record('resumeTask', [taskId]);
 	runTaskNow = (taskId: string) => this.record('runTaskNow', [taskId]);

@@ -62,7 +62,7 @@ describe('a headless host with UIs and commands attached', () => {
 		expect(host.running()).toBe(true);
 		const before = ollama.chatRequests.length;
 		const chat = await runCli(['chat', 'hi'], env);
-		expect(chat).toMatchObject({code: 0, stdout: 'Hello from the scripted model.\n', stderr: ''});
+		expect(chat).toMatchObject({code: 0, stdout: 'Hello from the scripted model.\n', stderr: expect.stringMatching(/^babybot-tui chat: UNSANDBOXED: [^\n]*\n$/)});
 		expect(ollama.chatRequests.length).toBe(before + 1);
 		expect(host.running()).toBe(true);
 		expect(host.child.output()).toContain('"msg":"group registered by the operator"');

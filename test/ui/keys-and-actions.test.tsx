@@ -64,7 +64,7 @@ describe('key dispatch', () => {
 	});
 
 	it('? shows a help overlay listing every keymap entry, Esc closes it', async () => {
-		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 40}});
+		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 46}});
 		await app.waitForText('FOLDER');
 		await app.typeAndWait('?', 'Keys (Esc/? to close');
 		for (const line of helpLines()) expect(app.frame()).toContain(line.trimEnd());
@@ -128,25 +128,52 @@ describe('actions', () => {
 		expect(app.frame()).toMatch(/recent agent output:\s*│?\n│?\s+not kept/);
 	});
 
-	it('a approves a pending mount after asking read-only or read-write; r rejects', async () => {
+	it('a approves a pending mount after asking read-only or read-write, for its group or all groups; r rejects', async () => {
 		const host = hostWith((s) => {
 			s.mounts.requests = [
-				{id: 3, groupFolder: 'family', hostPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
-				{id: 4, groupFolder: 'family', hostPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 3, groupFolder: 'family', hostPath: '/srv/photos', realPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 4, groupFolder: 'family', hostPath: '/srv/music', realPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
 			];
 		});
-		app = renderApp(host, {pane: 'mounts'});
+		app = renderApp(host, {pane: 'access'});
 		await app.waitForText('/srv/photos');
-		await app.typeAndWait('a', 'Approve /srv/photos for family as:');
-		expect(app.frame()).toContain('r read-only');
-		expect(app.frame()).toContain('w read-write');
+		await app.typeAndWait('a', 'Allow /srv/photos for family as:');
+		expect(app.frame()).toContain('r read-only, this group');
+		expect(app.frame()).toContain('w read-write, this group');
+		expect(app.frame()).toContain('R read-only, all groups');
 		expect(host.callsOf('approveMount')).toEqual([]);
 		app.type('w');
 		await waitFor(() => host.callsOf('approveMount').length === 1);
-		expect(host.callsOf('approveMount')).toEqual([[3, 'rw']]);
+		expect(host.callsOf('approveMount')).toEqual([[3, 'rw', 'group']]);
 		app.type('jr');
 		await waitFor(() => host.callsOf('rejectMount').length === 1);
 		expect(host.callsOf('rejectMount')).toEqual([[4]]);
+	});
+
+	it('a on a pending web request asks once, this group or all groups; r rejects; Enter shows its details', async () => {
+		const request = (id: number, host: string) => ({id, groupFolder: 'family', url: `http://${host}/x`, host, reason: `${host} is not on the web allowlist of family`, status: 'pending' as const, scope: null, createdAt: '2026-01-01T00:00:00Z', decidedAt: null, decidedBy: null});
+		const host = hostWith((s) => {
+			s.web.requests = [request(5, 'news.test'), request(6, 'ads.test')];
+		});
+		app = renderApp(host, {pane: 'access', size: {columns: 120, rows: 30}});
+		await app.waitForText('http://news.test/x');
+		await app.typeAndWait('\r', 'Web request #5');
+		expect(app.frame()).toContain('why it waits: news.test is not on the web allowlist of family');
+		expect(app.frame()).toContain('a approve (o once / g this group / a all groups) · r reject');
+		await app.typeAndWait('\u001b', 'http://news.test/x');
+		await app.typeAndWait('a', 'Allow family to read news.test (plain http)?');
+		expect(app.frame()).toContain('o this fetch once · g family always · a all groups · Esc cancel');
+		app.type('g');
+		await waitFor(() => host.callsOf('approveHost').length === 1);
+		expect(host.callsOf('approveHost')).toEqual([[5, 'group']]);
+		await app.typeAndWait('a', 'Allow family to read news.test');
+		app.type('a');
+		await waitFor(() => host.callsOf('approveHost').length === 2);
+		expect(host.callsOf('approveHost')[1]).toEqual([5, 'all']);
+		app.type('jr');
+		await waitFor(() => host.callsOf('rejectHost').length === 1);
+		expect(host.callsOf('rejectHost')).toEqual([[6]]);
+		expect(host.callsOf('rejectMount')).toEqual([]);
 	});
 
 	it('space pauses an active task and resumes a paused one; t runs now; d deletes after asking', async () => {

@@ -11,6 +11,7 @@ import {errorMessage} from './text.js';
 import {runToolLoop} from './tool-loop.js';
 import {toolsFor} from './tools/registry.js';
 import type {Tool, ToolContext} from './tools/tool.js';
+import {WebClient} from './web-client.js';
 import {Workspace} from './workspace.js';
 
 export interface RunAgentOptions {
@@ -52,6 +53,7 @@ class Inbox {
 	closing = false;
 	ended = false;
 	bridge: LlmBridge | undefined;
+	web: WebClient | undefined;
 	private waiter: (() => void) | undefined;
 
 	notify(): void {
@@ -90,6 +92,7 @@ async function readInto(lines: AsyncIterable<string>, inbox: Inbox, writer: Mess
 	} finally {
 		inbox.ended = true;
 		inbox.bridge?.closeAll('the host closed the connection before the model answered');
+		inbox.web?.closeAll('the host closed the connection before the page arrived');
 		inbox.notify();
 	}
 }
@@ -111,6 +114,9 @@ function dispatch(message: HostToAgent, inbox: Inbox, writer: MessageWriter): vo
 		case 'llm_chunk':
 		case 'llm_error':
 			if (!inbox.bridge?.handle(message)) writer.log('warn', `ignored ${message.type} for unknown request ${message.requestId}`);
+			return;
+		case 'web_response':
+			if (!inbox.web?.handle(message)) writer.log('warn', `ignored web_response for unknown request ${message.requestId}`);
 			return;
 		case 'close':
 			inbox.closing = true;
@@ -156,7 +162,10 @@ class AgentSession {
 		inbox.bridge = this.bridge;
 		if (inbox.ended) this.bridge.closeAll('the host closed the connection before the model answered');
 		this.tools = toolsFor(start.group);
-		this.context = {start, workspace: new Workspace(start.paths), ipc: new IpcClient({ipcDir: start.paths.ipc, ackTimeoutMs: start.limits.ipcAckTimeoutMs})};
+		inbox.web = new WebClient(writer, start.runId);
+		if (inbox.ended) inbox.web.closeAll('the host closed the connection before the page arrived');
+		const ipc = new IpcClient({ipcDir: start.paths.ipc, ackTimeoutMs: start.limits.ipcAckTimeoutMs});
+		this.context = {start, workspace: new Workspace(start.paths), ipc, web: inbox.web};
 		this.bounds = options.trimBounds ?? defaultTrimBounds;
 		this.now = options.now ?? (() => new Date());
 		if (start.contextMode === 'group') {

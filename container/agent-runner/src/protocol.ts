@@ -84,7 +84,27 @@ export interface CloseMessage {
 	type: 'close';
 }
 
-export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | CloseMessage;
+/** What the host made of a web_request: the page, a wait for the operator, a refusal or a failure. */
+export type WebFetchResult =
+	| {
+			status: 'fetched';
+			httpStatus: number;
+			finalUrl: string;
+			contentType: string;
+			title?: string;
+			text: string;
+			/** What was cut or skipped, and why. */
+			notes: string[];
+	  }
+	| {status: 'waiting' | 'refused' | 'failed'; reason: string};
+
+export interface WebResponseMessage {
+	type: 'web_response';
+	requestId: string;
+	result: WebFetchResult;
+}
+
+export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | WebResponseMessage | CloseMessage;
 
 // ---- agent -> host (stdout) ----
 
@@ -127,6 +147,15 @@ export interface TurnDoneMessage {
 	error?: string;
 }
 
+/** web_fetch: the host fetches `url` (if the operator allows its host) and answers with web_response. */
+export interface WebRequestMessage {
+	type: 'web_request';
+	requestId: string;
+	url: string;
+	/** The most text (UTF-8 bytes) the answer may carry. */
+	maxBytes: number;
+}
+
 export interface LogMessage {
 	type: 'log';
 	level: 'debug' | 'info' | 'warn' | 'error';
@@ -140,6 +169,7 @@ export type AgentToHost =
 	| OutputMessage
 	| ToolUseMessage
 	| TurnDoneMessage
+	| WebRequestMessage
 	| LogMessage;
 
-export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'log'] as const;
+export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'web_request', 'log'] as const;

@@ -41,6 +41,7 @@ export function statusCounts(snapshot: HostSnapshot, now: number) {
 		groups: snapshot.groups.length,
 		live: snapshot.runs.filter(isLive).length,
 		pendingMounts: snapshot.mounts.requests.filter((request) => request.status === 'pending').length,
+		pendingHosts: snapshot.web.requests.filter((request) => request.status === 'pending').length,
 		dueTasks: snapshot.tasks.filter((task) => task.status === 'active' && task.nextRun !== null && Date.parse(task.nextRun) <= now).length,
 	};
 }
@@ -90,6 +91,8 @@ export function StatusBar({snapshot, attachedTo, pane, notice, inputLine, width,
 				<Text color={counts.live > 0 ? 'cyan' : undefined}>{`${counts.live} live`}</Text>
 				<Text>{' · '}</Text>
 				<Text color={counts.pendingMounts > 0 ? 'yellow' : undefined}>{`${counts.pendingMounts} mounts pending`}</Text>
+				<Text>{' · '}</Text>
+				<Text color={counts.pendingHosts > 0 ? 'yellow' : undefined}>{`${counts.pendingHosts} hosts pending`}</Text>
 				<Text>{' · '}</Text>
 				<Text color={counts.dueTasks > 0 ? 'yellow' : undefined}>{`${counts.dueTasks} tasks due`}</Text>
 				{attachedTo !== undefined ? <Text color="cyan">{` │ attached to host pid ${attachedTo}`}</Text> : null}
