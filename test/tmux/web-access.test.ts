@@ -34,56 +34,56 @@ afterEach(async () => {
 });
 
 describe.each(['in-process', 'attached'] as const)('host %s', (mode) => {
-it('an unknown host waits, is allowed for the group in the Access pane, and the next call reads the page', async () => {
-	news = await startSite((_request, response) => {
-		response.writeHead(200, {'Content-Type': 'text/html'});
-		response.end(newsPage);
-	});
-	const url = news.url('news.test', '/today');
-	const fetchCall = {toolCalls: [{name: 'web_fetch', arguments: {url}}]};
-	ollama = await startScriptedOllama({replies: [fetchCall, {content: 'I asked the operator.'}, fetchCall, {content: 'The trains run late today.'}]});
-	const made = tempHome();
-	fs.mkdirSync(path.dirname(made.allowlist), {recursive: true});
-	fs.writeFileSync(made.allowlist, JSON.stringify({allowedRoots: [], internalHosts: ['news.test']}, null, 2));
-	const env = cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, extra: {FIXTURE_RESOLVE: 'news.test=127.0.0.1'}});
-	if (mode === 'attached') {
-		const host = spawn(process.execPath, [fixture], {env: {...env, FIXTURE_HEADLESS: '1'}, stdio: ['ignore', 'ignore', 'pipe']});
-		headless = host;
-		let stderr = '';
-		host.stderr!.on('data', (chunk) => (stderr += chunk));
-		await waitFor('the fixture host', () => stderr.includes('host running headless'));
-	}
-	session = TmuxSession.start({command: [process.execPath, mode === 'attached' ? binPath : fixture], env, cwd: projectRoot, columns: 140, rows: 40});
-	const tui = session;
-	await tui.waitForText(mode === 'attached' ? `attached to host pid ${headless!.pid}` : '6 Skills');
+	it('an unknown host waits, is allowed for the group in the Access pane, and the next call reads the page', async () => {
+		news = await startSite((_request, response) => {
+			response.writeHead(200, {'Content-Type': 'text/html'});
+			response.end(newsPage);
+		});
+		const url = news.url('news.test', '/today');
+		const fetchCall = {toolCalls: [{name: 'web_fetch', arguments: {url}}]};
+		ollama = await startScriptedOllama({replies: [fetchCall, {content: 'I asked the operator.'}, fetchCall, {content: 'The trains run late today.'}]});
+		const made = tempHome();
+		fs.mkdirSync(path.dirname(made.allowlist), {recursive: true});
+		fs.writeFileSync(made.allowlist, JSON.stringify({allowedRoots: [], internalHosts: ['news.test']}, null, 2));
+		const env = cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, extra: {FIXTURE_RESOLVE: 'news.test=127.0.0.1'}});
+		if (mode === 'attached') {
+			const host = spawn(process.execPath, [fixture], {env: {...env, FIXTURE_HEADLESS: '1'}, stdio: ['ignore', 'ignore', 'pipe']});
+			headless = host;
+			let stderr = '';
+			host.stderr!.on('data', (chunk) => (stderr += chunk));
+			await waitFor('the fixture host', () => stderr.includes('host running headless'));
+		}
+		session = TmuxSession.start({command: [process.execPath, mode === 'attached' ? binPath : fixture], env, cwd: projectRoot, columns: 140, rows: 40});
+		const tui = session;
+		await tui.waitForText(mode === 'attached' ? `attached to host pid ${headless!.pid}` : '6 Skills');
 
-	tui.type('c');
-	await tui.waitForText('Chat with main');
-	tui.type('what is in the news?');
-	tui.send('Enter');
-	await tui.waitForText("waits for the operator's approval", 60_000);
-	await tui.waitForText('Baby: I asked the operator.', 60_000);
-	expect(news.requests).toEqual([]);
-	tui.send('Escape');
+		tui.type('c');
+		await tui.waitForText('Chat with main');
+		tui.type('what is in the news?');
+		tui.send('Enter');
+		await tui.waitForText("waits for the operator's approval", 60_000);
+		await tui.waitForText('Baby: I asked the operator.', 60_000);
+		expect(news.requests).toEqual([]);
+		tui.send('Escape');
 
-	tui.type('5');
-	await tui.waitFor('the waiting web request', (screen) => screen.includes('1 hosts pending') && /PENDING\s+http:\/\/news\.test:\d+\/today\s+http\s+main: web_fetch of news\.test/.test(screen));
-	tui.type('a');
-	await tui.waitForText('Allow main to read news.test (plain http)?');
-	expect(tui.capture()).toContain('o this fetch once · g main always · a all groups · Esc cancel');
-	tui.type('g');
-	await tui.waitForText('allowed news.test for main');
-	await waitFor('the allowlist entry', () => JSON.stringify(JSON.parse(fs.readFileSync(made.allowlist, 'utf8')).allowedHosts ?? []).includes('"group":"main"'));
-	await tui.waitFor('the allowed host row', (screen) => /host\s+news\.test\s+http\(s\)\s+main · internal · approved for main/.test(screen) && screen.includes('0 hosts pending'));
+		tui.type('5');
+		await tui.waitFor('the waiting web request', (screen) => screen.includes('1 hosts pending') && /PENDING\s+http:\/\/news\.test:\d+\/today\s+http\s+main: web_fetch of news\.test/.test(screen));
+		tui.type('a');
+		await tui.waitForText('Allow main to read news.test (plain http)?');
+		expect(tui.capture()).toContain('o this fetch once · g main always · a all groups · Esc cancel');
+		tui.type('g');
+		await tui.waitForText('allowed news.test for main');
+		await waitFor('the allowlist entry', () => JSON.stringify(JSON.parse(fs.readFileSync(made.allowlist, 'utf8')).allowedHosts ?? []).includes('"group":"main"'));
+		await tui.waitFor('the allowed host row', (screen) => /host\s+news\.test\s+http\(s\)\s+main · internal · approved for main/.test(screen) && screen.includes('0 hosts pending'));
 
-	tui.type('c');
-	await tui.waitForText('The operator allowed news.test: ask again and I can read it.');
-	tui.type('try again');
-	tui.send('Enter');
-	await tui.waitForText('Baby: The trains run late today.', 60_000);
-	expect(news.requests).toHaveLength(1);
-	const [page] = toolResults(ollama.chatRequests[3]);
-	expect(page).toContain("title: Today's news");
-	expect(page).toContain('# Trains run late');
-}, 120_000);
+		tui.type('c');
+		await tui.waitForText('The operator allowed news.test: ask again and I can read it.');
+		tui.type('try again');
+		tui.send('Enter');
+		await tui.waitForText('Baby: The trains run late today.', 60_000);
+		expect(news.requests).toHaveLength(1);
+		const [page] = toolResults(ollama.chatRequests[3]);
+		expect(page).toContain("title: Today's news");
+		expect(page).toContain('# Trains run late');
+	}, 120_000);
 });
