@@ -1,6 +1,7 @@
 // One client of the control socket, seen from the host: handshake, calls by method name, and a
 // bounded outgoing queue. A client that cannot keep up loses frames and gets a fresh snapshot once
-// it has read what was queued; it can never make the host hold more than `maxQueueBytes` for it.
+// it has read what was queued: the host never holds more than `maxQueueBytes` and one frame of
+// events for it, plus the answers to the calls it may have in flight.
 import type net from 'node:net';
 import {isHostActionName} from '../api/host-actions.js';
 import type {HostApi} from '../api/host-api.js';

@@ -7,9 +7,8 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {binPath, cliEnv, projectRoot, runCli, startHeadless, waitFor, type HeadlessHost} from '../support/cli.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {tempHome} from '../support/temp-home.js';
-import {TmuxSession} from './tmux-session.js';
+import {paneNames, TmuxSession} from './tmux-session.js';
 
-const paneNames = ['1 Groups', '2 Containers', '3 Logs', '4 Tasks', '5 Mounts', '6 Skills'];
 const opened: Array<{close(): unknown}> = [];
 
 afterEach(async () => {

@@ -15,6 +15,9 @@ export interface TmuxStartOptions {
 	cwd?: string;
 }
 
+/** The pane titles of the header, as the UI draws them. */
+export const paneNames = ['1 Groups', '2 Containers', '3 Logs', '4 Tasks', '5 Access', '6 Skills'];
+
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 export class TmuxSession {
