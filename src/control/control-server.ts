@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import {hostEventNames} from '../api/host-actions.js';
-import type {HostApi, HostEventMap, HostEventName, HostSnapshot} from '../api/host-api.js';
+import type {HostApi, HostEventName, HostSnapshot} from '../api/host-api.js';
 import type {HomePaths} from '../paths.js';
 import {prepareControlDir, removeStaleSocket} from './control-dir.js';
-import {HostConnection} from './host-connection.js';
+import {HostConnection, type HostConnectionOptions} from './host-connection.js';
 import {maxClientFrameBytes} from './protocol.js';
 
 export interface ControlServerOptions {
@@ -26,8 +26,100 @@ export interface ControlServer {
 	close(): Promise<void>;
 }
 
-/** Every event but `change`, which is sent with the changed part's value (see below). */
+/** Every event but `change`, which is sent with the changed part's value (see `onChange`). */
 const forwardedEvents = hostEventNames.filter((name): name is Exclude<HostEventName, 'change'> => name !== 'change');
+
+class SocketServer implements ControlServer {
+	private readonly connections = new Set<HostConnection>();
+	private readonly unsubscribers: Array<() => void> = [];
+	private readonly dirty = new Set<keyof HostSnapshot>();
+	private flushing: NodeJS.Immediate | undefined;
+	private stopping: string | undefined;
+	private closing: Promise<void> | undefined;
+	private inode = 0;
+	readonly socketFile: string;
+	private readonly server: net.Server;
+
+	constructor(
+		private readonly host: HostApi,
+		private readonly connectionOptions: Omit<HostConnectionOptions, 'onClose'>,
+		socketFile: string,
+	) {
+		this.socketFile = socketFile;
+		this.server = net.createServer((socket) => {
+			const connection: HostConnection = new HostConnection(socket, {...connectionOptions, onClose: () => this.connections.delete(connection)});
+			this.connections.add(connection);
+		});
+	}
+
+	async listen(): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(this.socketFile, () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
+		fs.chmodSync(this.socketFile, 0o600);
+		this.inode = fs.lstatSync(this.socketFile).ino;
+		for (const name of forwardedEvents) this.unsubscribers.push(this.host.events.on(name, (payload) => this.onEvent(name, payload)));
+		this.unsubscribers.push(
+			this.host.events.on('change', ({part}) => this.onChange(part)),
+			this.host.logs.subscribe((lines) => {
+				for (const connection of this.connections) connection.pushLogs(lines);
+			}),
+		);
+	}
+
+	clientCount(): number {
+		return this.connections.size;
+	}
+
+	close(): Promise<void> {
+		this.closing ??= new Promise<void>((resolve) => {
+			for (const unsubscribe of this.unsubscribers) unsubscribe();
+			if (this.flushing) clearImmediate(this.flushing);
+			// After this turn: the answer to a `stop` call is written before its connection ends.
+			setImmediate(() => {
+				for (const connection of [...this.connections]) connection.end();
+				this.server.close(() => resolve());
+				this.unlinkSocket();
+			});
+		});
+		return this.closing;
+	}
+
+	private onEvent(name: Exclude<HostEventName, 'change'>, payload: unknown): void {
+		if (name === 'stopping') {
+			this.stopping = (payload as {reason: string}).reason;
+			// New clients find no socket and wait for the lock to be free; the attached ones are told,
+			// and their connections end once the host has stopped (after the answer to a `stop` call).
+			this.unlinkSocket();
+			void this.host.stop().finally(() => void this.close());
+		}
+		for (const connection of this.connections) connection.push(name === 'stopping' ? {type: 'bye', reason: this.stopping!} : {type: 'event', name, payload});
+	}
+
+	/** Changes are sent once per burst: one snapshot for all clients, only the parts that changed. */
+	private onChange(part: keyof HostSnapshot): void {
+		this.dirty.add(part);
+		this.flushing ??= setImmediate(() => {
+			this.flushing = undefined;
+			if (this.connections.size > 0 && !this.stopping) {
+				const snapshot = this.host.snapshot();
+				for (const changed of this.dirty) for (const connection of this.connections) connection.push({type: 'change', part: changed, value: snapshot[changed]});
+			}
+			this.dirty.clear();
+		});
+	}
+
+	/** Only our own socket: once the host has stopped, the next host may have made its own there. */
+	private unlinkSocket(): void {
+		try {
+			if (fs.lstatSync(this.socketFile).ino === this.inode) fs.rmSync(this.socketFile);
+		} catch {}
+	}
+}
 
 /**
  * Listens on the home's control socket (owner-only); throws ControlDirError when the home is unsafe.
@@ -37,86 +129,19 @@ export async function serveControlSocket(options: ControlServerOptions): Promise
 	const {host, paths} = options;
 	prepareControlDir(paths);
 	removeStaleSocket(paths.socketFile);
-	const connections = new Set<HostConnection>();
-	const connectionOptions = {
+	const server = new SocketServer(
 		host,
-		pid: options.pid ?? process.pid,
-		home: paths.home,
-		maxFrameBytes: options.maxFrameBytes ?? maxClientFrameBytes,
-		maxQueueBytes: options.maxQueueBytes ?? 4 * 1024 * 1024,
-		maxCallsInFlight: 32,
-		helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
-	};
-	let stopping: string | undefined;
-	const server = net.createServer((socket) => {
-		const connection: HostConnection = new HostConnection(socket, {...connectionOptions, onClose: () => connections.delete(connection)});
-		connections.add(connection);
-		if (stopping) connection.push({type: 'bye', reason: stopping});
-	});
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(paths.socketFile, () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	fs.chmodSync(paths.socketFile, 0o600);
-	const inode = fs.lstatSync(paths.socketFile).ino;
-	// Only our own socket: once the host has stopped, the next host may have made its own there.
-	const unlinkSocket = () => {
-		try {
-			if (fs.lstatSync(paths.socketFile).ino === inode) fs.rmSync(paths.socketFile);
-		} catch {}
-	};
-
-	const unsubscribers = forwardedEvents.map((name) =>
-		host.events.on(name, (payload: HostEventMap[typeof name]) => {
-			if (name === 'stopping') {
-				stopping = (payload as HostEventMap['stopping']).reason;
-				// New clients find no socket and wait for the lock to be free; the attached ones are told,
-				// and their connections end once the host has stopped (after the answer to a `stop` call).
-				unlinkSocket();
-				void host.stop().finally(() => void control.close());
-			}
-			for (const connection of connections) connection.push(name === 'stopping' ? {type: 'bye', reason: stopping!} : {type: 'event', name, payload});
-		}),
-	);
-	// Changes are sent once per burst: one snapshot for all clients, only the parts that changed.
-	const dirty = new Set<keyof HostSnapshot>();
-	let flushing: NodeJS.Immediate | undefined;
-	unsubscribers.push(
-		host.events.on('change', ({part}) => {
-			dirty.add(part);
-			flushing ??= setImmediate(() => {
-				flushing = undefined;
-				if (connections.size === 0 || stopping) return dirty.clear();
-				const snapshot = host.snapshot();
-				for (const changed of dirty) for (const connection of connections) connection.push({type: 'change', part: changed, value: snapshot[changed]});
-				dirty.clear();
-			});
-		}),
-		host.logs.subscribe((lines) => {
-			for (const connection of connections) connection.pushLogs(lines);
-		}),
-	);
-
-	let closing: Promise<void> | undefined;
-	const control: ControlServer = {
-		socketFile: paths.socketFile,
-		clientCount: () => connections.size,
-		close() {
-			closing ??= new Promise<void>((resolve) => {
-				for (const unsubscribe of unsubscribers) unsubscribe();
-				if (flushing) clearImmediate(flushing);
-				// After this turn: the answer to a `stop` call is written before its connection ends.
-				setImmediate(() => {
-					for (const connection of [...connections]) connection.end();
-					server.close(() => resolve());
-					unlinkSocket();
-				});
-			});
-			return closing;
+		{
+			host,
+			pid: options.pid ?? process.pid,
+			home: paths.home,
+			maxFrameBytes: options.maxFrameBytes ?? maxClientFrameBytes,
+			maxQueueBytes: options.maxQueueBytes ?? 4 * 1024 * 1024,
+			maxCallsInFlight: 32,
+			helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
 		},
-	};
-	return control;
+		paths.socketFile,
+	);
+	await server.listen();
+	return server;
 }

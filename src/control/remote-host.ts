@@ -33,119 +33,137 @@ export class AttachError extends Error {
 }
 
 type Pending = {resolve(value: unknown): void; reject(error: Error): void; method: string};
+type Welcome = Extract<HostFrame, {type: 'welcome'}>;
 
-/** Connects and shakes hands; rejects with the host's reason (version, permissions) or the socket's error. */
-export function connectToHost(options: ConnectOptions): Promise<RemoteHost> {
-	const socket = net.createConnection(options.socketFile);
-	const reader = new LineReader(maxHostFrameBytes);
-	const events = new HostEmitter();
-	const logs = new LogStore();
-	const pending = new Map<number, Pending>();
-	let nextId = 1;
-	let mirror: HostSnapshot | undefined;
-	let pid = 0;
-	let goodbye: string | undefined;
-	let endReason: string | undefined;
-	let markClosed!: (reason: string) => void;
-	const closed = new Promise<string>((resolve) => (markClosed = resolve));
-	const send = (frame: ClientFrame) => socket.write(encodeFrame(frame));
+/** The client's end of one connection: frames in and out, the calls waiting for their answers, the mirror. */
+class HostLink {
+	readonly events = new HostEmitter();
+	readonly logs = new LogStore();
+	mirror: HostSnapshot | undefined;
+	readonly closed: Promise<string>;
+	private readonly reader = new LineReader(maxHostFrameBytes);
+	private readonly pending = new Map<number, Pending>();
+	private nextId = 1;
+	private goodbye: string | undefined;
+	private endReason: string | undefined;
+	private markClosed!: (reason: string) => void;
+	private welcomed?: (welcome: Welcome) => void;
+	private refused?: (error: Error) => void;
 
-	const call = (method: string, args: unknown[]) =>
-		new Promise<unknown>((resolve, reject) => {
-			if (endReason !== undefined) return reject(new Error(`the host is gone: ${endReason}`));
-			const id = nextId++;
-			pending.set(id, {resolve, reject, method});
-			send({type: 'call', id, method, args});
+	constructor(private readonly socket: net.Socket) {
+		this.closed = new Promise<string>((resolve) => (this.markClosed = resolve));
+		socket.on('error', (error) => this.fail(this.mirror ? new Error(`the connection to the host failed: ${error.message}`) : error));
+		socket.on('close', () => this.fail(new Error(this.goodbye ?? 'the host went away')));
+		socket.on('data', (chunk: Buffer) => this.onData(chunk));
+	}
+
+	/** Sends the hello once connected; resolves with the welcome, rejects with the host's refusal. */
+	handshake(hello: ClientFrame, timeoutMs: number, socketFile: string): Promise<Welcome> {
+		return new Promise<Welcome>((resolve, reject) => {
+			const timer = setTimeout(() => this.fail(new AttachError(`the host did not answer on ${socketFile} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+			this.welcomed = (welcome) => {
+				clearTimeout(timer);
+				resolve(welcome);
+			};
+			this.refused = (error) => {
+				clearTimeout(timer);
+				reject(error);
+			};
+			this.socket.once('connect', () => this.send(hello));
 		});
-	const actions = Object.fromEntries(hostActionNames.map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as HostActions;
-	const remote: RemoteHost = {
-		...actions,
-		events,
-		logs,
-		snapshot: () => mirror!,
-		get pid() {
-			return pid;
-		},
-		closed,
-		close: () => finish('detached'),
-	};
+	}
 
-	const pushLines = (frame: Extract<HostFrame, {type: 'logs'}>) => {
-		if (frame.skipped) logs.push({time: Date.now(), level: 'warn', msg: `… ${frame.skipped} log lines skipped (this client fell behind the host)`, fields: ''});
-		for (const {seq: _seq, ...line} of frame.lines) logs.push(line);
-	};
-	const finish = (reason: string) => {
-		if (endReason !== undefined) return;
-		endReason = reason;
-		socket.destroy();
-		for (const [, waiting] of pending) {
-			// A stop is done when the host said goodbye and went away.
-			if (waiting.method === 'stop' && goodbye !== undefined) waiting.resolve(undefined);
+	call(method: string, args: unknown[]): Promise<unknown> {
+		return new Promise<unknown>((resolve, reject) => {
+			if (this.endReason !== undefined) return reject(new Error(`the host is gone: ${this.endReason}`));
+			const id = this.nextId++;
+			this.pending.set(id, {resolve, reject, method});
+			this.send({type: 'call', id, method, args});
+		});
+	}
+
+	/** Ends the connection; the calls still waiting fail (a `stop` the host said goodbye to is done). */
+	finish(reason: string): void {
+		if (this.endReason !== undefined) return;
+		this.endReason = reason;
+		this.socket.destroy();
+		for (const waiting of this.pending.values()) {
+			if (waiting.method === 'stop' && this.goodbye !== undefined) waiting.resolve(undefined);
 			else waiting.reject(new Error(`the host is gone: ${reason}`));
 		}
-		pending.clear();
-		markClosed(reason);
-	};
-	const onFrame = (frame: HostFrame) => {
+		this.pending.clear();
+		this.markClosed(reason);
+	}
+
+	private send(frame: ClientFrame): void {
+		this.socket.write(encodeFrame(frame));
+	}
+
+	private fail(error: Error): void {
+		if (!this.mirror) this.refused?.(error);
+		this.finish(error.message);
+	}
+
+	private onData(chunk: Buffer): void {
+		for (const line of this.reader.push(chunk)) {
+			let frame: HostFrame;
+			try {
+				frame = JSON.parse(line) as HostFrame;
+			} catch {
+				return this.fail(new Error('the host sent a frame that is not JSON'));
+			}
+			this.onFrame(frame);
+		}
+		if (this.reader.overflowed) this.fail(new Error(`the host sent a frame larger than ${maxHostFrameBytes} bytes`));
+	}
+
+	private onFrame(frame: HostFrame): void {
 		switch (frame.type) {
+			case 'welcome':
+				this.mirror = frame.snapshot;
+				return this.welcomed?.(frame);
+			case 'error':
+				return this.fail(this.mirror ? new Error(frame.message) : new AttachError(frame.message));
 			case 'result': {
-				const waiting = pending.get(frame.id);
-				pending.delete(frame.id);
+				const waiting = this.pending.get(frame.id);
+				this.pending.delete(frame.id);
 				if (frame.error !== undefined) waiting?.reject(new Error(frame.error));
 				else waiting?.resolve(frame.value);
 				return;
 			}
 			case 'event':
-				return events.emit(frame.name, frame.payload as HostEventMap[typeof frame.name]);
+				return this.events.emit(frame.name, frame.payload as HostEventMap[typeof frame.name]);
 			case 'change':
-				mirror = {...mirror!, [frame.part]: frame.value};
-				return events.emit('change', {part: frame.part});
+				this.mirror = {...this.mirror!, [frame.part]: frame.value};
+				return this.events.emit('change', {part: frame.part});
 			case 'logs':
-				return pushLines(frame);
-			case 'resync':
-				mirror = frame.snapshot;
-				for (const part of Object.keys(frame.snapshot) as Array<keyof HostSnapshot>) events.emit('change', {part});
-				return events.emit('notice', {level: 'warn', text: `this UI fell behind the host: ${frame.skipped} updates skipped, state reloaded`});
-			case 'bye':
-				goodbye = frame.reason;
-				return events.emit('stopping', {reason: frame.reason});
-			case 'error':
-				return finish(frame.message);
-			case 'welcome':
+				if (frame.skipped) this.logs.push({time: Date.now(), level: 'warn', msg: `… ${frame.skipped} log lines skipped (this client fell behind the host)`, fields: ''});
+				for (const {seq: _seq, ...line} of frame.lines) this.logs.push(line);
 				return;
+			case 'resync':
+				this.mirror = frame.snapshot;
+				for (const part of Object.keys(frame.snapshot) as Array<keyof HostSnapshot>) this.events.emit('change', {part});
+				return this.events.emit('notice', {level: 'warn', text: `this UI fell behind the host: ${frame.skipped} updates skipped, state reloaded`});
+			case 'bye':
+				this.goodbye = frame.reason;
+				return this.events.emit('stopping', {reason: frame.reason});
 		}
-	};
+	}
+}
 
-	return new Promise<RemoteHost>((resolve, reject) => {
-		const timer = setTimeout(() => fail(new AttachError(`the host did not answer on ${options.socketFile} within ${Math.round((options.timeoutMs ?? 10_000) / 1000)} s`)), options.timeoutMs ?? 10_000);
-		let attached = false;
-		const fail = (error: Error) => {
-			clearTimeout(timer);
-			if (!attached) reject(error);
-			finish(error.message);
-		};
-		socket.once('connect', () => send({type: 'hello', version: options.version ?? protocolVersion, ...(options.logTail !== undefined ? {logTail: options.logTail} : {})}));
-		socket.on('error', (error: NodeJS.ErrnoException) => fail(attached ? new Error(`the connection to the host failed: ${error.message}`) : error));
-		socket.on('close', () => fail(new Error(goodbye ?? 'the host went away')));
-		socket.on('data', (chunk: Buffer) => {
-			for (const line of reader.push(chunk)) {
-				let frame: HostFrame;
-				try {
-					frame = JSON.parse(line) as HostFrame;
-				} catch {
-					return fail(new Error('the host sent a frame that is not JSON'));
-				}
-				if (!attached && frame.type === 'error') return fail(new AttachError(frame.message));
-				if (!attached && frame.type === 'welcome') {
-					attached = true;
-					clearTimeout(timer);
-					mirror = frame.snapshot;
-					pid = frame.pid;
-					resolve(remote);
-				}
-				onFrame(frame);
-			}
-			if (reader.overflowed) fail(new Error(`the host sent a frame larger than ${maxHostFrameBytes} bytes`));
-		});
-	});
+/** Connects and shakes hands; rejects with the host's reason (version, permissions) or the socket's error. */
+export async function connectToHost(options: ConnectOptions): Promise<RemoteHost> {
+	const link = new HostLink(net.createConnection(options.socketFile));
+	const hello: ClientFrame = {type: 'hello', version: options.version ?? protocolVersion, ...(options.logTail !== undefined ? {logTail: options.logTail} : {})};
+	const {pid} = await link.handshake(hello, options.timeoutMs ?? 10_000, options.socketFile);
+	const actions = Object.fromEntries(hostActionNames.map((name) => [name, (...args: unknown[]) => link.call(name, args)])) as unknown as HostActions;
+	return {
+		...actions,
+		events: link.events,
+		logs: link.logs,
+		snapshot: () => link.mirror!,
+		pid,
+		closed: link.closed,
+		close: () => link.finish('detached'),
+	};
 }
