@@ -19,6 +19,9 @@ describe('config', () => {
 			containerRuntime: 'auto',
 			containerIdleTimeoutMs: 300_000,
 			ollamaStallTimeoutMs: 120_000,
+			ollamaNumCtx: 'auto',
+			ollamaKeepAlive: '30m',
+			ollamaThink: 'off',
 			maxConcurrentContainers: 3,
 			logLevel: 'info',
 		});
@@ -34,6 +37,12 @@ describe('config', () => {
 		[{MAX_CONCURRENT_CONTAINERS: '5'}, 'maxConcurrentContainers', 5],
 		[{OLLAMA_STALL_TIMEOUT: '600000'}, 'ollamaStallTimeoutMs', 600_000],
 		[{TZ: 'Europe/Berlin'}, 'timezone', 'Europe/Berlin'],
+		[{OLLAMA_NUM_CTX: '32768'}, 'ollamaNumCtx', 32_768],
+		[{OLLAMA_NUM_CTX: 'AUTO'}, 'ollamaNumCtx', 'auto'],
+		[{OLLAMA_KEEP_ALIVE: '1h30m'}, 'ollamaKeepAlive', '1h30m'],
+		[{OLLAMA_KEEP_ALIVE: '-1'}, 'ollamaKeepAlive', -1],
+		[{OLLAMA_KEEP_ALIVE: '600'}, 'ollamaKeepAlive', 600],
+		[{OLLAMA_THINK: 'High'}, 'ollamaThink', 'high'],
 	])('reads %j', (env, key, value) => {
 		expect(base(env)[key as keyof ReturnType<typeof base>]).toEqual(value);
 	});
@@ -52,6 +61,10 @@ describe('config', () => {
 		[{TZ: 'Mars/Olympus'}, /TZ=Mars\/Olympus is not a known time zone/],
 		[{OLLAMA_MODEL: '--evil'}, /OLLAMA_MODEL=--evil is not a model name/],
 		[{CONTAINER_IMAGE: 'Bad Image'}, /CONTAINER_IMAGE=Bad Image/],
+		[{OLLAMA_NUM_CTX: '512'}, /OLLAMA_NUM_CTX=512 is not a context size: set a number of tokens of at least 1024/],
+		[{OLLAMA_NUM_CTX: '16k'}, /OLLAMA_NUM_CTX=16k is not a context size/],
+		[{OLLAMA_KEEP_ALIVE: 'forever'}, /OLLAMA_KEEP_ALIVE=forever is not a duration: set it like OLLAMA_KEEP_ALIVE=30m/],
+		[{OLLAMA_THINK: 'maybe'}, /OLLAMA_THINK=maybe is not one of off, on, low, medium, high/],
 	])('refuses %j with a one-line error', (env, message) => {
 		let error: unknown;
 		try {

@@ -1,5 +1,6 @@
 // The one host API: snapshots, events and actions. The host implements it, the UI and the CLI use it,
 // in-process or attached over the control socket alike; nothing here does I/O.
+import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
 import type {LogStore} from '../log-store.js';
 import type {ChatInfo, ContainerRun, ExtraMountSpec, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from './types.js';
 
@@ -24,6 +25,8 @@ export interface OllamaState {
 	toolsSupported: boolean | null;
 	version?: string;
 	error?: string;
+	/** The context the host uses for the model (num_ctx, the latest prompt, a warning when too small). */
+	context?: ContextInUse;
 }
 
 export interface RuntimeInfo {
@@ -204,6 +207,10 @@ export interface HostActions {
 export interface RunOutputView {
 	output: string[];
 	stderr: string[];
+	/** The run's model requests: what they cost (tokens evaluated and cached, speed, load time). */
+	llm?: RunLlmSummary;
+	/** The model's thinking during the run (kept here only, never sent to a chat). */
+	thinking?: string[];
 }
 
 /** The host as the UI and the CLI see it, in-process or attached over the control socket. */

@@ -6,7 +6,8 @@ import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {LocalChatChannel} from '../channels/local-chat.js';
 import {isWhatsAppJid} from '../channels/whatsapp/inbound.js';
 import {createIpcWatcher} from '../ipc/ipc-watcher.js';
-import {LlmBridge} from '../llm-bridge.js';
+import {createLlmBridge} from '../llm/create-bridge.js';
+import {ModelWarmer} from '../llm/model-warmer.js';
 import {createLogger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
@@ -15,7 +16,7 @@ import {hostStatePaths} from '../mounts/mount-security.js';
 import {Outbox} from '../outbox.js';
 import {groupPaths, homePaths} from '../paths.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
-import {TaskScheduler} from '../scheduler/task-scheduler.js';
+import {systemClock, TaskScheduler} from '../scheduler/task-scheduler.js';
 import {SkillLibrary} from '../skills/skill-sync.js';
 import {planSkillTurn} from '../skills/turn-plan.js';
 import {openDb} from '../store/db.js';
@@ -120,7 +121,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		notify: (chatJid, text) => void deliver(chatJid, text).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a web request notice could not be delivered')),
 		onChange: () => changed('web'),
 	});
-
+	const llm = createLlmBridge(config, {onRequest: () => changed('ollama')});
 	let whatsapp: WhatsAppLink | undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
@@ -129,7 +130,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		groups,
 		runs,
 		launcher,
-		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
+		llm,
 		web,
 		logger,
 		installLabel: installLabelFor(config.home),
@@ -191,12 +192,17 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		channels.push(whatsapp.channel);
 	}
 
-	const scheduler = new TaskScheduler({
+	const warmer = new ModelWarmer({load: () => llm.load(), clock: systemClock, logger});
+	const warmForTasks = () => warmer.schedule(scheduler.list().filter((task) => task.status === 'active').map((task) => task.nextRun));
+	const scheduler: TaskScheduler = new TaskScheduler({
 		store: new TaskStore(db),
 		timezone: config.timezone,
 		logger,
 		enqueueTask: (task, _slot, started) => runner.runTask(task, started),
-		onChange: () => changed('tasks'),
+		onChange: () => {
+			changed('tasks');
+			warmForTasks();
+		},
 	});
 	const ipc = createIpcWatcher({
 		ipcDir: paths.ipcDir,
@@ -244,6 +250,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		allowlist,
 		web,
 		skills,
+		llm,
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
@@ -252,12 +259,14 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			skills.start();
 			await ipc.start();
 			scheduler.start();
+			warmForTasks();
 			// Replies a crash or a stop left unsent: local ones now, the others as their channel connects.
 			void outbox.flushAll().catch((error: Error) => logger.error({err: error.message}, 'sending queued messages failed'));
 		},
 		async stop() {
 			await ipc.stop();
 			scheduler.stop();
+			warmer.stop();
 			await runner.stop();
 			outbox.stop();
 			for (const channel of channels) await channel.disconnect().catch(() => {});

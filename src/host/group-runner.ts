@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
+import {describeRequest, describeSummary} from '../llm/llm-stats.js';
 import type {Logger} from '../logger.js';
 import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
@@ -188,6 +189,8 @@ export class GroupRunner {
 		const contextMode: ContextMode = task ? task.task.contextMode : 'group';
 		let firstFailed = false;
 		let ok = false;
+		// The first turn carries the model's budget; without Ollama the first request says why.
+		await this.deps.llm.prepare?.().catch(() => undefined);
 		try {
 			const run = this.createRun(group, contextMode);
 			this.live.set(folder, {run, contextMode});
@@ -206,6 +209,8 @@ export class GroupRunner {
 				}
 			}
 			await run.ended;
+			const llm = this.outputs.get(run.record.id)?.llm;
+			if (llm) this.deps.logger.info({group: folder, run: run.record.id}, `run's model use: ${describeSummary(llm)}`);
 			ok = !(firstFailed && crashed(run));
 			return ok;
 		} catch (error) {
@@ -267,6 +272,11 @@ export class GroupRunner {
 				if (clean) this.deps.deliver(turn.chatJid, clean, {throughSeq: turn.throughSeq});
 			},
 			onDelta: (turn, text) => this.deps.onDelta(group.folder, turn.chatJid, text),
+			onLlmStats: (stats) => {
+				const fields = {group: group.folder, run: spec.runId};
+				if (stats.overBudget) logger.warn(fields, `model request over its budget: ${describeRequest(stats)}; the estimate was raised`);
+				else logger.info(fields, `model request: ${describeRequest(stats)}`);
+			},
 			onUpdate: (record) => {
 				this.deps.runs.save(record);
 				this.deps.onRunUpdate(record);

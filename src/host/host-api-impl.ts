@@ -4,7 +4,7 @@ import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
 import {imageStaleness} from '../image/image-staleness.js';
-import {LlmBridge} from '../llm-bridge.js';
+import type {LlmBridge} from '../llm-bridge.js';
 import type {Logger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
 import {existingFolder} from '../paths.js';
@@ -49,6 +49,7 @@ export interface HostParts {
 	allowlist: MountAllowlist;
 	web: WebAccess;
 	skills: SkillLibrary;
+	llm: LlmBridge;
 	whatsapp(): WhatsAppLink | undefined;
 	callbacks: ChannelCallbacks;
 	/** Stores a message and wakes its group; the sequence, or null when it was not stored. */
@@ -103,10 +104,21 @@ export function createHostApi(parts: HostParts): Host {
 				logger.warn(stale);
 				changed('runtime');
 			});
-			void new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel}).probe().then((state) => {
+			// The model is loaded now (with its num_ctx), so the first message does not wait for it.
+			void parts.llm.probe().then((state) => {
 				ollama = state;
 				if (state.error) logger.warn(state.error);
+				const warning = state.context?.warning;
+				if (warning) {
+					logger.warn(warning);
+					events.emit('notice', {level: 'warn', text: warning});
+				}
 				changed('ollama');
+				if (!state.reachable || !state.modelPresent) return;
+				parts.llm.load().then(
+					() => logger.info({model: config.ollamaModel, numCtx: state.context?.numCtx, keepAlive: config.ollamaKeepAlive}, 'model loaded'),
+					(error: Error) => logger.warn({err: error.message}, 'could not load the model'),
+				);
 			});
 		},
 		snapshot() {
@@ -122,7 +134,7 @@ export function createHostApi(parts: HostParts): Host {
 				web: web.view(),
 				skills: skills.skills(),
 				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
-				ollama,
+				ollama: {...ollama, context: parts.llm.contextInUse() ?? ollama.context},
 				runtime: {...runtime},
 				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
 				selfChatJid: parts.whatsapp()?.channel.selfJid(),

@@ -177,6 +177,8 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 			await fsp.mkdir(options.errorsDir, {recursive: true, mode: 0o700});
 			syncGroups();
 			ringAll();
+			// Resolves once the files left from before are handled.
+			await Promise.allSettled([...drains.values()].map((drain) => drain.running));
 			sweep = setInterval(ringAll, options.sweepMs ?? 30_000);
 			sweep.unref();
 		},

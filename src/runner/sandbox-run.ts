@@ -1,5 +1,6 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
-import type {AgentToHost, HostToAgent, LlmRequestMessage, StartMessage, TurnInput, WebFetchResult, WebRequestMessage} from '../../container/agent-runner/src/protocol.js';
+import type {AgentToHost, ContextBudget, HostToAgent, LlmRequestMessage, StartMessage, TurnInput, WebFetchResult, WebRequestMessage} from '../../container/agent-runner/src/protocol.js';
+import type {LlmRequestStats} from '../llm/llm-stats.js';
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
 import type {ContainerRun, RunEndReason} from '../api/types.js';
@@ -19,7 +20,12 @@ export interface TurnResult {
 }
 
 export interface LlmServer {
-	serve(request: LlmRequestMessage, send: (chunk: HostToAgent) => void, signal?: AbortSignal): Promise<void>;
+	/** Streams the answer; resolves with what it cost. An error with a `budget` tells the agent to fit the request again. */
+	serve(request: LlmRequestMessage, send: (chunk: HostToAgent) => void, signal?: AbortSignal, hooks?: {onThinking?(text: string): void}): Promise<LlmRequestStats | void>;
+	/** The model's context budget for a new turn, once known. */
+	currentBudget?(): ContextBudget | undefined;
+	/** Learns the model's context (before a run starts, so its first turn gets the budget). */
+	prepare?(): Promise<unknown>;
 }
 
 /** Serves the agent's web_fetch on the host (the sandbox has no network). */
@@ -42,6 +48,8 @@ export interface SandboxRunOptions {
 	onOutput(turn: TurnRequest, text: string): void;
 	onDelta?(turn: TurnRequest, text: string): void;
 	onUpdate(run: ContainerRun): void;
+	/** A model request of this run was answered. */
+	onLlmStats?(stats: LlmRequestStats): void;
 	/** Where the run's recent output and stderr tail are kept for the details view. */
 	output?: RunOutput;
 }
@@ -132,7 +140,7 @@ export class SandboxRun {
 			this.recent.stderrChunk(chunk.toString('utf8'));
 		});
 		this.hardTimer = setTimeout(() => void this.kill('timeout'), this.options.hardTimeoutMs);
-		this.write({...this.options.start, type: 'start', paths: launch.paths, turn: stripChat(first)});
+		this.write({...this.options.start, type: 'start', paths: launch.paths, budget: this.options.llm.currentBudget?.(), turn: stripChat(first)});
 		this.setState('running');
 		return result;
 	}
@@ -142,7 +150,7 @@ export class SandboxRun {
 		if (!this.acceptsTurns) return Promise.resolve({ok: false, error: 'the sandbox is closing', outputs: []});
 		clearTimeout(this.idleTimer);
 		const result = this.trackTurn(turn);
-		this.write({type: 'turn', ...stripChat(turn)});
+		this.write({type: 'turn', ...stripChat(turn), budget: this.options.llm.currentBudget?.()});
 		this.setState('running');
 		return result;
 	}
@@ -212,8 +220,15 @@ export class SandboxRun {
 				return;
 			case 'llm_request':
 				this.options.llm
-					.serve(message, (chunk) => this.write(chunk), this.llmAbort.signal)
-					.catch((error: Error) => this.write({type: 'llm_error', requestId: message.requestId, error: error.message}));
+					.serve(message, (chunk) => this.write(chunk), this.llmAbort.signal, {onThinking: (text) => this.recent.thinking(text)})
+					.then((stats) => {
+						if (!stats) return;
+						this.recent.llmStats(stats);
+						this.options.onLlmStats?.(stats);
+					})
+					.catch((error: Error & {budget?: ContextBudget}) =>
+						this.write({type: 'llm_error', requestId: message.requestId, error: error.message, ...(error.budget ? {budget: error.budget} : {})}),
+					);
 				return;
 			case 'web_request':
 				return this.serveWeb(message);

@@ -1,4 +1,5 @@
 // The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
+import {describeRequest, describeSummary} from '../llm/llm-stats.js';
 import type {HostSnapshot, RunOutputView} from '../api/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../api/types.js';
 import type {Controller} from './controller.js';
@@ -12,6 +13,15 @@ const approveChoices = [
 	{action: 'approve.ro.all', mode: 'ro', scope: 'all', label: 'read-only, all groups'},
 	{action: 'approve.rw.all', mode: 'rw', scope: 'all', label: 'read-write, all groups'},
 ] as const;
+
+/** A run's model requests: the run's totals, then its last requests one per line. */
+function modelLines(tail: RunOutputView | undefined): string[] {
+	if (!tail) return ['  not kept (a run of an earlier host)'];
+	const llm = tail.llm;
+	if (!llm) return ['  no requests yet'];
+	const first = llm.requests - llm.last.length + 1;
+	return [`  ${describeSummary(llm)}`, ...llm.last.map((stats, index) => `  #${first + index} ${describeRequest(stats)}`)];
+}
 
 /** A folder name suggested from a chat name: `Family Chat!` → `family-chat`. */
 export function suggestFolder(name: string): string {
@@ -295,6 +305,8 @@ export class PaneActions {
 			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,
 			`started: ${run.startedAt} · last output: ${run.lastOutputAt ?? '-'} · ended: ${run.endedAt ?? '-'}`,
 			...(run.error ? [`error: ${run.error}`] : []),
+			'model:',
+			...modelLines(tail),
 			'mounts:',
 			...(run.mounts.length ? run.mounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath} ${mount.readonly ? 'ro' : 'rw'}`) : ['  none']),
 			'argv:',
@@ -303,6 +315,8 @@ export class PaneActions {
 			...indent(tail?.output, tail ? 'none yet' : 'not kept (a run of an earlier host)'),
 			'stderr (tail):',
 			...indent(tail?.stderr, tail ? 'empty' : 'not kept (a run of an earlier host)'),
+			...(tail?.thinking ? ['thinking (kept here only, never sent to a chat):', ...indent(tail.thinking, '')] : []),
+
 			'host log lines about this run:',
 			...(recent.length ? recent : ['  none']),
 		];

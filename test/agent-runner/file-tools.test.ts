@@ -83,7 +83,9 @@ describe('file tools', () => {
 		const {paths, run} = setup(100);
 		fs.writeFileSync(path.join(paths.group, 'big.txt'), 'y'.repeat(10_000));
 		const result = await run('read_file', {path: 'big.txt'});
-		expect(result).toBe(`${'y'.repeat(100)}\n[file cut: it is 10000 bytes; only the start is shown]`);
+		expect(result).toBe(`${'y'.repeat(100)}\n[file cut: bytes 0-100 of 10000 shown; read on with read_file {"path": "big.txt", "offset": 100}]`);
+		expect(await run('read_file', {path: 'big.txt', offset: 9950})).toBe('y'.repeat(50));
+		expect(await run('read_file', {path: 'big.txt', offset: 20_000})).toBe('error: offset 20000 is past the end of "big.txt" (10000 bytes)');
 	});
 
 	it('says a missing file does not exist', async () => {

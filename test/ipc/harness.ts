@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Channel} from '../../src/channels/channel.js';
+import type {WatchDir} from '../../src/ipc/doorbell.js';
 import {ensureGroupIpc} from '../../src/ipc/ipc-layout.js';
 import {IpcRateLimiter} from '../../src/ipc/ipc-limits.js';
 import type {GroupRegistration, IpcHandlers, IpcOutcome} from '../../src/ipc/ipc-types.js';
@@ -105,7 +106,7 @@ export function makeIpcHost(home: string) {
 			return 'requested; the operator will approve or reject it';
 		},
 	};
-	const makeWatcher = (options: {pendingFilesPerGroup?: number; limiter?: IpcRateLimiter} = {}) =>
+	const makeWatcher = (options: {pendingFilesPerGroup?: number; limiter?: IpcRateLimiter; watch?: WatchDir} = {}) =>
 		createIpcWatcher({
 			ipcDir: paths.ipcDir,
 			errorsDir: paths.ipcErrorsDir,

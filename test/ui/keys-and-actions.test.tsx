@@ -1,4 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import {addToSummary, emptySummary} from '../../src/llm/llm-stats.js';
 import {keymap} from '../../src/ui/keymap.js';
 import {helpLines} from '../../src/ui/overlays/help-overlay.js';
 import {baseSnapshot, FakeHost, group, run, task} from '../support/fake-host.js';
@@ -118,6 +119,27 @@ describe('actions', () => {
 		expect(frame).toContain('agent said hello');
 	});
 
+	it('run details show what the run\'s model requests cost, and its thinking', async () => {
+		const host = hostWith((s) => {
+			s.runs = [run({id: 'run-9', containerName: 'babybot-main-9'})];
+		});
+		const stats = (promptTokens: number, evaluatedTokens: number, loadMs: number) => ({
+			model: 'qwen3:8b', at: '2026-01-01T00:00:00Z', numCtx: 16_384, estimatedTokens: promptTokens, promptTokens, evaluatedTokens,
+			cachedTokens: promptTokens - evaluatedTokens, outputTokens: 40, evalMs: 2500, promptMs: 1000, loadMs, tokensPerSecond: 16, overBudget: false,
+		});
+		let llm = emptySummary();
+		for (const request of [stats(4500, 4500, 3000), stats(7400, 2900, 0)]) llm = addToSummary(llm, request);
+		host.runOutputs = new Map([['run-9', {output: ['done'], stderr: [], llm, thinking: ['The user wants the log summarised.']}]]);
+		app = renderApp(host, {pane: 'containers', size: {columns: 160, rows: 40}});
+		await app.waitForText('babybot-main-9');
+		await app.typeAndWait('\r', 'Run babybot-main-9');
+		const frame = app.frame();
+		expect(frame).toContain('2 requests · prompt 11900 (evaluated 7400, cached 38%) · output 80 at 16.0 tok/s · load 3.0 s · largest prompt 7400 of num_ctx 16384');
+		expect(frame).toContain('#1 prompt 4500 of num_ctx 16384 · evaluated 4500, cached 0% · output 40 at 16.0 tok/s · load 3.0 s');
+		expect(frame).toContain('#2 prompt 7400 of num_ctx 16384 · evaluated 2900, cached 61% · output 40 at 16.0 tok/s');
+		expect(frame).toMatch(/thinking \(kept here only, never sent to a chat\):\s*│?\n│?\s+The user wants the log summarised\./);
+	});
+
 	it('run details say when the output of a run was not kept', async () => {
 		const host = hostWith((s) => {
 			s.runs = [run({id: 'run-8', containerName: 'babybot-main-8', state: 'ended', endReason: 'exit', endedAt: new Date().toISOString()})];
@@ -126,6 +148,7 @@ describe('actions', () => {
 		await app.waitForText('babybot-main-8');
 		await app.typeAndWait('\r', 'Run babybot-main-8');
 		expect(app.frame()).toMatch(/recent agent output:\s*│?\n│?\s+not kept/);
+		expect(app.frame()).toMatch(/model:\s*│?\n│?\s+not kept/);
 	});
 
 	it('a approves a pending mount after asking read-only or read-write, for its group or all groups; r rejects', async () => {

@@ -159,6 +159,18 @@ describe('panes render their data', () => {
 		await app.waitForText('Ollama unreachable');
 	});
 
+	it('the status bar shows the model\'s context in use, and warns when it is too small', async () => {
+		const host = hostWith((s) => {
+			s.ollama = {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: true, context: {numCtx: 16_384, source: 'auto', modelMax: 40_960, reserveTokens: 2048}};
+		});
+		app = renderApp(host);
+		await app.waitForText('qwen3:8b tools · ctx 16k');
+		host.update('ollama', {...host.snapshot().ollama, context: {numCtx: 16_384, source: 'auto', reserveTokens: 2048, lastPromptTokens: 9123}});
+		await app.waitForText('ctx 9.1k/16k');
+		host.update('ollama', {...host.snapshot().ollama, context: {numCtx: 2048, source: 'auto', reserveTokens: 512, warning: 'model qwen3:8b allows at most 2048 tokens'}});
+		await app.waitForText('ctx 2k (too small)');
+	});
+
 	it('shows a clear message below the minimum size and lays out again when resized', async () => {
 		app = renderApp(new FakeHost(), {size: {columns: 50, rows: 10}});
 		await app.waitForText('Terminal too small (50x10)');

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import type {HostSnapshot, WhatsAppState, WhatsAppStopCause} from '../../api/host-api.js';
+import type {HostSnapshot, OllamaState, WhatsAppState, WhatsAppStopCause} from '../../api/host-api.js';
+import {shortTokens} from '../../llm/context-size.js';
 import {isLive} from '../format.js';
 import {keyLabel} from '../keys.js';
 import {hintsFor, keysOf, type PaneId} from '../keymap.js';
@@ -36,6 +37,14 @@ export function whatsappLabel(state: WhatsAppState): string {
 	}
 }
 
+/** The model's context in use: the latest prompt of num_ctx, or num_ctx alone before any request. */
+export function contextLabel(ollama: OllamaState): string {
+	const context = ollama.context;
+	if (!context) return '';
+	const used = context.lastPromptTokens === undefined ? '' : `${shortTokens(context.lastPromptTokens)}/`;
+	return ` · ctx ${used}${shortTokens(context.numCtx)}${context.warning ? ' (too small)' : ''}`;
+}
+
 export function statusCounts(snapshot: HostSnapshot, now: number) {
 	return {
 		groups: snapshot.groups.length,
@@ -63,10 +72,10 @@ export interface StatusBarProps {
 export function StatusBar({snapshot, attachedTo, pane, notice, inputLine, width, now}: StatusBarProps) {
 	const {ollama, runtime, whatsapp} = snapshot;
 	const counts = statusCounts(snapshot, now);
-	const ollamaColor = !ollama.reachable || ollama.modelPresent === false || ollama.toolsSupported === false ? 'red' : 'green';
+	const ollamaColor = !ollama.reachable || ollama.modelPresent === false || ollama.toolsSupported === false ? 'red' : ollama.context?.warning ? 'yellow' : 'green';
 	const ollamaText = !ollama.reachable
 		? 'unreachable'
-		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}`;
+		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}${contextLabel(ollama)}`;
 	const hints = hintsFor(pane)
 		.map((binding) => `${keyLabel(binding.keys[0])} ${binding.hint}`)
 		.join('  ');
