@@ -23,6 +23,8 @@ export interface E2eResult {
 /** A host in this process on a temp home, answering through a scripted Ollama server that says "pong". */
 export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host, config: Config) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-e2e-bench-'));
+	// Traversable like a home folder, so a root host's none-runtime agent (uid 1000) reaches its group.
+	fs.chmodSync(root, 0o711);
 	const ollama = await startScriptedOllama({fallback: () => ({content: 'pong'}), chunkSize: 64, keepRequests: false});
 	const config = loadConfig({
 		env: {

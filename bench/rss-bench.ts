@@ -21,6 +21,8 @@ export interface BenchHost {
 /** Starts `babybot-tui --headless` on a temp home (runtime none) and waits until it says it runs. */
 export async function startBenchHost(ollamaUrl: string, logLevel = 'warn'): Promise<BenchHost> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-rss-bench-'));
+	// Traversable like a home folder, so a root host's none-runtime agent (uid 1000) reaches its group.
+	fs.chmodSync(root, 0o711);
 	const home = path.join(root, 'home');
 	const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'babybot-tui.js'), '--headless'], {
 		env: {PATH: process.env.PATH, HOME: root, BABYBOT_HOME: home, MOUNT_ALLOWLIST_PATH: path.join(root, 'allowlist.json'), OLLAMA_BASE_URL: ollamaUrl, CONTAINER_RUNTIME: 'none', LOG_LEVEL: logLevel},
