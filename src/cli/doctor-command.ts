@@ -18,7 +18,8 @@ export const doctorHelp = `Usage
 
 Checks what a host needs, one line each (ok, warn, fail): Node, the home folder, whether a
 host is running (and answers on its control socket), Ollama and the model, the container
-runtime and the agent image (as the running host sees them). Exits 1 when something fails.
+runtime, whether gVisor is there (and if not, the two steps that add it) and the agent image (as
+the running host sees them). Exits 1 when something fails.
 `;
 
 /** The home's folder and store, opened here (no host runs). */

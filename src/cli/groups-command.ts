@@ -16,7 +16,8 @@ export const groupsHelp = `Usage
   $ babybot-tui groups remove JID|FOLDER
 
 --network gives the group's sandbox the runtime's default network (off for every group otherwise;
-an agent can never turn it on). Goes through the host that runs for this home, if one does.
+an agent can never turn it on). Under gVisor such a group is refused: runsc runs with --network=none.
+Goes through the host that runs for this home, if one does.
 `;
 
 /** `PATH` or `PATH:rw` (a trailing `:ro` is accepted too). */

@@ -11,7 +11,8 @@ import type {TuiSession} from '../ui/run-tui.js';
 import {startBackgroundHost} from './background-host.js';
 import type {CommandIo} from './main.js';
 import {unsandboxedWarning} from '../runtimes/none-limits.js';
-import {selectLauncher} from './launcher.js';
+import type {SandboxLauncher} from '../runtimes/runtime.js';
+import {runtimeLabel, selectLauncher} from './launcher.js';
 
 export interface HostCommandOptions {
 	config: Config;
@@ -19,6 +20,13 @@ export interface HostCommandOptions {
 	io: CommandIo;
 	/** Whether stdin and stdout are terminals (the UI needs both); default: the process's. */
 	interactive?: boolean;
+}
+
+/** A host started here and served on the home's control socket. */
+interface ServedHost {
+	host: Host;
+	launcher: SandboxLauncher;
+	server: ControlServer;
 }
 
 /** Log lines an attached UI gets on attaching (the Logs pane's history). */
@@ -53,7 +61,7 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 				process.once('SIGINT', resolve);
 			})
 		: undefined;
-	let started: {host: Host; server: ControlServer};
+	let started: ServedHost;
 	try {
 		if (!headless) {
 			const remote = await attachToRunningHost({paths, logTail: uiLogTail});
@@ -67,7 +75,8 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 	}
 	const {host} = started;
 	if (signalled) {
-		io.stderr.write(`babybot-tui: host running headless (runtime ${host.snapshot().runtime.sandboxed ? host.snapshot().runtime.name : 'none, UNSANDBOXED'}); logs in ${config.home}/logs; \`babybot-tui\` attaches to it\n`);
+		const {launcher} = started;
+		io.stderr.write(`babybot-tui: host running headless (runtime ${launcher.sandboxed ? runtimeLabel(launcher) : 'none, UNSANDBOXED'}); logs in ${config.home}/logs; \`babybot-tui\` attaches to it\n`);
 		await Promise.race([signalled, new Promise((resolve) => host.events.on('stopping', resolve))]);
 		await stopServedHost(started);
 		return 0;
@@ -76,22 +85,22 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 }
 
 /** Starts a host for this home and serves it on the control socket (the home is checked first). */
-export async function startServedHost(config: Config, options: {logToStderr: boolean; warn: (line: string) => void}): Promise<{host: Host; server: ControlServer}> {
+export async function startServedHost(config: Config, options: {logToStderr: boolean; warn: (line: string) => void}): Promise<ServedHost> {
 	const paths = homePaths(config.home);
 	prepareControlDir(paths);
 	const launcher = await selectLauncher(config);
-	const host = await createHost({config, launcher, logStore: new LogStore(), logToStderr: options.logToStderr, whatsapp: true});
+	const host = await createHost({config, launcher, logStore: new LogStore(), logToStderr: options.logToStderr, whatsapp: true, checkSandboxes: true});
 	if (!launcher.sandboxed) options.warn(unsandboxedWarning(process.getuid?.() === 0));
 	await host.start();
 	try {
-		return {host, server: await serveControlSocket({host, paths})};
+		return {host, launcher, server: await serveControlSocket({host, paths})};
 	} catch (error) {
 		await host.stop();
 		throw error;
 	}
 }
 
-async function stopServedHost({host, server}: {host: Host; server: ControlServer}): Promise<void> {
+async function stopServedHost({host, server}: ServedHost): Promise<void> {
 	await host.stop();
 	await server.close();
 }
@@ -114,7 +123,7 @@ function attachedSession(remote: RemoteHost): TuiSession {
 	};
 }
 
-function inProcessSession(started: {host: Host; server: ControlServer}, config: Config): TuiSession {
+function inProcessSession(started: ServedHost, config: Config): TuiSession {
 	return {
 		host: started.host,
 		async leave(choice) {

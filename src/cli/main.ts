@@ -10,6 +10,7 @@ import {runHostCommand} from './host-command.js';
 import {imageHelp, runImageCommand} from './image-command.js';
 import {mountsHelp, runMountsCommand} from './mounts-command.js';
 import {pairHelp, runPairCommand} from './pair-command.js';
+import {runSandboxCommand, sandboxHelp} from './sandbox-command.js';
 import {runServiceCommand, serviceHelp} from './service-command.js';
 import {runTasksCommand, tasksHelp} from './tasks-command.js';
 
@@ -26,6 +27,7 @@ Usage
   $ babybot-tui tasks list [--group F] | pause ID | resume ID | run ID | delete ID
   $ babybot-tui pair [--phone DIGITS]
   $ babybot-tui service install [--dry-run] | uninstall | status | logs [-f]
+  $ babybot-tui sandbox check [--group F] [--runtime R]
   $ babybot-tui doctor
   $ babybot-tui COMMAND --help       that command's help
 
@@ -36,7 +38,7 @@ Options
   --help          this help
 
 Configuration comes from the environment and $BABYBOT_HOME/.env: ASSISTANT_NAME, OLLAMA_BASE_URL,
-OLLAMA_MODEL, OLLAMA_STALL_TIMEOUT, CONTAINER_RUNTIME (auto|apple-container|docker|podman|none), CONTAINER_IMAGE,
+OLLAMA_MODEL, OLLAMA_STALL_TIMEOUT, CONTAINER_RUNTIME (auto|apple-container|docker|podman|gvisor|none), CONTAINER_IMAGE,
 CONTAINER_TIMEOUT, CONTAINER_IDLE_TIMEOUT, CONTAINER_MAX_OUTPUT_SIZE, MAX_CONCURRENT_CONTAINERS,
 MOUNT_ALLOWLIST_PATH, LOG_LEVEL, TZ.
 `;
@@ -56,6 +58,7 @@ const commands: Record<string, {help: string; run: CommandRunner}> = {
 	mounts: {help: mountsHelp, run: (args, config, io) => runMountsCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},
 	image: {help: imageHelp, run: (args, config, io) => runImageCommand(args, config, io)},
 	pair: {help: pairHelp, run: (args, config, io) => runPairCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},
+	sandbox: {help: sandboxHelp, run: runSandboxCommand},
 	service: {help: serviceHelp, run: (args, config, io) => runServiceCommand(args, config, io)},
 	tasks: {help: tasksHelp, run: runTasksCommand},
 };

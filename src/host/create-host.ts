@@ -28,9 +28,9 @@ import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
 import {WebRequestStore} from '../store/web-requests.js';
 import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
+import type {InboundMessage, RegisteredGroup} from '../api/types.js';
 import {WebAccess} from '../web/web-access.js';
 import {DiskQuota} from './disk-quota.js';
-import type {InboundMessage} from '../api/types.js';
 import {HostEmitter} from '../api/host-emitter.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
@@ -38,6 +38,7 @@ import type {HostSnapshot, WhatsAppState} from '../api/host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
+import {SandboxVerdicts} from './sandbox-verdicts.js';
 import {agentUid, installLabelFor, type HostPaths} from './sandbox-spec.js';
 import {createWhatsAppChannel, type WhatsAppLink, type WhatsAppParts} from './whatsapp-link.js';
 
@@ -56,6 +57,8 @@ export interface CreateHostOptions {
 	logToStderr?: boolean;
 	/** web_fetch's resolver, extra CA and limits: test seams (tests map names to loopback servers). */
 	web?: FetcherOptions;
+	/** Runs the sandbox check of every group in the background (once per runtime and image): the UI and headless modes. */
+	checkSandboxes?: boolean;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
@@ -123,6 +126,16 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	});
 	const llm = createLlmBridge(config, {onRequest: () => changed('ollama')});
 	let whatsapp: WhatsAppLink | undefined;
+	const sandboxDeps = {config, paths, installLabel: installLabelFor(config.home), launcher, extraMounts: (group: RegisteredGroup) => approvals.resolveGroupMounts(group)};
+	const verdicts = options.checkSandboxes
+		? new SandboxVerdicts({
+				deps: sandboxDeps,
+				groups: () => groups.all(),
+				logger,
+				onChange: () => changed('sandboxChecks'),
+				onFailed: (folder, reason) => events.emit('notice', {level: 'error', text: `${folder}: sandbox check FAILED: ${reason}`}),
+			})
+		: undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
 		paths,
@@ -133,9 +146,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		llm,
 		web,
 		logger,
-		installLabel: installLabelFor(config.home),
+		installLabel: sandboxDeps.installLabel,
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
-		extraMounts: (group) => approvals.resolveGroupMounts(group),
+		extraMounts: sandboxDeps.extraMounts,
 		planTurn: (group, batch) => planSkillTurn({messages: batch, skills: skills.skills(), trigger: group.trigger, assistantName: config.assistantName}),
 		selfChatJid: () => whatsapp?.channel.selfJid(),
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
@@ -221,7 +234,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			scheduler,
 			approvals,
 			deliver: (chatJid, text) => deliver(chatJid, text),
-			onGroupsChanged: () => changed('groups'),
+			onGroupsChanged: () => {
+				changed('groups');
+				verdicts?.checkMissing();
+			},
 			chats: () => messages.chats(),
 			async refreshGroups() {
 				const channel = whatsapp?.channel;
@@ -251,6 +267,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		web,
 		skills,
 		llm,
+		verdicts,
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
@@ -267,6 +284,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			await ipc.stop();
 			scheduler.stop();
 			warmer.stop();
+			await verdicts?.stop();
 			await runner.stop();
 			outbox.stop();
 			for (const channel of channels) await channel.disconnect().catch(() => {});

@@ -12,7 +12,8 @@ import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
 import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../api/types.js';
-import {buildSandboxSpec, chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
+import {groupSandboxSpec} from './group-sandbox.js';
+import {chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
 import type {HostPaths} from './sandbox-spec.js';
 
 export interface GroupRunnerDeps {
@@ -235,13 +236,7 @@ export class GroupRunner {
 	private createRun(group: RegisteredGroup, contextMode: ContextMode): SandboxRun {
 		const {config, launcher, logger} = this.deps;
 		const extraMounts = this.deps.extraMounts(group);
-		const spec = buildSandboxSpec({
-			group,
-			config,
-			paths: this.deps.paths,
-			installLabel: this.deps.installLabel,
-			extraMounts,
-		});
+		const spec = groupSandboxSpec(this.deps, group, extraMounts);
 		if (launcher.sandboxed) {
 			for (const hostPath of unwritableBySandbox(extraMounts)) {
 				const key = `${group.folder}\u0000${hostPath}`;
