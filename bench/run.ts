@@ -14,6 +14,7 @@ import {measureIpcAck, type Percentiles} from './ipc-bench.js';
 import {measureLoadMemory} from './load-bench.js';
 import {measureIdleRss} from './rss-bench.js';
 import {measureSchedulerLateness} from './scheduler-bench.js';
+import {measureSwarm} from './swarm-bench.js';
 import {measureLogsFrame} from './tui-bench.js';
 
 type Figure = Percentiles | number | null;
@@ -112,6 +113,12 @@ async function main(): Promise<void> {
 	add('context.full_evaluation_s', c('full_evaluation_s'), '(every prompt evaluated in full)', () => true);
 	add('context.naive_client.truncated_requests', naive.truncated_requests, `(of ${naive.requests}, num_ctx ${naive.num_ctx})`, () => true);
 	add('context.naive_client.simulated_s', naive.simulated_s, '(no num_ctx, whole history, thinking)', () => true);
+	progress('a swarm of three sub-agents (4 requests each), simulated M2 Mac mini');
+	const swarm = await measureSwarm();
+	add('swarm.evaluated_tokens', swarm.host.evaluated_tokens, `< naive order ${swarm.naive.evaluated_tokens}`, (v) => (v as number) < swarm.naive.evaluated_tokens);
+	add('swarm.cached_share', swarm.host.cached_share, `(naive order ${swarm.naive.cached_share})`, () => true);
+	add('swarm.subagent_followup_evaluated_share_median', swarm.host.subagent_followup_evaluated_share_median, `(naive order ${swarm.naive.subagent_followup_evaluated_share_median})`, () => true);
+	add('swarm.simulated_s', swarm.host.simulated_s, `< naive order ${swarm.naive.simulated_s} s`, (v) => (v as number) < swarm.naive.simulated_s);
 
 	const width = Math.max(...rows.map((r) => r.key.length));
 	process.stdout.write(`\n${'figure'.padEnd(width)}  ${'value (ms unless named)'.padEnd(30)}  ${'aim'.padEnd(36)}  met\n`);
@@ -145,6 +152,8 @@ async function main(): Promise<void> {
 		snapshot_bytes: snapshot.snapshotBytes,
 		context_conversation: context,
 		context_conversation_naive_client: naive,
+		swarm: swarm.host,
+		swarm_naive_order: swarm.naive,
 		...(typeof rss === 'number' ? {} : {host_idle_rss_reason: rss.reason}),
 		aims: Object.fromEntries(rows.map((r) => [r.key, {aim: r.aim, met: r.met}])),
 		measured_at: new Date().toISOString(),

@@ -24,6 +24,11 @@ describe('config', () => {
 			ollamaThink: 'off',
 			maxConcurrentContainers: 3,
 			logLevel: 'info',
+			ollamaNumParallel: 1,
+			enableAgentSwarms: true,
+			agentSwarmMax: 3,
+			agentSwarmMaxRounds: 10,
+			agentSwarmTokenBudget: 60_000,
 		});
 		expect(config.ollamaModel).toMatch(/^qwen3/);
 		expect(config.mountAllowlistPath).toMatch(/\.config\/babybot\/mount-allowlist\.json$/);
@@ -43,6 +48,13 @@ describe('config', () => {
 		[{OLLAMA_KEEP_ALIVE: '-1'}, 'ollamaKeepAlive', -1],
 		[{OLLAMA_KEEP_ALIVE: '600'}, 'ollamaKeepAlive', 600],
 		[{OLLAMA_THINK: 'High'}, 'ollamaThink', 'high'],
+		[{OLLAMA_NUM_PARALLEL: '4'}, 'ollamaNumParallel', 4],
+		[{ENABLE_AGENT_SWARMS: 'off'}, 'enableAgentSwarms', false],
+		[{ENABLE_AGENT_SWARMS: 'FALSE'}, 'enableAgentSwarms', false],
+		[{ENABLE_AGENT_SWARMS: '1'}, 'enableAgentSwarms', true],
+		[{AGENT_SWARM_MAX: '5'}, 'agentSwarmMax', 5],
+		[{AGENT_SWARM_MAX_ROUNDS: '4'}, 'agentSwarmMaxRounds', 4],
+		[{AGENT_SWARM_TOKEN_BUDGET: '20000'}, 'agentSwarmTokenBudget', 20_000],
 	])('reads %j', (env, key, value) => {
 		expect(base(env)[key as keyof ReturnType<typeof base>]).toEqual(value);
 	});
@@ -65,6 +77,11 @@ describe('config', () => {
 		[{OLLAMA_NUM_CTX: '16k'}, /OLLAMA_NUM_CTX=16k is not a context size/],
 		[{OLLAMA_KEEP_ALIVE: 'forever'}, /OLLAMA_KEEP_ALIVE=forever is not a duration: set it like OLLAMA_KEEP_ALIVE=30m/],
 		[{OLLAMA_THINK: 'maybe'}, /OLLAMA_THINK=maybe is not one of off, on, low, medium, high/],
+		[{OLLAMA_NUM_PARALLEL: '0'}, /OLLAMA_NUM_PARALLEL=0 is not a positive whole number of requests/],
+		[{ENABLE_AGENT_SWARMS: 'sometimes'}, /ENABLE_AGENT_SWARMS=sometimes is neither on nor off: set ENABLE_AGENT_SWARMS=true or ENABLE_AGENT_SWARMS=false/],
+		[{AGENT_SWARM_MAX: '11'}, /AGENT_SWARM_MAX=11 is more than 10 sub-agents: set it between 1 and 10/],
+		[{AGENT_SWARM_MAX_ROUNDS: 'many'}, /AGENT_SWARM_MAX_ROUNDS=many is not a positive whole number of rounds/],
+		[{AGENT_SWARM_TOKEN_BUDGET: '-1'}, /AGENT_SWARM_TOKEN_BUDGET=-1 is not a positive whole number of tokens/],
 	])('refuses %j with a one-line error', (env, message) => {
 		let error: unknown;
 		try {

@@ -5,6 +5,7 @@ import type {HostActions, HostEventName} from './host-api.js';
 export const hostActionNames = [
 	'sendLocalMessage',
 	'killRun',
+	'killSubagent',
 	'registerGroup',
 	'unregisterGroup',
 	'approveMount',

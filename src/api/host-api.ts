@@ -1,7 +1,9 @@
 // The one host API: snapshots, events and actions. The host implements it, the UI and the CLI use it,
 // in-process or attached over the control socket alike; nothing here does I/O.
 import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
+import type {ModelQueueView} from '../llm/model-queue.js';
 import type {LogStore} from '../log-store.js';
+import type {SubagentView} from '../runner/subagents.js';
 import type {ChatInfo, ContainerRun, ExtraMountSpec, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from './types.js';
 
 export type WhatsAppState =
@@ -27,7 +29,11 @@ export interface OllamaState {
 	error?: string;
 	/** The context the host uses for the model (num_ctx, the latest prompt, a warning when too small). */
 	context?: ContextInUse;
+	/** The host's queue of model requests: how many run and who waits. */
+	queue?: ModelQueueView;
 }
+
+export type {ModelQueueView, SubagentView};
 
 export interface RuntimeInfo {
 	name: RuntimeName;
@@ -131,6 +137,8 @@ export interface HostSnapshot {
 	chats: ChatInfo[];
 	/** Live runs first, then recent ended ones. */
 	runs: ContainerRun[];
+	/** The sub-agents of recent runs (shown under their run), in the order they started. */
+	subagents: SubagentView[];
 	tasks: ScheduledTask[];
 	mounts: MountsView;
 	web: WebAccessView;
@@ -188,6 +196,8 @@ export interface HostActions {
 	/** Sends text as the local operator to a group's local chat; resolves with its store sequence. */
 	sendLocalMessage(groupFolder: string, text: string): Promise<{seq: number}>;
 	killRun(runId: string): Promise<void>;
+	/** Stops one sub-agent of a live run; the run and its other sub-agents carry on. */
+	killSubagent(runId: string, subagentId: string): Promise<void>;
 	registerGroup(input: GroupRegistration): Promise<RegisteredGroup>;
 	unregisterGroup(jidOrFolder: string): Promise<RegisteredGroup>;
 	/** Allows the request's real path for its group, or with scope `all` for every group. */
@@ -225,6 +235,8 @@ export interface RunOutputView {
 	llm?: RunLlmSummary;
 	/** The model's thinking during the run (kept here only, never sent to a chat). */
 	thinking?: string[];
+	/** Each sub-agent's transcript lines, by its id. */
+	subagents?: Record<string, string[]>;
 }
 
 /** The host as the UI and the CLI see it, in-process or attached over the control socket. */

@@ -153,6 +153,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		selfChatJid: () => whatsapp?.channel.selfJid(),
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
+		onSubagent: () => changed('subagents'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
 		diskQuotaProblem: (group) => diskQuota.problem(group.folder, groupPaths(paths, group.folder).group),
 		afterRun: (group) => void diskQuota.remeasure(group.folder, groupPaths(paths, group.folder).group),

@@ -6,6 +6,7 @@ import type {Logger} from '../logger.js';
 import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
+import {swarmSettings} from '../runner/subagents.js';
 import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
 import type {TurnPlan} from '../skills/turn-plan.js';
 import type {MessageStore} from '../store/messages.js';
@@ -42,6 +43,8 @@ export interface GroupRunnerDeps {
 	/** The operator's WhatsApp self-chat, which counts as input to main. */
 	selfChatJid?(): string | undefined;
 	onRunUpdate(run: ContainerRun): void;
+	/** A sub-agent of a run started, moved on or ended. */
+	onSubagent?(): void;
 	onDelta(groupFolder: string, chatJid: string, text: string): void;
 	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
 	/** Why the group may not start a run (over its disk quota), or undefined. */
@@ -127,6 +130,12 @@ export class GroupRunner {
 	/** The group's warm run closes once idle, so its next turn starts with the current mounts. */
 	retire(folder: string): void {
 		this.live.get(folder)?.run.retire();
+	}
+
+	/** Stops one sub-agent of a live run; false when the run is not live or the sub-agent not running. */
+	killSubagent(runId: string, subagentId: string): boolean {
+		const live = [...this.live.values()].find(({run}) => run.record.id === runId);
+		return live?.run.killSubagent(subagentId) ?? false;
 	}
 
 	async kill(runId: string): Promise<boolean> {
@@ -261,7 +270,9 @@ export class GroupRunner {
 				assistantName: config.assistantName,
 				contextMode,
 				limits: {maxToolRounds: 20, toolOutputChars: 20_000, ipcAckTimeoutMs: 30_000},
+				swarm: swarmSettings(config),
 			},
+			onSubagent: () => this.deps.onSubagent?.(),
 			onOutput: (turn, text) => {
 				const clean = stripInternal(text);
 				if (clean) this.deps.deliver(turn.chatJid, clean, {throughSeq: turn.throughSeq});
@@ -354,7 +365,7 @@ export class GroupRunner {
 	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskOutcome> {
 		const {task} = work;
 		work.started();
-		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id)};
+		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id), lane: 'task'};
 		const outcome = await (first ? run.begin(request) : run.submit(request));
 		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
 		work.resolve(result);

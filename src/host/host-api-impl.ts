@@ -133,12 +133,13 @@ export function createHostApi(parts: HostParts): Host {
 				groups: groups.all(),
 				chats: messages.chats(),
 				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
+				subagents: runner.outputs.subagents(),
 				tasks: scheduler.list(),
 				mounts: approvals.view(),
 				web: web.view(),
 				skills: skills.skills(),
 				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
-				ollama: {...ollama, context: parts.llm.contextInUse() ?? ollama.context},
+				ollama: {...ollama, context: parts.llm.contextInUse() ?? ollama.context, queue: parts.llm.queueView()},
 				runtime: {...runtime},
 				sandboxChecks: parts.verdicts?.view() ?? {},
 				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
@@ -166,6 +167,10 @@ export function createHostApi(parts: HostParts): Host {
 		async killRun(runId) {
 			if (!(await runner.kill(runId))) throw new Error(`run ${runId} is not live`);
 			logger.info({run: runId}, 'run killed by the operator');
+		},
+		async killSubagent(runId, subagentId) {
+			if (!runner.killSubagent(runId, subagentId)) throw new Error(`sub-agent ${subagentId} of run ${runId} is not running`);
+			logger.info({run: runId, subagent: subagentId}, 'sub-agent killed by the operator');
 		},
 		async registerGroup(input) {
 			const group = newGroup(input, config.trigger);

@@ -5,7 +5,7 @@ import type {ContainerRun, RegisteredGroup} from '../api/types.js';
 import type {Controller} from './controller.js';
 import {isLive, sandboxLabel} from './format.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
-import {accessRows, groupRows, runRows, skillRows, taskRows} from './panes/rows.js';
+import {accessRows, containerRows, groupRows, skillRows, subagentState, taskRows, type ContainerRow} from './panes/rows.js';
 
 const approveChoices = [
 	{action: 'approve.ro', mode: 'ro', scope: 'group', label: 'read-only, this group'},
@@ -106,8 +106,10 @@ export class PaneActions {
 				});
 			}
 			case 'run.kill': {
-				const run = this.selected(runRows);
-				if (!run) return this.notify('warn', 'no run selected');
+				const row = this.selected(containerRows);
+				if (!row) return this.notify('warn', 'no run selected');
+				if (row.kind === 'subagent') return this.killSubagent(row);
+				const {run} = row;
 				if (!isLive(run)) return this.notify('warn', `run ${run.containerName} has already ended`);
 				return open({
 					kind: 'confirm',
@@ -159,6 +161,16 @@ export class PaneActions {
 				return this.askSkillGroup(skill.name, '');
 			}
 		}
+	}
+
+	/** Asks, then stops one sub-agent; its run and the other sub-agents carry on. */
+	private killSubagent({run, subagent}: Extract<ContainerRow, {kind: 'subagent'}>): void {
+		if (subagent.state !== 'running') return this.notify('warn', `sub-agent ${subagent.name} has already ended (${subagent.state})`);
+		this.controller.openModal({
+			kind: 'confirm',
+			message: `Kill sub-agent ${subagent.name} of run ${run.containerName}? The run and its other sub-agents go on.`,
+			onYes: () => this.controller.act(() => this.controller.deps.host.killSubagent(run.id, subagent.id), `killed sub-agent ${subagent.name}`),
+		});
 	}
 
 	/** Rejects a waiting web request, or asks how far to allow it: once, its group, all groups. */
@@ -224,12 +236,20 @@ export class PaneActions {
 			});
 		}
 		if (pane === 'containers') {
-			const run = this.selected(runRows);
-			if (!run) return;
-			this.controller.deps.host.runOutput(run.id).then(
-				(tail) => open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run, tail)}),
-				(error: Error) => this.notify('error', error.message),
-			);
+			const row = this.selected(containerRows);
+			if (row?.kind === 'run') {
+				const {run} = row;
+				this.controller.deps.host.runOutput(run.id).then(
+					(tail) => open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run, tail)}),
+					(error: Error) => this.notify('error', error.message),
+				);
+			}
+			if (row?.kind === 'subagent') {
+				this.controller.deps.host.runOutput(row.run.id).then(
+					(tail) => open({kind: 'details', title: `Sub-agent ${row.subagent.name} of ${row.run.containerName}`, scroll: 0, lines: this.subagentDetails(row, tail)}),
+					(error: Error) => this.notify('error', error.message),
+				);
+			}
 			return;
 		}
 		if (pane === 'tasks') {
@@ -290,6 +310,17 @@ export class PaneActions {
 			`${keyHint('access.approve', 'approve')} (${keysOf('approveHost.once')} once / ${keysOf('approveHost.group')} this group / ${keysOf('approveHost.all')} all groups) · ${keyHint('access.reject', 'reject')}`,
 			'earlier decisions for this host:',
 			...(decided.length ? decided.map((other) => `  #${other.id} ${other.groupFolder} ${other.status}${other.scope ? ` (${other.scope})` : ''} by ${other.decidedBy ?? '-'} at ${other.decidedAt ?? '-'}`) : ['  none']),
+		];
+	}
+
+	private subagentDetails({run, subagent}: Extract<ContainerRow, {kind: 'subagent'}>, tail: RunOutputView | undefined): string[] {
+		const transcript = tail?.subagents?.[subagent.id];
+		return [
+			`run: ${run.containerName} (${run.groupFolder}) · state: ${subagentState(subagent)}`,
+			`rounds: ${subagent.rounds} · tokens: ${subagent.tokens} · started: ${subagent.startedAt} · last update: ${subagent.updatedAt}`,
+			...(subagent.state === 'running' ? [keyHint('run.kill', 'on its row kills it (the run goes on)')] : []),
+			'transcript:',
+			...(transcript?.length ? transcript.map((line) => `  ${line}`) : ['  not kept (a run of an earlier host)']),
 		];
 	}
 

@@ -64,6 +64,7 @@ export function baseSnapshot(): HostSnapshot {
 		groups: [group()],
 		chats: [],
 		runs: [],
+		subagents: [],
 		tasks: [],
 		mounts: {allowlistPath: '/tmp/allowlist.json', allowlistError: null, allowedRoots: [], blockedPatterns: ['.ssh', '.gnupg'], nonMainReadOnly: true, requests: []},
 		web: {allowedHosts: [], internalHosts: [], requests: []},
@@ -120,6 +121,7 @@ export class FakeHost implements HostApi {
 
 	sendLocalMessage = (groupFolder: string, text: string) => this.record('sendLocalMessage', [groupFolder, text]).then(() => ({seq: 1}));
 	killRun = (runId: string) => this.record('killRun', [runId]);
+	killSubagent = (runId: string, subagentId: string) => this.record('killSubagent', [runId, subagentId]);
 	async registerGroup(input: GroupRegistration): Promise<RegisteredGroup> {
 		await this.record('registerGroup', [input]);
 		return group({...input, isMain: false});

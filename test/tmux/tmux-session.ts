@@ -73,6 +73,15 @@ export class TmuxSession {
 		for (const char of text) this.tmux('send-keys', '-t', 'ui', '-l', char);
 	}
 
+	/** Opens the chat overlay (of main, from a pane other than Groups), sends `text` and waits until it shows. */
+	async chat(text: string): Promise<void> {
+		this.type('c');
+		await this.waitForText('Chat with main');
+		this.type(text);
+		this.send('Enter');
+		await this.waitForText(`You: ${text}`);
+	}
+
 	resize(columns: number, rows: number): void {
 		this.tmux('resize-window', '-t', 'ui', '-x', String(columns), '-y', String(rows));
 	}

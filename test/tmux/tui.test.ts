@@ -121,11 +121,7 @@ describe.each<Mode>(['in-process', 'attached'])('babybot-tui in a terminal, host
 		ollama = await startScriptedOllama({fallback: () => ({stall: true, content: 'thinking about it'})});
 		const tui = await startTui(mode, {columns: 120, rows: 35, env: {CONTAINER_IDLE_TIMEOUT: '1500'}});
 		await tui.waitForText('6 Skills');
-		tui.type('c');
-		await tui.waitForText('Chat with main');
-		tui.type('are you there?');
-		tui.send('Enter');
-		await tui.waitForText('You: are you there?');
+		await tui.chat('are you there?');
 		tui.send('Escape');
 		tui.type('2');
 		await tui.waitFor('a live run', (screen) => /main\s+none\s+\S+.*(running|starting|idle)/.test(screen), 30_000);

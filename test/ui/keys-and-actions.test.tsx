@@ -1,4 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import type {SubagentView} from '../../src/api/host-api.js';
 import {addToSummary, emptySummary} from '../../src/llm/llm-stats.js';
 import {keymap} from '../../src/ui/keymap.js';
 import {helpLines} from '../../src/ui/overlays/help-overlay.js';
@@ -97,6 +98,47 @@ describe('actions', () => {
 		await waitFor(() => host.callsOf('killRun').length === 1);
 		expect(host.callsOf('killRun')).toEqual([['run-42']]);
 		await app.waitForText('killed babybot-main-42');
+	});
+
+	it('shows a run\'s sub-agents as rows under it; x on one kills only it, Enter shows its transcript', async () => {
+		const now = new Date().toISOString();
+		const sub = (id: string, name: string, state: SubagentView['state'], extra: Partial<SubagentView> = {}): SubagentView => ({runId: 'run-5', id, name, state, rounds: 2, tokens: 3100, lastOutput: `${name} is writing`, startedAt: now, updatedAt: now, ...extra});
+		const host = hostWith((s) => {
+			s.runs = [run({id: 'run-5', containerName: 'babybot-main-5'}), run({id: 'run-6', containerName: 'babybot-family-6', groupFolder: 'family'})];
+			s.subagents = [sub('sa1', 'alpha', 'done', {lastOutput: 'alpha: found it'}), sub('sa2', 'beta', 'running'), sub('sa3', 'gamma', 'failed', {error: 'the model could not answer'})];
+		});
+		host.runOutputs = new Map([['run-5', {output: [], stderr: [], subagents: {sa2: ['task: Write beta.txt', '→ write_file beta.txt', '← write_file: wrote 12 bytes to beta.txt']}}]]);
+		app = renderApp(host, {pane: 'containers', size: {columns: 140, rows: 30}});
+		await app.waitForText('babybot-family-6');
+		const lines = app.frame().split('\n');
+		const at = (text: string) => lines.findIndex((line) => line.includes(text));
+		expect(at('babybot-main-5')).toBeLessThan(at('└ alpha'));
+		expect(at('└ gamma')).toBeLessThan(at('babybot-family-6'));
+		expect(lines[at('└ alpha')]).toMatch(/└ alpha\s+sub-agent\s+2 rounds · 3100 tokens · alpha: found it.*done/);
+		expect(lines[at('└ gamma')]).toMatch(/2 rounds · 3100 tokens · the model could not answer\s.*failed/);
+
+		app.type('jj'); // the beta row
+		await app.typeAndWait('x', 'Kill sub-agent beta of run babybot-main-5? The run and its other sub-agents go on.');
+		app.type('y');
+		await waitFor(() => host.callsOf('killSubagent').length === 1);
+		expect(host.callsOf('killSubagent')).toEqual([['run-5', 'sa2']]);
+		expect(host.callsOf('killRun')).toEqual([]);
+		await app.waitForText('killed sub-agent beta');
+
+		await app.typeAndWait('\r', 'Sub-agent beta of babybot-main-5');
+		expect(app.frame()).toContain('rounds: 2 · tokens: 3100');
+		expect(app.frame()).toMatch(/transcript:\s*│?\n│?\s+task: Write beta\.txt/);
+		expect(app.frame()).toContain('← write_file: wrote 12 bytes to beta.txt');
+		app.type('\u001b');
+		await app.waitForNoText('transcript:');
+		app.type('k'); // alpha, already done
+		await app.typeAndWait('x', 'sub-agent alpha has already ended (done)');
+		app.type('/');
+		app.type('gamma\r');
+		await app.waitForNoText('└ alpha');
+		expect(app.frame()).toContain('└ gamma');
+		expect(app.frame()).toContain('babybot-main-5');
+		expect(app.frame()).not.toContain('babybot-family-6');
 	});
 
 	it('Enter on a run shows its mounts, argv, recent agent output, stderr tail and log lines', async () => {

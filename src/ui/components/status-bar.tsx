@@ -45,6 +45,12 @@ export function contextLabel(ollama: OllamaState): string {
 	return ` · ctx ${used}${shortTokens(context.numCtx)}${context.warning ? ' (too small)' : ''}`;
 }
 
+/** Model requests waiting in the host's queue, when any do. */
+export function queueLabel(ollama: OllamaState): string {
+	const waiting = ollama.queue?.waiting.length ?? 0;
+	return waiting > 0 ? ` · ${waiting} waiting` : '';
+}
+
 export function statusCounts(snapshot: HostSnapshot, now: number) {
 	return {
 		groups: snapshot.groups.length,
@@ -77,7 +83,7 @@ export function StatusBar({snapshot, attachedTo, pane, notice, inputLine, width,
 	const failedChecks = Object.values(snapshot.sandboxChecks).filter((verdict) => verdict.state === 'failed').length;
 	const ollamaText = !ollama.reachable
 		? 'unreachable'
-		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}${contextLabel(ollama)}`;
+		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}${contextLabel(ollama)}${queueLabel(ollama)}`;
 	const hints = hintsFor(pane)
 		.map((binding) => `${keyLabel(binding.keys[0])} ${binding.hint}`)
 		.join('  ');
