@@ -13,7 +13,7 @@ import {homePaths} from '../src/paths.js';
 import {openDb} from '../src/store/db.js';
 import {GroupStore} from '../src/store/groups.js';
 import {MessageStore} from '../src/store/messages.js';
-import type {RegisteredGroup} from '../src/types.js';
+import type {RegisteredGroup} from '../src/api/types.js';
 import {percentiles, type Percentiles} from './ipc-bench.js';
 
 export interface HistoryFigures {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const folderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -32,6 +33,9 @@ export interface HomePaths {
 	/** Earlier versions of the memory files, kept by the host (no sandbox sees them). */
 	memoryHistoryDir: string;
 	lockFile: string;
+	/** Owner-only folder of the control socket. */
+	controlDir: string;
+	socketFile: string;
 }
 
 export function homePaths(home: string): HomePaths {
@@ -50,6 +54,8 @@ export function homePaths(home: string): HomePaths {
 		skillsDir: path.join(home, 'skills'),
 		memoryHistoryDir: path.join(home, 'memory-history'),
 		lockFile: path.join(home, 'host.lock'),
+		controlDir: path.join(home, 'control'),
+		socketFile: path.join(home, 'control', 'host.sock'),
 	};
 }
 
@@ -63,4 +69,16 @@ export function groupPaths(paths: HomePaths, folder: string): {group: string; ip
 		return resolved;
 	};
 	return {group: inside(paths.groupsDir), ipc: inside(paths.ipcDir), session: inside(paths.sessionsDir)};
+}
+
+/** The real path of an existing folder (links resolved); `shown` is how errors name it. */
+export function existingFolder(folder: string, shown = folder): string {
+	let real: string;
+	try {
+		real = fs.realpathSync(folder);
+	} catch {
+		throw new Error(`${shown} does not exist: create the folder first`);
+	}
+	if (!fs.statSync(real).isDirectory()) throw new Error(`${shown} is not a directory: allow a folder`);
+	return real;
 }

@@ -6,7 +6,7 @@ import type {HomePaths} from '../paths.js';
 import type {Db} from '../store/db.js';
 import type {GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
-import type {RegisteredGroup, StoredMessage} from '../types.js';
+import type {RegisteredGroup, StoredMessage} from '../api/types.js';
 import {HistoryIndex} from './history-search.js';
 import {statesLastingFact} from './lasting-fact.js';
 import {MemoryRequests} from './memory-requests.js';

@@ -9,7 +9,7 @@ import {folderProblem, groupPaths, type HomePaths} from '../paths.js';
 import type {MemoryServer} from '../runner/sandbox-run.js';
 import type {GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
-import type {RegisteredGroup} from '../types.js';
+import type {RegisteredGroup} from '../api/types.js';
 import {HistoryIndex, queryWords, type HistoryRow} from './history-search.js';
 import {readMemoryFile} from './memory-files.js';
 

@@ -13,11 +13,11 @@ import type {ContextBudget} from '../../container/agent-runner/src/protocol.js';
 import {memoryCharsPerFile} from '../../container/agent-runner/src/token-budget.js';
 import type {Logger} from '../logger.js';
 import {groupPaths, type HomePaths} from '../paths.js';
-import type {RegisteredGroup} from '../types.js';
+import type {RegisteredGroup} from '../api/types.js';
 import {showDiff} from './line-diff.js';
 import {memoryFileName, readMemoryFile, replaceMemoryFile} from './memory-files.js';
 import {checkTarget, type MemoryVersions} from './memory-versions.js';
-import type {MemoryDetailsView, MemoryFileView} from './memory-views.js';
+import type {MemoryDetailsView, MemoryFileView} from '../api/memory-views.js';
 
 export interface MemoryUpkeepOptions {
 	paths: HomePaths;

@@ -1,7 +1,7 @@
 // The Groups pane's memory: what a group's details show of its memory files (size, budget, the
 // versions the host kept, the newest one's diff) and the restore of a kept version.
-import type {RegisteredGroup} from '../types.js';
-import type {MemoryDetailsView, MemoryFileView} from '../memory/memory-views.js';
+import type {RegisteredGroup} from '../api/types.js';
+import type {MemoryDetailsView, MemoryFileView} from '../api/memory-views.js';
 import type {Controller} from './controller.js';
 import {keyHint, keysOf} from './keymap.js';
 

@@ -1,7 +1,7 @@
 // The Groups pane's memory: the group's details show its memory file, budget, the versions the host
 // kept and the newest one's diff; the restore key asks which version and restores it.
 import {afterEach, describe, expect, it} from 'vitest';
-import type {MemoryDetailsView} from '../../src/memory/memory-views.js';
+import type {MemoryDetailsView} from '../../src/api/memory-views.js';
 import {memoryLines, restoreChoices} from '../../src/ui/group-memory.js';
 import {FakeHost} from '../support/fake-host.js';
 import {renderApp, waitFor, type RenderedApp} from './render-app.js';
