@@ -9,6 +9,7 @@ import {checkTestRuntime, type TestRuntimeName} from '../test/support/runtimes.j
 import {measureEventLatency, measureRssWithClients, measureSnapshotOverSocket} from './control-bench.js';
 import {measureHostConversation, measureNaiveConversation, type ConversationFigures} from './context-bench.js';
 import {measureBareRunBaseline, measureE2e} from './e2e-bench.js';
+import {measureHistorySearch} from './history-bench.js';
 import {measureIngest} from './ingest-bench.js';
 import {measureIpcAck, type Percentiles} from './ipc-bench.js';
 import {measureLoadMemory} from './load-bench.js';
@@ -78,6 +79,12 @@ async function main(): Promise<void> {
 	add('scheduler_lateness_ms', await measureSchedulerLateness(40), 'p95 < 100 ms', (v) => p(v).p95 < 100);
 	progress('SQLite ingest');
 	add('sqlite_ingest_per_s', measureIngest(50_000), '≥ 20000 /s', (v) => (v as number) >= 20_000);
+	progress('search_history over 100,000 messages');
+	const history = measureHistorySearch();
+	add('history_search_ms.group', history.group_ms, 'p95 < 20 ms', (v) => p(v).p95 < 20);
+	add('history_search_ms.main', history.main_ms, 'p95 < 20 ms', (v) => p(v).p95 < 20);
+	add('history_index_mb', history.index_mb, `(${history.messages} messages; the table ${history.messages_table_mb} MB)`, () => true);
+	add('history_catch_up_1000_ms', history.catch_up_1000_ms, '(first search after 1,000 new messages)', () => true);
 	progress('Logs pane frame with 100k lines');
 	const frame = measureLogsFrame(100_000);
 	add('tui_render_100k_logs_ms', {p50: frame.p50, p95: frame.p95}, 'p50 < 16 ms', (v) => p(v).p50 < 16);
@@ -140,6 +147,7 @@ async function main(): Promise<void> {
 		ipc_ack_ms: byKey.ipc_ack_ms,
 		scheduler_lateness_ms: byKey.scheduler_lateness_ms,
 		sqlite_ingest_per_s: byKey.sqlite_ingest_per_s,
+		history_search: history,
 		tui_render_100k_logs_ms: byKey.tui_render_100k_logs_ms,
 		host_idle_rss_mb: byKey.host_idle_rss_mb,
 		load_1000_heap_growth_mb: byKey.load_1000_heap_growth_mb,

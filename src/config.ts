@@ -35,6 +35,8 @@ export interface Config {
 	/** MB a group's folder may use; a group over it gets no new run until files are removed. */
 	groupDiskQuotaMb: number;
 	maxConcurrentContainers: number;
+	/** ENABLE_AUTO_MEMORY: after a turn that states a lasting fact or preference, the agent is asked to record it. */
+	enableAutoMemory: boolean;
 	mountAllowlistPath: string;
 	logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 	timezone: string;
@@ -231,6 +233,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 		containerMaxOutputBytes: positiveInt(source, 'CONTAINER_MAX_OUTPUT_SIZE', 10 * 1024 * 1024, 'bytes'),
 		groupDiskQuotaMb: positiveInt(source, 'GROUP_DISK_QUOTA_MB', 1024, 'megabytes'),
 		maxConcurrentContainers: positiveInt(source, 'MAX_CONCURRENT_CONTAINERS', 3, 'containers'),
+		enableAutoMemory: onOff(source, 'ENABLE_AUTO_MEMORY', true),
 		mountAllowlistPath: path.resolve(expandHome(allowlistRaw, homeDir)),
 		logLevel: oneOf(source, 'LOG_LEVEL', logLevels, 'info'),
 		timezone: validTimezone(source.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),

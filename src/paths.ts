@@ -30,6 +30,8 @@ export interface HomePaths {
 	sessionsDir: string;
 	logsDir: string;
 	skillsDir: string;
+	/** Earlier versions of the memory files, kept by the host (no sandbox sees them). */
+	memoryHistoryDir: string;
 	lockFile: string;
 	/** Owner-only folder of the control socket. */
 	controlDir: string;
@@ -50,6 +52,7 @@ export function homePaths(home: string): HomePaths {
 		sessionsDir: path.join(home, 'sessions'),
 		logsDir: path.join(home, 'logs'),
 		skillsDir: path.join(home, 'skills'),
+		memoryHistoryDir: path.join(home, 'memory-history'),
 		lockFile: path.join(home, 'host.lock'),
 		controlDir: path.join(home, 'control'),
 		socketFile: path.join(home, 'control', 'host.sock'),

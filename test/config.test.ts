@@ -23,6 +23,7 @@ describe('config', () => {
 			ollamaKeepAlive: '30m',
 			ollamaThink: 'off',
 			maxConcurrentContainers: 3,
+			enableAutoMemory: true,
 			logLevel: 'info',
 			ollamaNumParallel: 1,
 			enableAgentSwarms: true,
@@ -55,6 +56,9 @@ describe('config', () => {
 		[{AGENT_SWARM_MAX: '5'}, 'agentSwarmMax', 5],
 		[{AGENT_SWARM_MAX_ROUNDS: '4'}, 'agentSwarmMaxRounds', 4],
 		[{AGENT_SWARM_TOKEN_BUDGET: '20000'}, 'agentSwarmTokenBudget', 20_000],
+		[{ENABLE_AUTO_MEMORY: 'false'}, 'enableAutoMemory', false],
+		[{ENABLE_AUTO_MEMORY: 'Off'}, 'enableAutoMemory', false],
+		[{ENABLE_AUTO_MEMORY: '1'}, 'enableAutoMemory', true],
 	])('reads %j', (env, key, value) => {
 		expect(base(env)[key as keyof ReturnType<typeof base>]).toEqual(value);
 	});
@@ -70,6 +74,7 @@ describe('config', () => {
 		[{OLLAMA_BASE_URL: 'http://'}, /not a URL/],
 		[{ASSISTANT_NAME: 'Two words'}, /ASSISTANT_NAME=Two words must be/],
 		[{LOG_LEVEL: 'loud'}, /LOG_LEVEL=loud is not one of/],
+		[{ENABLE_AUTO_MEMORY: 'sometimes'}, /^ENABLE_AUTO_MEMORY=sometimes is neither on nor off: set ENABLE_AUTO_MEMORY=true or ENABLE_AUTO_MEMORY=false$/],
 		[{TZ: 'Mars/Olympus'}, /TZ=Mars\/Olympus is not a known time zone/],
 		[{OLLAMA_MODEL: '--evil'}, /OLLAMA_MODEL=--evil is not a model name/],
 		[{CONTAINER_IMAGE: 'Bad Image'}, /CONTAINER_IMAGE=Bad Image/],

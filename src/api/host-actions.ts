@@ -20,6 +20,8 @@ export const hostActionNames = [
 	'deleteTask',
 	'triggerSkill',
 	'skillText',
+	'memoryDetails',
+	'restoreMemory',
 	'runOutput',
 	'startPairing',
 	'stop',

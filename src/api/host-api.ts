@@ -3,6 +3,7 @@
 import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
 import type {ModelQueueView} from '../llm/model-queue.js';
 import type {LogStore} from '../log-store.js';
+import type {MemoryDetailsView} from './memory-views.js';
 import type {SubagentView} from '../runner/subagents.js';
 import type {ChatInfo, ContainerRun, ExtraMountSpec, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from './types.js';
 
@@ -220,6 +221,10 @@ export interface HostActions {
 	/** Sends `/name args` as an operator message to the group. */
 	triggerSkill(groupFolder: string, name: string, args: string): Promise<void>;
 	skillText(name: string): Promise<string>;
+	/** A group's memory files (main: also the global one): size, budget, the versions kept, the newest one's diff. */
+	memoryDetails(groupFolder: string): Promise<MemoryDetailsView>;
+	/** Puts a kept version back as the memory file (`global`: main only); what it replaces is kept as a version. */
+	restoreMemory(groupFolder: string, file: 'group' | 'global', versionId: string): Promise<void>;
 	/** Recent output and stderr tail of one of the host's recent runs (undefined once forgotten). */
 	runOutput(runId: string): Promise<RunOutputView | undefined>;
 	startPairing(options: {phone?: string}): Promise<void>;

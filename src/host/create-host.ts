@@ -9,6 +9,7 @@ import {createIpcWatcher} from '../ipc/ipc-watcher.js';
 import {createLlmBridge} from '../llm/create-bridge.js';
 import {ModelWarmer} from '../llm/model-warmer.js';
 import {createLogger} from '../logger.js';
+import {createHostMemory} from '../memory/create-memory.js';
 import type {LogStore} from '../log-store.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
 import {MountApprovals} from '../mounts/mount-requests.js';
@@ -125,6 +126,17 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		onChange: () => changed('web'),
 	});
 	const llm = createLlmBridge(config, {onRequest: () => changed('ollama')});
+	const memory = createHostMemory({
+		db,
+		messages,
+		groups,
+		paths,
+		budget: () => llm.currentBudget(),
+		chatsOf: (group) => runner.chatsOf(group),
+		logger,
+		ownerUid: agentUid(),
+		autoMemory: config.enableAutoMemory,
+	});
 	let whatsapp: WhatsAppLink | undefined;
 	const sandboxDeps = {config, paths, installLabel: installLabelFor(config.home), launcher, extraMounts: (group: RegisteredGroup) => approvals.resolveGroupMounts(group)};
 	const verdicts = options.checkSandboxes
@@ -145,11 +157,16 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		launcher,
 		llm,
 		web,
+		memory: memory.requests,
+		memoryUpkeep: (group) => memory.upkeep.beforeRun(group),
 		logger,
 		installLabel: sandboxDeps.installLabel,
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
 		extraMounts: sandboxDeps.extraMounts,
-		planTurn: (group, batch) => planSkillTurn({messages: batch, skills: skills.skills(), trigger: group.trigger, assistantName: config.assistantName}),
+		planTurn: (group, batch) => {
+			const plan = planSkillTurn({messages: batch, skills: skills.skills(), trigger: group.trigger, assistantName: config.assistantName});
+			return 'reply' in plan || plan.command || !memory.checkLastingFacts(batch) ? plan : {...plan, checkLastingFacts: true};
+		},
 		selfChatJid: () => whatsapp?.channel.selfJid(),
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
@@ -266,6 +283,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		approvals,
 		allowlist,
 		web,
+		memory: memory.upkeep,
 		skills,
 		llm,
 		verdicts,

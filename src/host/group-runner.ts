@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type {MemoryUpkeep} from '../../container/agent-runner/src/protocol.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import {describeRequest, describeSummary} from '../llm/llm-stats.js';
@@ -7,7 +8,7 @@ import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} fro
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
 import {swarmSettings} from '../runner/subagents.js';
-import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
+import {SandboxRun, type LlmServer, type MemoryServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
 import type {TurnPlan} from '../skills/turn-plan.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
@@ -27,6 +28,10 @@ export interface GroupRunnerDeps {
 	llm: LlmServer;
 	/** web_fetch through the host; absent: refused. */
 	web?: WebServer;
+	/** search_history and read_memory through the host; absent: refused. */
+	memory?: MemoryServer;
+	/** The memory upkeep of the group's next run (memory files to compact). */
+	memoryUpkeep?(group: RegisteredGroup): Promise<MemoryUpkeep | undefined>;
 	logger: Logger;
 	installLabel: string;
 	/** Sends a reply to a chat (through the outbox). */
@@ -179,7 +184,8 @@ export class GroupRunner {
 		return chatJid.startsWith('local:') ? this.deps.groups.byFolder(chatJid.slice('local:'.length)) : undefined;
 	}
 
-	private chatsOf(group: RegisteredGroup): string[] {
+	/** The chats whose messages the group answers (main's include the operator's self-chat). */
+	chatsOf(group: RegisteredGroup): string[] {
 		const self = group.isMain ? this.deps.selfChatJid?.() : undefined;
 		return self ? [...chatsOfGroup(group), self] : chatsOfGroup(group);
 	}
@@ -201,8 +207,9 @@ export class GroupRunner {
 		let ok = false;
 		// The first turn carries the model's budget; without Ollama the first request says why.
 		await this.deps.llm.prepare?.().catch(() => undefined);
+		const memory = await this.deps.memoryUpkeep?.(group).catch((error: Error) => void this.deps.logger.warn({group: folder, err: error.message}, 'memory upkeep failed'));
 		try {
-			const run = this.createRun(group, contextMode);
+			const run = this.createRun(group, contextMode, memory ?? undefined);
 			this.live.set(folder, {run, contextMode});
 			if (message) {
 				const result = message.begin(run);
@@ -242,7 +249,7 @@ export class GroupRunner {
 		}
 	}
 
-	private createRun(group: RegisteredGroup, contextMode: ContextMode): SandboxRun {
+	private createRun(group: RegisteredGroup, contextMode: ContextMode, memory?: MemoryUpkeep): SandboxRun {
 		const {config, launcher, logger} = this.deps;
 		const extraMounts = this.deps.extraMounts(group);
 		const spec = groupSandboxSpec(this.deps, group, extraMounts);
@@ -259,6 +266,7 @@ export class GroupRunner {
 			spec,
 			llm: this.deps.llm,
 			web: this.deps.web,
+			memory: this.deps.memory,
 			logger,
 			idleTimeoutMs: config.containerIdleTimeoutMs,
 			hardTimeoutMs: config.containerTimeoutMs,
@@ -271,6 +279,7 @@ export class GroupRunner {
 				contextMode,
 				limits: {maxToolRounds: 20, toolOutputChars: 20_000, ipcAckTimeoutMs: 30_000},
 				swarm: swarmSettings(config),
+				...(memory ? {memory} : {}),
 			},
 			onSubagent: () => this.deps.onSubagent?.(),
 			onOutput: (turn, text) => {

@@ -6,6 +6,7 @@ import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
 import {imageStaleness} from '../image/image-staleness.js';
 import type {LlmBridge} from '../llm-bridge.js';
 import type {Logger} from '../logger.js';
+import type {MemoryUpkeep} from '../memory/memory-upkeep.js';
 import type {LogStore} from '../log-store.js';
 import {existingFolder} from '../paths.js';
 import type {MountAllowlist} from '../mounts/allowlist.js';
@@ -49,6 +50,7 @@ export interface HostParts {
 	approvals: MountApprovals;
 	allowlist: MountAllowlist;
 	web: WebAccess;
+	memory: MemoryUpkeep;
 	skills: SkillLibrary;
 	llm: LlmBridge;
 	/** The sandbox checks, when this host runs them (the UI and headless modes). */
@@ -228,6 +230,10 @@ export function createHostApi(parts: HostParts): Host {
 			const skill = skills.find(name);
 			if (!skill) throw new Error(`no skill "${name}"`);
 			return skillText(skill);
+		},
+		memoryDetails: async (folder) => parts.memory.details(requireGroup(folder)),
+		async restoreMemory(folder, file, versionId) {
+			await parts.memory.restore(requireGroup(folder), file, versionId);
 		},
 		async startPairing(options) {
 			await requireWhatsApp().startPairing(options);

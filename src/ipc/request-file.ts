@@ -11,26 +11,26 @@ export type RequestRead =
 
 const openFlags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY;
 
-/** Reads `dir/name` (dir: a folder only the host can replace) as a bounded regular file with one link. */
-export async function readRequestFile(dir: string, name: string, maxBytes: number): Promise<RequestRead> {
+/** Reads `dir/name` (dir: a folder only the host can replace) as a bounded regular file with one link; `what` names it in reasons. */
+export async function readRequestFile(dir: string, name: string, maxBytes: number, what = 'the request'): Promise<RequestRead> {
 	let handle: fsp.FileHandle;
 	try {
 		handle = await fsp.open(path.join(dir, name), openFlags);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') return {ok: false, reason: 'the file is gone', gone: true};
-		if (code === 'ELOOP') return {ok: false, reason: 'the request is a symlink: write a regular file'};
-		return {ok: false, reason: `the request cannot be opened (${code ?? 'error'}): write a regular file`};
+		if (code === 'ELOOP') return {ok: false, reason: `${what} is a symlink: write a regular file`};
+		return {ok: false, reason: `${what} cannot be opened (${code ?? 'error'}): write a regular file`};
 	}
 	try {
 		const stats = await handle.stat();
-		if (stats.isDirectory()) return {ok: false, reason: 'the request is a directory: write a regular file', directory: true};
-		if (!stats.isFile()) return {ok: false, reason: 'the request is not a regular file (a FIFO, socket or device): write a regular file'};
-		if (stats.nlink !== 1) return {ok: false, reason: 'the request has more than one link (a hard link): write a new file'};
-		if (stats.size > maxBytes) return {ok: false, reason: `the request is ${stats.size} bytes: the limit is ${maxBytes}`};
+		if (stats.isDirectory()) return {ok: false, reason: `${what} is a directory: write a regular file`, directory: true};
+		if (!stats.isFile()) return {ok: false, reason: `${what} is not a regular file (a FIFO, socket or device): write a regular file`};
+		if (stats.nlink !== 1) return {ok: false, reason: `${what} has more than one link (a hard link): write a new file`};
+		if (stats.size > maxBytes) return {ok: false, reason: `${what} is ${stats.size} bytes: the limit is ${maxBytes}`};
 		const bytes = await readAtMost(handle, maxBytes + 1, stats.size + 1);
 		if (bytes.length > maxBytes) {
-			return {ok: false, reason: `the request grew past the limit of ${maxBytes} bytes while it was read: write it completely, then rename it into place`, head: bytes.subarray(0, maxBytes)};
+			return {ok: false, reason: `${what} grew past the limit of ${maxBytes} bytes while it was read: write it completely, then rename it into place`, head: bytes.subarray(0, maxBytes)};
 		}
 		return {ok: true, bytes};
 	} finally {

@@ -70,6 +70,10 @@ export function parseAgentLine(line: string): AgentToHost | null {
 			return isString('turnId') && isString('name') && isString('summary') ? (message as unknown as AgentToHost) : null;
 		case 'web_request':
 			return isString('requestId') && isString('url') && typeof message.maxBytes === 'number' ? (message as unknown as AgentToHost) : null;
+		case 'history_request':
+			return isString('requestId') && isString('query') && typeof message.maxChars === 'number' ? (message as unknown as AgentToHost) : null;
+		case 'memory_read_request':
+			return isString('requestId') && isString('folder') && typeof message.maxChars === 'number' ? (message as unknown as AgentToHost) : null;
 		case 'log':
 			return isString('msg') && ['debug', 'info', 'warn', 'error'].includes(String(message.level)) ? (message as unknown as AgentToHost) : null;
 		case 'llm_cancel':

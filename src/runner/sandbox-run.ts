@@ -1,5 +1,17 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
-import type {AgentToHost, HostToAgent, StartMessage, SubagentMessage, TurnInput, WebFetchResult, WebRequestMessage} from '../../container/agent-runner/src/protocol.js';
+import type {
+	AgentToHost,
+	HistoryRequestMessage,
+	HistoryResult,
+	HostToAgent,
+	MemoryReadRequestMessage,
+	MemoryReadResult,
+	StartMessage,
+	SubagentMessage,
+	TurnInput,
+	WebFetchResult,
+	WebRequestMessage,
+} from '../../container/agent-runner/src/protocol.js';
 import type {LlmRequestStats} from '../llm/llm-stats.js';
 import type {Lane} from '../llm/queue-policy.js';
 import type {Logger} from '../logger.js';
@@ -30,12 +42,19 @@ export interface WebServer {
 	serve(request: WebRequestMessage, context: {groupFolder: string; chatJid: string}, signal?: AbortSignal): Promise<WebFetchResult>;
 }
 
+/** Serves search_history and read_memory on the host (the sandbox has no store and sees no other group). */
+export interface MemoryServer {
+	searchHistory(request: HistoryRequestMessage, context: {groupFolder: string; chatJid: string}): HistoryResult | Promise<HistoryResult>;
+	readMemory(request: MemoryReadRequestMessage, context: {groupFolder: string}): MemoryReadResult | Promise<MemoryReadResult>;
+}
+
 export interface SandboxRunOptions {
 	launcher: SandboxLauncher;
 	spec: SandboxSpec;
 	start: Omit<StartMessage, 'type' | 'turn' | 'paths'>;
 	llm: LlmServer;
 	web?: WebServer;
+	memory?: MemoryServer;
 	idleTimeoutMs: number;
 	hardTimeoutMs: number;
 	maxOutputBytes: number;
@@ -249,6 +268,9 @@ export class SandboxRun {
 				return this.onSubagent(message);
 			case 'web_request':
 				return this.serveWeb(message);
+			case 'history_request':
+			case 'memory_read_request':
+				return this.serveMemory(message);
 			case 'tool_use':
 				this.recent.line(`[${message.name}] ${message.summary}`);
 				logger.info({run: this.record.id, group: this.record.groupFolder, tool: message.name}, message.summary.slice(0, 300));
@@ -289,11 +311,35 @@ export class SandboxRun {
 	private serveWeb(message: WebRequestMessage): void {
 		const answer = (result: WebFetchResult) => this.write({type: 'web_response', requestId: message.requestId, result});
 		if (!this.options.web) return answer({status: 'refused', reason: 'web_fetch is not served by this host'});
-		// The turn in progress is the oldest one tracked: its chat hears when the request waits.
-		const chatJid = this.turns.values().next().value?.request.chatJid ?? this.options.start.group.chatJid;
+		// The chat of the turn in progress hears when the request waits.
 		this.options.web
-			.serve(message, {groupFolder: this.record.groupFolder, chatJid}, this.llmAbort.signal)
+			.serve(message, {groupFolder: this.record.groupFolder, chatJid: this.currentChatJid()}, this.llmAbort.signal)
 			.then(answer, (error: Error) => answer({status: 'failed', reason: error.message}));
+	}
+
+	/** The chat of the turn in progress: the oldest one tracked. */
+	private currentChatJid(): string {
+		return this.turns.values().next().value?.request.chatJid ?? this.options.start.group.chatJid;
+	}
+
+	/** The run's group is the caller (whatever the request says); the chat of the turn in progress is its own. */
+	private serveMemory(message: HistoryRequestMessage | MemoryReadRequestMessage): void {
+		const server = this.options.memory;
+		const groupFolder = this.record.groupFolder;
+		const failed = (error: Error) => ({status: 'failed' as const, reason: error.message});
+		if (message.type === 'history_request') {
+			const answer = (result: HistoryResult) => this.write({type: 'history_response', requestId: message.requestId, result});
+			if (!server) return answer({status: 'refused', reason: 'search_history is not served by this host'});
+			Promise.resolve()
+				.then(() => server.searchHistory(message, {groupFolder, chatJid: this.currentChatJid()}))
+				.then(answer, (error: Error) => answer(failed(error)));
+			return;
+		}
+		const answer = (result: MemoryReadResult) => this.write({type: 'memory_read_response', requestId: message.requestId, result});
+		if (!server) return answer({status: 'refused', reason: 'read_memory is not served by this host'});
+		Promise.resolve()
+			.then(() => server.readMemory(message, {groupFolder}))
+			.then(answer, (error: Error) => answer(failed(error)));
 	}
 
 	private onOutput(turnId: string, text: string): void {

@@ -7,7 +7,7 @@ import {parseHostCommand, parseSkillInvocations} from './invocation.js';
 import {skillBody} from './skill-loader.js';
 
 /** What a batch of messages turns into before the model sees it. */
-export type TurnPlan = {reply: string} | {skills?: TurnInput['skills']; command?: TurnInput['command']};
+export type TurnPlan = {reply: string} | Pick<TurnInput, 'skills' | 'command' | 'checkLastingFacts'>;
 
 export interface PlanSkillTurnInput {
 	messages: Array<Pick<StoredMessage, 'content' | 'isBotMessage'>>;

@@ -60,6 +60,7 @@ export type ActionName =
 	| 'quit'
 	| 'group.register'
 	| 'group.unregister'
+	| 'group.restoreMemory'
 	| 'run.kill'
 	| 'logs.follow'
 	| 'logs.level'
@@ -123,6 +124,7 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['q', 'ctrl-c'], action: 'quit', description: 'Quit: detach, or keep or stop the host', scope: 'global', hint: 'quit'},
 	{keys: ['n'], action: 'group.register', description: 'Register the selected chat as a group', scope: 'groups', hint: 'register'},
 	{keys: ['d'], action: 'group.unregister', description: 'Unregister the selected group', scope: 'groups', hint: 'unregister'},
+	{keys: ['m'], action: 'group.restoreMemory', description: "Restore a kept version of the group's memory", scope: 'groups', hint: 'restore memory'},
 	{keys: ['x'], action: 'run.kill', description: 'Kill the selected run, or only the sub-agent', scope: 'containers', hint: 'kill'},
 	{keys: ['f'], action: 'logs.follow', description: 'Follow / pause the log', scope: 'logs', hint: 'follow'},
 	{keys: ['l'], action: 'logs.level', description: 'Cycle the minimum log level', scope: 'logs', hint: 'level'},

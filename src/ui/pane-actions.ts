@@ -4,6 +4,7 @@ import type {HostSnapshot, RunOutputView} from '../api/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../api/types.js';
 import type {Controller} from './controller.js';
 import {isLive, sandboxLabel} from './format.js';
+import {memoryLines, restoreMemory} from './group-memory.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
 import {accessRows, containerRows, groupRows, skillRows, subagentState, taskRows, type ContainerRow} from './panes/rows.js';
 
@@ -104,6 +105,11 @@ export class PaneActions {
 					message: `Unregister ${group.name} (${group.folder})${group.isMain ? ', the MAIN group' : ''}? Its folder stays on disk.`,
 					onYes: () => act(() => host.unregisterGroup(group.folder), `unregistered ${group.folder}`),
 				});
+			}
+			case 'group.restoreMemory': {
+				const row = this.selected(groupRows);
+				if (row?.kind !== 'group' && row?.kind !== 'self') return this.notify('warn', "select a registered group to restore its memory");
+				return restoreMemory(this.controller, row.group);
 			}
 			case 'run.kill': {
 				const row = this.selected(containerRows);
@@ -218,22 +224,23 @@ export class PaneActions {
 			if (row?.kind === 'chat') return this.run('group.register');
 			if (!row) return;
 			const {group} = row;
-			return open({
-				kind: 'details',
-				title: `Group ${group.name}`,
-				scroll: 0,
-				lines: [
-					`jid: ${group.jid}`,
-					...(row.kind === 'self' ? [`also: your WhatsApp self-chat ${row.chat.jid} (its messages go to ${group.folder})`] : []),
-					`folder: ${group.folder}${group.isMain ? ' (main)' : ''}`,
-					`answers: ${group.isMain || !group.requiresTrigger ? 'every message' : `after ${group.trigger}`}`,
-					`network: ${group.network ? 'yes' : 'no'}`,
-					`added: ${group.addedAt}`,
-					'extra mounts:',
-					...(group.extraMounts.length ? group.extraMounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath ?? '(default)'} ${mount.readonly === false ? 'rw' : 'ro'}`) : ['  none']),
-					...this.sandboxDetails(group.folder),
-				],
-			});
+			const lines = [
+				`jid: ${group.jid}`,
+				...(row.kind === 'self' ? [`also: your WhatsApp self-chat ${row.chat.jid} (its messages go to ${group.folder})`] : []),
+				`folder: ${group.folder}${group.isMain ? ' (main)' : ''}`,
+				`answers: ${group.isMain || !group.requiresTrigger ? 'every message' : `after ${group.trigger}`}`,
+				`network: ${group.network ? 'yes' : 'no'}`,
+				`added: ${group.addedAt}`,
+				'extra mounts:',
+				...(group.extraMounts.length ? group.extraMounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath ?? '(default)'} ${mount.readonly === false ? 'rw' : 'ro'}`) : ['  none']),
+				...this.sandboxDetails(group.folder),
+			];
+			const show = (more: string[]) => open({kind: 'details', title: `Group ${group.name}`, scroll: 0, lines: [...lines, ...more]});
+			this.controller.deps.host.memoryDetails(group.folder).then(
+				(view) => show(memoryLines(view)),
+				(error: Error) => show([`memory: ${error.message}`]),
+			);
+			return;
 		}
 		if (pane === 'containers') {
 			const row = this.selected(containerRows);

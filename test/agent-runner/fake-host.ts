@@ -7,8 +7,12 @@ import readline from 'node:readline';
 import {runAgent} from '../../container/agent-runner/src/agent.js';
 import type {
 	AgentToHost,
+	HistoryRequestMessage,
+	HistoryResult,
 	HostToAgent,
 	LlmRequestMessage,
+	MemoryReadRequestMessage,
+	MemoryReadResult,
 	StartMessage,
 	SwarmSettings,
 	ToolCall,
@@ -48,6 +52,12 @@ export interface FakeHostOptions {
 	now?: () => Date;
 	/** The host's answer to a web_request; `null` leaves it unanswered. Default: refused. */
 	web?: (request: WebRequestMessage) => WebFetchResult | null;
+	/** The host's answer to a history_request; `null` leaves it unanswered. Default: refused. */
+	history?: (request: HistoryRequestMessage) => HistoryResult | null;
+	/** The host's answer to a memory_read_request. Default: refused. */
+	memoryRead?: (request: MemoryReadRequestMessage) => MemoryReadResult | null;
+	/** Extra fields of the start message (memory upkeep, a budget). */
+	start?: Partial<StartMessage>;
 }
 
 export const call = (name: string, args: Record<string, unknown> | string): ToolCall => ({function: {name, arguments: args}});
@@ -129,6 +139,14 @@ export function startFakeHost(options: FakeHostOptions = {}): FakeHost {
 			const result = options.web ? options.web(message) : {status: 'refused' as const, reason: 'the test host serves no web'};
 			if (result) send({type: 'web_response', requestId: message.requestId, result});
 		}
+		if (message.type === 'history_request') {
+			const result = options.history ? options.history(message) : {status: 'refused' as const, reason: 'the test host serves no history'};
+			if (result) send({type: 'history_response', requestId: message.requestId, result});
+		}
+		if (message.type === 'memory_read_request') {
+			const result = options.memoryRead ? options.memoryRead(message) : {status: 'refused' as const, reason: 'the test host serves no memory'};
+			if (result) send({type: 'memory_read_response', requestId: message.requestId, result});
+		}
 		for (const listener of [...listeners]) listener();
 	});
 
@@ -161,6 +179,7 @@ export function startFakeHost(options: FakeHostOptions = {}): FakeHost {
 		limits: {maxToolRounds: 8, toolOutputChars: 4000, ipcAckTimeoutMs: 5000, ...options.limits},
 		...(options.swarm ? {swarm: options.swarm} : {}),
 		turn: {turnId: 't1', prompt: '<messages><message sender="me">hi</message></messages>', ...options.turn},
+		...options.start,
 	};
 	const exit = runAgent({input, output, trimBounds: options.trimBounds, now: options.now}).finally(() => {
 		for (const watcher of watchers) watcher.close();

@@ -4,6 +4,7 @@ import {PassThrough} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {IpcClient} from '../../container/agent-runner/src/ipc-client.js';
 import {MessageWriter} from '../../container/agent-runner/src/json-lines.js';
+import {MemoryClient} from '../../container/agent-runner/src/memory-client.js';
 import type {StartMessage} from '../../container/agent-runner/src/protocol.js';
 import {runToolCall} from '../../container/agent-runner/src/tool-loop.js';
 import {toolsFor} from '../../container/agent-runner/src/tools/registry.js';
@@ -28,8 +29,14 @@ function setup(toolOutputChars = 4000) {
 		paths,
 		limits: {maxToolRounds: 8, toolOutputChars, ipcAckTimeoutMs: 1000},
 	} as StartMessage;
-	const web = new WebClient(new MessageWriter(new PassThrough()), 'run-1');
-	const context: ToolContext = {start, workspace: new Workspace(paths), ipc: new IpcClient({ipcDir: paths.ipc, ackTimeoutMs: 1000}), web};
+	const writer = new MessageWriter(new PassThrough());
+	const context: ToolContext = {
+		start,
+		workspace: new Workspace(paths),
+		ipc: new IpcClient({ipcDir: paths.ipc, ackTimeoutMs: 1000}),
+		web: new WebClient(writer, 'run-1'),
+		memory: new MemoryClient(writer, 'run-1'),
+	};
 	const tools = toolsFor(start.group);
 	const run = (name: string, args: Record<string, unknown>) => runToolCall(call(name, args), tools, context);
 	return {root, paths, run};

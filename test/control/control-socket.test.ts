@@ -91,6 +91,8 @@ describe('a client attached over the control socket', () => {
 		await expect(remote.skillText('no-such-skill')).rejects.toThrow('no skill "no-such-skill"');
 		await expect(remote.killRun('run-x')).rejects.toThrow('run run-x is not live');
 		expect(await remote.runOutput('run-x')).toBeUndefined();
+		expect(await remote.memoryDetails('main')).toMatchObject({groupFolder: 'main', files: [{file: 'group', versions: []}, {file: 'global', versions: []}]});
+		await expect(remote.restoreMemory('main', 'group', 'v-x')).rejects.toThrow('no kept version v-x of the memory of main');
 	});
 
 	it('follows the log: the tail first, then every new line', async () => {

@@ -3,6 +3,7 @@
 import {HostEmitter} from '../../src/api/host-emitter.js';
 import type {GroupRegistration, HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot, RunOutputView} from '../../src/api/host-api.js';
 import {LogStore} from '../../src/log-store.js';
+import type {MemoryDetailsView} from '../../src/api/memory-views.js';
 import type {ContainerRun, RegisteredGroup, ScheduledTask} from '../../src/api/types.js';
 
 export type ActionCall = {[K in keyof HostActions]: {name: K; args: Parameters<HostActions[K]>}}[keyof HostActions];
@@ -145,6 +146,13 @@ export class FakeHost implements HostApi {
 		if (text === undefined) throw new Error(`no skill "${name}"`);
 		return text;
 	}
+	/** What `memoryDetails` answers, by group folder. */
+	memory = new Map<string, MemoryDetailsView>();
+	async memoryDetails(groupFolder: string): Promise<MemoryDetailsView> {
+		await this.record('memoryDetails', [groupFolder]);
+		return this.memory.get(groupFolder) ?? {groupFolder, files: []};
+	}
+	restoreMemory = (groupFolder: string, file: 'group' | 'global', versionId: string) => this.record('restoreMemory', [groupFolder, file, versionId]);
 	startPairing = (options: {phone?: string}) => this.record('startPairing', [options]);
 	async stop(): Promise<void> {
 		await this.record('stop', []);

@@ -1,11 +1,14 @@
 // The agent-runner's protocol loop: start → ready → turns, one at a time, until close or EOF.
 import type {Readable, Writable} from 'node:stream';
+import {memoryFingerprint, recordLastingFacts} from './auto-memory.js';
 import {runSessionCommand} from './commands.js';
 import {ContextWindow} from './context-window.js';
 import {IpcClient} from './ipc-client.js';
 import {MessageWriter, readLines} from './json-lines.js';
 import {LlmBridge} from './llm-bridge.js';
-import type {ContextBudget, HostToAgent, StartMessage, ToolDefinition, TurnInput} from './protocol.js';
+import {MemoryClient} from './memory-client.js';
+import {compactMemoryFiles} from './memory-compaction.js';
+import type {ChatMessage, ContextBudget, HostToAgent, StartMessage, ToolDefinition, TurnInput} from './protocol.js';
 import {defaultTrimBounds, SessionStore, type Transcript, trimTranscript, type TrimBounds} from './session.js';
 import {buildSystemPrompt} from './system-prompt.js';
 import {errorMessage} from './text.js';
@@ -57,6 +60,7 @@ class Inbox {
 	ended = false;
 	bridge: LlmBridge | undefined;
 	web: WebClient | undefined;
+	memory: MemoryClient | undefined;
 	subagents: SubagentRegistry | undefined;
 	private waiter: (() => void) | undefined;
 
@@ -97,6 +101,7 @@ async function readInto(lines: AsyncIterable<string>, inbox: Inbox, writer: Mess
 		inbox.ended = true;
 		inbox.bridge?.closeAll('the host closed the connection before the model answered');
 		inbox.web?.closeAll('the host closed the connection before the page arrived');
+		inbox.memory?.closeAll('the host closed the connection before it answered');
 		inbox.notify();
 	}
 }
@@ -121,6 +126,10 @@ function dispatch(message: HostToAgent, inbox: Inbox, writer: MessageWriter): vo
 			return;
 		case 'web_response':
 			if (!inbox.web?.handle(message)) writer.log('warn', `ignored web_response for unknown request ${message.requestId}`);
+			return;
+		case 'history_response':
+		case 'memory_read_response':
+			if (!inbox.memory?.handle(message)) writer.log('warn', `ignored ${message.type} for unknown request ${message.requestId}`);
 			return;
 		case 'kill_subagent':
 			if (!inbox.subagents?.stop(String(message.id), 'killed', 'it was killed by the operator')) writer.log('warn', `ignored kill_subagent for ${String(message.id)}: no such sub-agent is running`);
@@ -189,10 +198,12 @@ class AgentSession {
 		this.tools = toolsFor(start.group, swarm);
 		inbox.web = new WebClient(writer, start.runId);
 		if (inbox.ended) inbox.web.closeAll('the host closed the connection before the page arrived');
+		inbox.memory = new MemoryClient(writer, start.runId);
+		if (inbox.ended) inbox.memory.closeAll('the host closed the connection before it answered');
 		this.definitions = toolDefinitions(this.tools);
 		this.budget = validBudget(start.budget) ?? defaultBudget;
 		const ipc = new IpcClient({ipcDir: start.paths.ipc, ackTimeoutMs: start.limits.ipcAckTimeoutMs});
-		this.context = {start, workspace: new Workspace(start.paths), ipc, web: inbox.web};
+		this.context = {start, workspace: new Workspace(start.paths), ipc, web: inbox.web, memory: inbox.memory};
 		if (swarm) {
 			inbox.subagents = new SubagentRegistry();
 			this.context.swarm = {settings: swarm, bridge: this.bridge, writer, tools: this.tools, budget: () => this.budget, registry: inbox.subagents};
@@ -209,6 +220,7 @@ class AgentSession {
 
 	/** Runs the first turn whatever follows it, then follow-ups until close or EOF. */
 	async run(firstTurn: TurnInput): Promise<void> {
+		await compactMemoryFiles({start: this.start, budget: validBudget(firstTurn.budget) ?? this.budget, bridge: this.bridge, writer: this.writer});
 		await this.runTurn(firstTurn);
 		for (;;) {
 			if (this.inbox.closing || this.inbox.ended) break;
@@ -241,6 +253,7 @@ class AgentSession {
 				this.transcript = result.transcript;
 				this.writer.send({type: 'output', turnId: turn.turnId, text: result.reply});
 			} else {
+				const memoryBefore = turn.checkLastingFacts ? memoryFingerprint(this.start.paths.group) : undefined;
 				const result = await runToolLoop({
 					turn,
 					window,
@@ -255,6 +268,7 @@ class AgentSession {
 					await this.save();
 					return this.done(turn, result.error);
 				}
+				if (memoryBefore !== undefined) await this.recordLastingFacts(turn, window, result.messages, memoryBefore);
 				this.transcript = {...this.transcript, messages: trimTranscript([...this.transcript.messages, ...result.messages], this.bounds)};
 			}
 			this.budget = window.currentBudget;
@@ -263,6 +277,17 @@ class AgentSession {
 		} catch (error) {
 			this.done(turn, `the agent failed: ${errorMessage(error)}`);
 		}
+	}
+
+	/** Auto-memory, unless the turn changed MEMORY.md itself. */
+	private async recordLastingFacts(turn: TurnInput, window: ContextWindow, messages: ChatMessage[], memoryBefore: string): Promise<void> {
+		const groupDir = this.start.paths.group;
+		if (memoryFingerprint(groupDir) !== memoryBefore) {
+			this.writer.log('info', `turn ${turn.turnId}: auto-memory skipped (the turn changed MEMORY.md itself)`);
+			return;
+		}
+		const lines = await recordLastingFacts({window, turn: messages, definitions: this.definitions, bridge: this.bridge, groupDir});
+		if (lines.length) this.writer.log('info', `turn ${turn.turnId}: auto-memory recorded ${lines.length} line(s) in MEMORY.md`);
 	}
 
 	private async save(): Promise<void> {

@@ -62,10 +62,17 @@ export interface StartMessage {
 	limits: {maxToolRounds: number; toolOutputChars: number; ipcAckTimeoutMs: number};
 	/** The model's context budget (a default one when absent). */
 	budget?: ContextBudget;
+	/** Memory upkeep the host asks for before the first turn. */
+	memory?: MemoryUpkeep;
 	/** Sub-agents (the delegate tool); absent when the operator turned them off. */
 	swarm?: SwarmSettings;
 	/** First turn. */
 	turn: TurnInput;
+}
+
+/** Which memory files the host found over their budget (it kept their old text): rewrite each shorter first. */
+export interface MemoryUpkeep {
+	compact?: Array<'group' | 'global'>;
 }
 
 /** Limits of the delegate tool: sub-agents per call, and each one's rounds and tokens. */
@@ -86,6 +93,11 @@ export interface TurnInput {
 	command?: 'clear' | 'compact';
 	/** The host's latest budget (its calibration improves as the model answers). */
 	budget?: ContextBudget;
+	/**
+	 * Auto-memory: the user's messages look like they state a lasting fact or preference. After the
+	 * answer, unless the turn changed MEMORY.md itself, one short request asks the model what to record.
+	 */
+	checkLastingFacts?: boolean;
 }
 
 export interface TurnMessage extends TurnInput {
@@ -137,13 +149,52 @@ export interface WebResponseMessage {
 	result: WebFetchResult;
 }
 
+/** One stored message search_history found: when, who, in which chat, and a short excerpt. */
+export interface HistoryHit {
+	/** ISO 8601. */
+	date: string;
+	sender: string;
+	/** A message of this assistant. */
+	fromAssistant: boolean;
+	chatJid: string;
+	chatName: string;
+	/** Main only: the message is from a chat of another group (or one no group answers). */
+	otherChat?: boolean;
+	excerpt: string;
+}
+
+export type HistoryResult = {status: 'ok'; hits: HistoryHit[]; notes: string[]} | {status: 'refused' | 'failed'; reason: string};
+
+export interface HistoryResponseMessage {
+	type: 'history_response';
+	requestId: string;
+	result: HistoryResult;
+}
+
+export type MemoryReadResult = {status: 'ok'; folder: string; text: string; notes: string[]} | {status: 'refused' | 'failed'; reason: string};
+
+export interface MemoryReadResponseMessage {
+	type: 'memory_read_response';
+	requestId: string;
+	result: MemoryReadResult;
+}
+
 /** The operator stops one sub-agent; the run and the other sub-agents carry on. */
 export interface KillSubagentMessage {
 	type: 'kill_subagent';
 	id: string;
 }
 
-export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | WebResponseMessage | KillSubagentMessage | CloseMessage;
+export type HostToAgent =
+	| StartMessage
+	| TurnMessage
+	| LlmChunkMessage
+	| LlmErrorMessage
+	| WebResponseMessage
+	| HistoryResponseMessage
+	| MemoryReadResponseMessage
+	| KillSubagentMessage
+	| CloseMessage;
 
 // ---- agent -> host (stdout) ----
 
@@ -203,6 +254,31 @@ export interface WebRequestMessage {
 	maxBytes: number;
 }
 
+/**
+ * search_history: the host searches the stored messages of this run's group's chats (main: every
+ * chat). The group is the run's, never a field of this message.
+ */
+export interface HistoryRequestMessage {
+	type: 'history_request';
+	requestId: string;
+	query: string;
+	/** One of the group's chats; absent: all of them. */
+	chatJid?: string;
+	/** Only messages from this date on (ISO 8601). */
+	since?: string;
+	limit?: number;
+	/** The most characters the hits may take (as the agent formats them). */
+	maxChars: number;
+}
+
+/** read_memory (main only): another group's MEMORY.md, read by the host, never written. */
+export interface MemoryReadRequestMessage {
+	type: 'memory_read_request';
+	requestId: string;
+	folder: string;
+	maxChars: number;
+}
+
 export interface LogMessage {
 	type: 'log';
 	level: 'debug' | 'info' | 'warn' | 'error';
@@ -238,8 +314,10 @@ export type AgentToHost =
 	| ToolUseMessage
 	| TurnDoneMessage
 	| WebRequestMessage
+	| HistoryRequestMessage
+	| MemoryReadRequestMessage
 	| LogMessage
 	| LlmCancelMessage
 	| SubagentMessage;
 
-export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'web_request', 'log', 'llm_cancel', 'subagent'] as const;
+export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'web_request', 'history_request', 'memory_read_request', 'log', 'llm_cancel', 'subagent'] as const;

@@ -3,11 +3,12 @@ import {toToolDefinition} from '../tool-args.js';
 import {delegateTool} from './delegate-tool.js';
 import {editFileTool, listFilesTool, readFileTool, writeFileTool} from './file-tools.js';
 import {ipcTools} from './ipc-tools.js';
+import {readMemoryTool, searchHistoryTool} from './memory-tools.js';
 import {bashTool, loadSkillTool} from './other-tools.js';
 import type {Tool} from './tool.js';
 import {webFetchTool} from './web-tool.js';
 
-const allTools: Tool[] = [bashTool, readFileTool, writeFileTool, editFileTool, listFilesTool, ...ipcTools, loadSkillTool, webFetchTool];
+const allTools: Tool[] = [bashTool, readFileTool, writeFileTool, editFileTool, listFilesTool, ...ipcTools, loadSkillTool, webFetchTool, searchHistoryTool, readMemoryTool];
 
 /** The tools offered to this run's group (main-only ones only to main; delegate while sub-agents are on). */
 export function toolsFor(group: StartMessage['group'], swarm?: SwarmSettings): Map<string, Tool> {

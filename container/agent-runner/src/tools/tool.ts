@@ -1,4 +1,5 @@
 import type {IpcClient} from '../ipc-client.js';
+import type {MemoryClient} from '../memory-client.js';
 import type {StartMessage} from '../protocol.js';
 import type {SwarmContext} from '../swarm/swarm-context.js';
 import type {ParamSpecs} from '../tool-args.js';
@@ -10,6 +11,7 @@ export interface ToolContext {
 	workspace: Workspace;
 	ipc: IpcClient;
 	web: WebClient;
+	memory: MemoryClient;
 	/** What the delegate tool needs; absent inside a sub-agent (one level deep). */
 	swarm?: SwarmContext;
 	/** The characters this call's result may take in the model's context (set by the loop per call). */
