@@ -1,6 +1,7 @@
 // The one place the host is wired: stores, services, channels and the group runner.
 import crypto from 'node:crypto';
 import path from 'node:path';
+import {isoNow, systemClock, type HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {LocalChatChannel} from '../channels/local-chat.js';
@@ -48,10 +49,13 @@ export interface CreateHostOptions {
 	 */
 	whatsapp?: boolean | WhatsAppParts;
 	logToStderr?: boolean;
+	/** Time for the scheduler, the outbox, retention, log lines and run records; default the system's. */
+	clock?: HostClock;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
 	const {config, launcher} = options;
+	const clock = options.clock ?? systemClock;
 	const paths: HostPaths = {...homePaths(config.home), syncedSkillsDir: path.join(config.home, 'skills-synced')};
 	const releaseLock = acquireHostLock(paths.lockFile);
 	const {logger, store: logs, flush} = createLogger({logsDir: paths.logsDir, level: config.logLevel, store: options.logStore, stderr: options.logToStderr});
@@ -60,7 +64,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	const groups = new GroupStore(db);
 	const runs = new RunStore(db);
 	prepareHome(config, paths, groups);
-	runs.closeStale(new Date().toISOString());
+	runs.closeStale(isoNow(clock));
 
 	const events = new HostEmitter();
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
@@ -82,6 +86,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		// A WhatsApp chat waits while WhatsApp is off in this mode (`chat`): the next UI or headless run sends it.
 		reachable: (chatJid) => local.ownsJid(chatJid) || isWhatsAppJid(chatJid),
 		logger,
+		now: () => new Date(clock.now()),
+		setTimer: clock.setTimer,
 	});
 
 	const deliver = async (chatJid: string, text: string, deliverOptions: {error?: boolean; throughSeq?: number; provisional?: boolean} = {}) => {
@@ -91,7 +97,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			sender: 'assistant',
 			senderName: config.assistantName,
 			content: text,
-			timestamp: new Date().toISOString(),
+			timestamp: isoNow(clock),
 			fromMe: true,
 			isBotMessage: true,
 		};
@@ -114,6 +120,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		launcher,
 		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
 		logger,
+		clock,
 		installLabel: installLabelFor(config.home),
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
 		extraMounts: (group) => approvals.resolveGroupMounts(group),
@@ -175,6 +182,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		store: new TaskStore(db),
 		timezone: config.timezone,
 		logger,
+		clock,
 		enqueueTask: (task, _slot, started) => runner.runTask(task, started),
 		onChange: () => changed('tasks'),
 	});
@@ -202,6 +210,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 
 	return createHostApi({
 		config,
+		clock,
 		launcher,
 		logger,
 		logs,

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type {TurnInput} from '../../container/agent-runner/src/protocol.js';
+import type {HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import type {Logger} from '../logger.js';
@@ -26,6 +27,8 @@ export interface GroupRunnerDeps {
 	launcher: SandboxLauncher;
 	llm: LlmServer;
 	logger: Logger;
+	/** Time for run records and the runs' and the queue's timers; default the system's. */
+	clock?: HostClock;
 	installLabel: string;
 	/** Sends a reply to a chat (through the outbox). */
 	/**
@@ -85,6 +88,7 @@ export class GroupRunner {
 			run: (folder) => this.runGroup(folder),
 			onSlotWanted: () => this.closeOldestIdleRun(),
 			onGiveUp: (folder, attempts) => this.giveUp(folder, attempts),
+			setTimer: deps.clock?.setTimer,
 		});
 	}
 
@@ -245,6 +249,7 @@ export class GroupRunner {
 			hardTimeoutMs: config.containerTimeoutMs,
 			maxOutputBytes: config.containerMaxOutputBytes,
 			output: this.outputs.create(spec.runId),
+			clock: this.deps.clock,
 			start: {
 				runId: spec.runId,
 				group: {folder: group.folder, name: group.name, isMain: group.isMain, chatJid: group.jid},

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import {isoNow, type HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
@@ -33,6 +34,7 @@ export interface Host extends HostApi {
 
 export interface HostParts {
 	config: Config;
+	clock: HostClock;
 	launcher: SandboxLauncher;
 	logger: Logger;
 	logs: LogStore;
@@ -125,7 +127,7 @@ export function createHostApi(parts: HostParts): Host {
 		runOutput: (runId) => runner.outputs.get(runId),
 		async sendLocalMessage(folder, text) {
 			requireGroup(folder);
-			const now = new Date().toISOString();
+			const now = isoNow(parts.clock);
 			parts.callbacks.onChatMetadata({jid: localJid(folder), name: `local ${folder}`, at: now});
 			const seq = parts.receive({
 				id: `local-${crypto.randomUUID()}`,
@@ -147,7 +149,7 @@ export function createHostApi(parts: HostParts): Host {
 		async registerGroup(input) {
 			const problem = folderProblem(input.folder);
 			if (problem) throw new Error(problem);
-			const group: RegisteredGroup = {...input, trigger: config.trigger, isMain: false, addedAt: new Date().toISOString(), extraMounts: [], network: false};
+			const group: RegisteredGroup = {...input, trigger: config.trigger, isMain: false, addedAt: isoNow(parts.clock), extraMounts: [], network: false};
 			groups.add(group);
 			logger.info({group: group.folder, jid: group.jid}, 'group registered by the operator');
 			changed('groups');

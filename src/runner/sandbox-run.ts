@@ -1,4 +1,5 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {isoNow, systemClock, type HostClock} from '../clock.js';
 import type {AgentToHost, HostToAgent, LlmRequestMessage, StartMessage, TurnInput} from '../../container/agent-runner/src/protocol.js';
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
@@ -38,6 +39,8 @@ export interface SandboxRunOptions {
 	onUpdate(run: ContainerRun): void;
 	/** Where the run's recent output and stderr tail are kept for the details view. */
 	output?: RunOutput;
+	/** The host's clock: the run's timestamps and its idle, hard and close timers. */
+	clock?: HostClock;
 }
 
 interface PendingTurn {
@@ -58,25 +61,27 @@ export class SandboxRun {
 	private child?: ChildProcessWithoutNullStreams;
 	private readonly turns = new Map<string, PendingTurn>();
 	private readonly llmAbort = new AbortController();
-	private idleTimer?: NodeJS.Timeout;
-	private hardTimer?: NodeJS.Timeout;
-	private killTimer?: NodeJS.Timeout;
+	private cancelIdle = noop;
+	private cancelHard = noop;
+	private cancelKill = noop;
 	private endReason?: RunEndReason;
 	private retireWhenIdle = false;
 	private lastUpdateAt = 0;
 	private resolveEnded!: (reason: RunEndReason) => void;
 	private launch?: LaunchCommand;
 	private readonly recent: RunOutput;
+	private readonly clock: HostClock;
 
 	constructor(private readonly options: SandboxRunOptions) {
 		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
 		this.recent = options.output ?? new RunOutput();
+		this.clock = options.clock ?? systemClock;
 		this.record = {
 			id: options.spec.runId,
 			groupFolder: options.spec.groupFolder,
 			runtime: options.launcher.name,
 			containerName: options.spec.containerName,
-			startedAt: new Date().toISOString(),
+			startedAt: isoNow(this.clock),
 			lastOutputAt: null,
 			endedAt: null,
 			state: 'starting',
@@ -125,7 +130,7 @@ export class SandboxRun {
 		child.stderr.on('data', (chunk: Buffer) => {
 			this.recent.stderrChunk(chunk.toString('utf8'));
 		});
-		this.hardTimer = setTimeout(() => void this.kill('timeout'), this.options.hardTimeoutMs);
+		this.cancelHard = this.clock.setTimer(() => void this.kill('timeout'), this.options.hardTimeoutMs);
 		this.write({...this.options.start, type: 'start', paths: launch.paths, turn: stripChat(first)});
 		this.setState('running');
 		return result;
@@ -134,7 +139,7 @@ export class SandboxRun {
 	/** Writes a follow-up turn to the warm sandbox. */
 	submit(turn: TurnRequest): Promise<TurnResult> {
 		if (!this.acceptsTurns) return Promise.resolve({ok: false, error: 'the sandbox is closing', outputs: []});
-		clearTimeout(this.idleTimer);
+		this.cancelIdle();
 		const result = this.trackTurn(turn);
 		this.write({type: 'turn', ...stripChat(turn)});
 		this.setState('running');
@@ -151,11 +156,11 @@ export class SandboxRun {
 	close(reason: RunEndReason = 'idle'): void {
 		if (!this.acceptsTurns) return;
 		this.endReason ??= reason;
-		clearTimeout(this.idleTimer);
+		this.cancelIdle();
 		this.setState('closing');
 		this.write({type: 'close'});
 		this.child?.stdin.end();
-		this.killTimer = setTimeout(() => void this.kill(reason), this.options.closeGraceMs ?? 10_000);
+		this.cancelKill = this.clock.setTimer(() => void this.kill(reason), this.options.closeGraceMs ?? 10_000);
 	}
 
 	/** Stops the sandbox now (operator kill, hard timeout, shutdown). */
@@ -185,7 +190,7 @@ export class SandboxRun {
 	}
 
 	private onLine(line: string): void {
-		this.record.lastOutputAt = new Date().toISOString();
+		this.record.lastOutputAt = isoNow(this.clock);
 		const message = parseAgentLine(line);
 		if (!message) {
 			this.options.logger.info({run: this.record.id, line: line.slice(0, 500)}, 'agent wrote a line outside the protocol');
@@ -229,7 +234,7 @@ export class SandboxRun {
 				if (this.turns.size === 0 && this.acceptsTurns) {
 					this.setState('idle');
 					if (this.retireWhenIdle) this.close('idle');
-					else this.idleTimer = setTimeout(() => this.close('idle'), this.options.idleTimeoutMs);
+					else this.cancelIdle = this.clock.setTimer(() => this.close('idle'), this.options.idleTimeoutMs);
 				}
 				return;
 			}
@@ -268,13 +273,13 @@ export class SandboxRun {
 
 	private finish(reason: RunEndReason, error?: string): void {
 		if (this.record.state === 'ended') return;
-		clearTimeout(this.idleTimer);
-		clearTimeout(this.hardTimer);
-		clearTimeout(this.killTimer);
+		this.cancelIdle();
+		this.cancelHard();
+		this.cancelKill();
 		this.llmAbort.abort();
 		this.record.endReason = this.endReason ?? reason;
 		this.record.error = error ?? null;
-		this.record.endedAt = new Date().toISOString();
+		this.record.endedAt = isoNow(this.clock);
 		this.failTurns(error ?? 'the sandbox ended before the answer was complete');
 		this.setState('ended');
 		if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
@@ -284,14 +289,14 @@ export class SandboxRun {
 	private setState(state: ContainerRun['state']): void {
 		if (this.record.state === 'ended') return;
 		this.record.state = state;
-		this.lastUpdateAt = Date.now();
+		this.lastUpdateAt = this.clock.now();
 		this.options.onUpdate({...this.record});
 	}
 
 	/** Last-output updates at most once a second: the UI needs the age, not every line. */
 	private maybeUpdate(): void {
-		if (Date.now() - this.lastUpdateAt < 1000) return;
-		this.lastUpdateAt = Date.now();
+		if (this.clock.now() - this.lastUpdateAt < 1000) return;
+		this.lastUpdateAt = this.clock.now();
 		this.options.onUpdate({...this.record});
 	}
 }
@@ -302,6 +307,8 @@ function stopError(reason: RunEndReason, hardTimeoutMs: number): string | undefi
 	if (reason === 'killed') return 'the run was killed by the operator';
 	return undefined;
 }
+
+function noop(): void {}
 
 function stripChat(turn: TurnRequest): TurnInput {
 	const {chatJid: _chatJid, throughSeq: _throughSeq, ...input} = turn;

@@ -1,23 +1,12 @@
 // Sleeps until the earliest next_run, claims due slots in the store and hands each run to the host.
 import {randomBytes} from 'node:crypto';
+import {systemClock, type HostClock} from '../clock.js';
 import type {Logger} from '../logger.js';
 import type {TaskStore} from '../store/tasks.js';
 import type {ContextMode, ScheduledTask, ScheduleType} from '../types.js';
 import {nextRunAfter, validateSchedule} from './schedule.js';
 
-export interface SchedulerClock {
-	now(): number;
-	/** Calls `fn` after `ms`; returns a function that cancels it. */
-	setTimer(fn: () => void, ms: number): () => void;
-}
-
-export const systemClock: SchedulerClock = {
-	now: () => Date.now(),
-	setTimer: (fn, ms) => {
-		const timer = setTimeout(fn, ms);
-		return () => clearTimeout(timer);
-	},
-};
+export type SchedulerClock = HostClock;
 
 export interface TaskRunOutcome {
 	ok: boolean;
