@@ -87,6 +87,8 @@ export interface ContainerRun {
 	runtime: RuntimeName;
 	containerName: string;
 	startedAt: string;
+	/** When the turn being worked on began (CONTAINER_TIMEOUT counts from it); null while idle. */
+	turnStartedAt?: string | null;
 	lastOutputAt: string | null;
 	endedAt: string | null;
 	state: RunState;

@@ -130,7 +130,6 @@ export class SandboxRun {
 		child.stderr.on('data', (chunk: Buffer) => {
 			this.recent.stderrChunk(chunk.toString('utf8'));
 		});
-		this.cancelHard = this.clock.setTimer(() => void this.kill('timeout'), this.options.hardTimeoutMs);
 		this.write({...this.options.start, type: 'start', paths: launch.paths, turn: stripChat(first)});
 		this.setState('running');
 		return result;
@@ -181,7 +180,15 @@ export class SandboxRun {
 	}
 
 	private trackTurn(request: TurnRequest): Promise<TurnResult> {
+		if (this.turns.size === 0) this.startTurnBudget();
 		return new Promise((resolve) => this.turns.set(request.turnId, {request, outputs: [], outputBytes: 0, cut: false, resolve}));
+	}
+
+	/** CONTAINER_TIMEOUT counts from the start of the turn being worked on, never across idle time. */
+	private startTurnBudget(): void {
+		this.cancelHard();
+		this.record.turnStartedAt = isoNow(this.clock);
+		this.cancelHard = this.clock.setTimer(() => void this.kill('timeout'), this.options.hardTimeoutMs);
 	}
 
 	private write(message: HostToAgent): void {
@@ -231,6 +238,12 @@ export class SandboxRun {
 				if (!turn) return;
 				this.turns.delete(message.turnId);
 				turn.resolve({ok: message.ok, error: message.error, outputs: turn.outputs});
+				// The agent takes turns one at a time: the next one waiting starts now.
+				if (this.turns.size > 0) this.startTurnBudget();
+				else {
+					this.cancelHard();
+					this.record.turnStartedAt = null;
+				}
 				if (this.turns.size === 0 && this.acceptsTurns) {
 					this.setState('idle');
 					if (this.retireWhenIdle) this.close('idle');

@@ -38,11 +38,13 @@ export function fit(text: string, width: number): string {
 
 export type LimitState = 'ok' | 'idle-limit' | 'hard-limit';
 
-/** Whether a live run is past its idle or hard limit (an ended run never is). */
+/** Whether a live run is past its idle limit or its turn past the hard limit (an ended run never is). */
 export function runLimitState(run: ContainerRun, limits: {idleTimeoutMs: number; hardTimeoutMs: number}, now: number): LimitState {
 	if (run.state === 'ended') return 'ok';
 	const started = Date.parse(run.startedAt);
-	if (limits.hardTimeoutMs > 0 && now - started > limits.hardTimeoutMs) return 'hard-limit';
+	// The hard limit counts per turn; a warm run waiting for a follow-up (no turn) has none.
+	const turnStarted = run.turnStartedAt === undefined ? started : run.turnStartedAt === null ? null : Date.parse(run.turnStartedAt);
+	if (limits.hardTimeoutMs > 0 && turnStarted !== null && now - turnStarted > limits.hardTimeoutMs) return 'hard-limit';
 	const lastOutput = run.lastOutputAt ? Date.parse(run.lastOutputAt) : started;
 	if (limits.idleTimeoutMs > 0 && now - lastOutput > limits.idleTimeoutMs) return 'idle-limit';
 	return 'ok';
