@@ -7,13 +7,35 @@ export function triggerPattern(trigger: string): RegExp {
 	return new RegExp(`^\\s*${escapeRegExp(trigger)}(?![\\p{L}\\p{N}_])`, 'iu');
 }
 
-/** Whether a batch of pending messages should start the agent for this group. */
-export function shouldTrigger(group: Pick<RegisteredGroup, 'isMain' | 'requiresTrigger' | 'trigger'>, messages: Array<Pick<StoredMessage, 'content' | 'isBotMessage'>>): boolean {
-	const fromPeople = messages.filter((m) => !m.isBotMessage);
-	if (fromPeople.length === 0) return false;
-	if (group.isMain || !group.requiresTrigger) return true;
-	const pattern = triggerPattern(group.trigger);
-	return fromPeople.some((m) => pattern.test(m.content));
+/**
+ * The trigger a chat's messages wait for, or null when every message is answered: main, a group
+ * that answers everything, and the operator's local chat of any group.
+ */
+export function chatTrigger(group: Pick<RegisteredGroup, 'isMain' | 'requiresTrigger' | 'trigger'>, chatJid: string): RegExp | null {
+	if (group.isMain || !group.requiresTrigger || chatJid.startsWith('local:')) return null;
+	return triggerPattern(group.trigger);
+}
+
+/** Most messages one turn's prompt carries. */
+export const batchWindow = 500;
+
+/** A turn's messages, or none yet and how far the cursor may pass chatter no prompt has room for. */
+export type BatchPlan = {batch: StoredMessage[]} | {batch: null; passThrough: number | null};
+
+/**
+ * What a chat's pending messages (oldest first, the bot's own left out) become. Without a trigger
+ * to wait for: the oldest `window`. With one: the first triggered message, with up to `window - 1`
+ * messages before it as context and the rest of the window after it. Before any trigger nothing
+ * runs, and all but the latest `window` messages may be passed: they stay stored, but no prompt
+ * would carry them, so a chat never has more than a window of chatter to read again.
+ */
+export function planBatch(pending: StoredMessage[], trigger: RegExp | null, window = batchWindow): BatchPlan {
+	if (pending.length === 0) return {batch: null, passThrough: null};
+	if (!trigger) return {batch: pending.slice(0, window)};
+	const first = pending.findIndex((message) => trigger.test(message.content));
+	if (first === -1) return {batch: null, passThrough: pending.length > window ? pending[pending.length - window - 1]!.seq : null};
+	const start = Math.max(0, first - (window - 1));
+	return {batch: pending.slice(start, start + window)};
 }
 
 export function escapeXml(text: string): string {

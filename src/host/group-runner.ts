@@ -4,7 +4,7 @@ import type {HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import type {Logger} from '../logger.js';
-import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
+import {batchWindow, chatTrigger, formatMessages, formatScheduledPrompt, planBatch, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
 import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult} from '../runner/sandbox-run.js';
@@ -71,8 +71,11 @@ export class GroupRunner {
 	/** Per chat: the last message sequence handed to a live run and not yet confirmed. */
 	private readonly inFlight = new Map<string, number>();
 	private readonly tasks = new Map<string, TaskWork[]>();
-	/** Host commands answered while a turn of their chat was in flight: the cursor passes them with it. */
-	private readonly answeredAhead = new Map<string, {after: number; seq: number}>();
+	/**
+	 * Messages concluded without a turn (host commands answered, chatter passed) while a turn of their
+	 * chat was in flight: the cursor passes them once that turn (`after`) concludes.
+	 */
+	private readonly passedAhead = new Map<string, {after: number; seq: number}>();
 	/** Read-write mounts already reported as not writable by the sandbox user (once per host). */
 	private readonly warnedUnwritable = new Set<string>();
 	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
@@ -213,7 +216,7 @@ export class GroupRunner {
 			this.live.delete(folder);
 			for (const chat of this.chatsOf(group)) {
 				this.inFlight.delete(chat);
-				this.answeredAhead.delete(chat);
+				this.passedAhead.delete(chat);
 			}
 			// Work that arrived as the run ended; after a failure the queue's retry takes it (or, once it
 			// gives up, the next message), so a dead runtime is not retried in a tight loop.
@@ -273,31 +276,58 @@ export class GroupRunner {
 		return this.chatsOf(group).some((chat) => this.pendingMessages(chat).length > 0);
 	}
 
+	private pendingAfter(chatJid: string): number {
+		return Math.max(this.deps.messages.cursor(chatJid), this.inFlight.get(chatJid) ?? 0);
+	}
+
 	private pendingMessages(chatJid: string): StoredMessage[] {
-		const after = Math.max(this.deps.messages.cursor(chatJid), this.inFlight.get(chatJid) ?? 0);
-		return this.deps.messages.since(chatJid, after).filter((m) => !m.isBotMessage);
+		return this.deps.messages.since(chatJid, this.pendingAfter(chatJid), batchWindow).filter((m) => !m.isBotMessage);
+	}
+
+	/**
+	 * The chat's next batch, read a window at a time; chatter too old to be any prompt's context is
+	 * passed on the way (see `planBatch`), so a chat waiting for its trigger never goes deaf.
+	 */
+	private nextBatch(group: RegisteredGroup, chatJid: string): StoredMessage[] | null {
+		const trigger = chatTrigger(group, chatJid);
+		let after = this.pendingAfter(chatJid);
+		let view: StoredMessage[] = [];
+		for (;;) {
+			const page = this.deps.messages.since(chatJid, after, batchWindow);
+			view = [...view, ...page.filter((m) => !m.isBotMessage)];
+			const plan = planBatch(view, trigger);
+			if (plan.batch) return plan.batch;
+			if (plan.passThrough !== null) {
+				const passed = plan.passThrough;
+				this.passThrough(chatJid, passed);
+				view = view.filter((m) => m.seq > passed);
+			}
+			if (page.length < batchWindow) return null;
+			after = page.at(-1)!.seq;
+		}
+	}
+
+	/** Moves the chat's cursor past `seq` without a turn; behind a turn in flight, once that turn concludes. */
+	private passThrough(chatJid: string, seq: number): void {
+		const behind = this.inFlight.get(chatJid);
+		if (behind === undefined) return this.deps.messages.advanceCursor(chatJid, seq);
+		const earlier = this.passedAhead.get(chatJid);
+		this.inFlight.set(chatJid, seq);
+		this.passedAhead.set(chatJid, {after: earlier?.seq === behind ? earlier.after : behind, seq});
 	}
 
 	/** The next triggered batch of messages of any of the group's chats, as a turn. */
 	private nextMessageTurn(group: RegisteredGroup): {chatJid: string; throughSeq: number; begin(run: SandboxRun): Promise<boolean>} | undefined {
 		for (const chatJid of this.chatsOf(group)) {
-			const pending = this.pendingMessages(chatJid);
-			if (pending.length === 0) continue;
-			if (!shouldTrigger(chatJid.startsWith('local:') ? {...group, requiresTrigger: false} : group, pending)) continue;
+			const pending = this.nextBatch(group, chatJid);
+			if (!pending) continue;
 			const lastSeq = pending.at(-1)!.seq;
 			const plan = this.deps.planTurn?.(group, pending) ?? {};
 			if ('reply' in plan) {
 				// Behind a turn still in flight, the cursor waits for that turn (which may yet fail), and
 				// the answer does not count for recovery, which would otherwise skip that turn.
-				const behind = this.inFlight.get(chatJid);
-				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq, provisional: behind !== undefined});
-				if (behind !== undefined) {
-					const earlier = this.answeredAhead.get(chatJid);
-					this.inFlight.set(chatJid, lastSeq);
-					this.answeredAhead.set(chatJid, {after: earlier?.seq === behind ? earlier.after : behind, seq: lastSeq});
-				} else {
-					this.deps.messages.advanceCursor(chatJid, lastSeq);
-				}
+				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq, provisional: this.inFlight.has(chatJid)});
+				this.passThrough(chatJid, lastSeq);
 				this.deps.onTurn({groupFolder: group.folder, chatJid, ok: true, throughSeq: lastSeq});
 				continue;
 			}
@@ -356,10 +386,10 @@ export class GroupRunner {
 		this.advanceCursor(chatJid, throughSeq);
 	}
 
-	/** Past a concluded turn, and past the host commands answered while it was the last one in flight. */
+	/** Past a concluded turn, and past what was concluded without a turn while it was the last one in flight. */
 	private advanceCursor(chatJid: string, throughSeq: number): void {
-		const ahead = this.answeredAhead.get(chatJid);
-		if (ahead?.after === throughSeq) this.answeredAhead.delete(chatJid);
+		const ahead = this.passedAhead.get(chatJid);
+		if (ahead?.after === throughSeq) this.passedAhead.delete(chatJid);
 		this.deps.messages.advanceCursor(chatJid, ahead?.after === throughSeq ? ahead.seq : throughSeq);
 	}
 

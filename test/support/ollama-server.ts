@@ -27,14 +27,16 @@ export interface ChatRequestBody {
 	options?: Record<string, unknown>;
 }
 
+export type ReplyFn = (request: ChatRequestBody) => ScriptedReply | Promise<ScriptedReply>;
+
 export interface ScriptedOllamaOptions {
 	/** Models `/api/tags` lists; default `['qwen3:8b']`. */
 	models?: string[];
 	/** Models whose `/api/show` capabilities lack `tools`. */
 	modelsWithoutTools?: string[];
-	/** Replies in order; when they run out, `fallback` answers. */
-	replies?: Array<ScriptedReply | ((request: ChatRequestBody) => ScriptedReply)>;
-	fallback?: (request: ChatRequestBody) => ScriptedReply;
+	/** Replies in order; when they run out, `fallback` answers. A reply may wait (a promise): the model is slow. */
+	replies?: Array<ScriptedReply | ReplyFn>;
+	fallback?: ReplyFn;
 	/** Splits content into chunks of this many characters (default 8). */
 	chunkSize?: number;
 	/** Keep every /api/chat body in `chatRequests` (default true; a benchmark measuring memory turns it off). */
@@ -48,7 +50,7 @@ export interface ScriptedOllama {
 	chatRequests: ChatRequestBody[];
 	/** Every request path seen. */
 	paths: string[];
-	push(...replies: Array<ScriptedReply | ((request: ChatRequestBody) => ScriptedReply)>): void;
+	push(...replies: Array<ScriptedReply | ReplyFn>): void;
 	/** Drops the replies not used yet. */
 	clear(): void;
 	close(): Promise<void>;
@@ -81,7 +83,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 				if (!models.includes(name)) return json(res, 404, {error: `model '${name}' not found`});
 				return json(res, 200, {capabilities: withoutTools.has(name) ? ['completion'] : ['completion', 'tools'], details: {}});
 			}
-			if (url === '/api/chat') return chat(body as unknown as ChatRequestBody, res);
+			if (url === '/api/chat') return void chat(body as unknown as ChatRequestBody, res);
 			json(res, 404, {error: 'not found'});
 		});
 	});
@@ -91,7 +93,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 		res.end(JSON.stringify(object));
 	}
 
-	function chat(body: ChatRequestBody, res: http.ServerResponse) {
+	async function chat(body: ChatRequestBody, res: http.ServerResponse) {
 		if (options.keepRequests !== false) chatRequests.push(body);
 		if (!models.includes(body.model)) return json(res, 404, {error: `model "${body.model}" not found, try pulling it first`});
 		if (body.tools?.length && withoutTools.has(body.model)) {
@@ -100,9 +102,10 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 		const next = queue.shift();
 		const reply: ScriptedReply = next
 			? typeof next === 'function'
-				? next(body)
+				? await next(body)
 				: next
-			: (options.fallback?.(body) ?? {content: 'ok'});
+			: ((await options.fallback?.(body)) ?? {content: 'ok'});
+		if (res.destroyed) return;
 		if ('httpStatus' in reply) return json(res, reply.httpStatus, {error: reply.error});
 		res.writeHead(200, {'content-type': 'application/x-ndjson'});
 		const base = () => ({model: body.model, created_at: new Date().toISOString()});
