@@ -80,8 +80,8 @@ export async function runGroupsCommand(args: string[], config: Config, io: Comma
 				const found = groups.byJid(target) ?? groups.byFolder(target);
 				if (!found) throw new Error(`no registered group "${target}": see \`babybot-tui groups list\``);
 				if (found.isMain) throw new Error('the main group cannot be removed: it is the local chat of the operator');
-				const removed = groups.remove(found.jid)!;
-				io.stdout.write(`removed ${removed.name} (${removed.jid}); its folder is kept\n`);
+				const {group: removed, pausedTasks} = groups.remove(found.jid)!;
+				io.stdout.write(`removed ${removed.name} (${removed.jid}); its folder is kept${pausedTasks ? `; its ${pausedTasks} active task${pausedTasks === 1 ? ' is' : 's are'} paused` : ''}\n`);
 				return 0;
 			}
 			default:

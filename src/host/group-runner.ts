@@ -6,6 +6,7 @@ import {GroupQueue} from '../group-queue.js';
 import type {Logger} from '../logger.js';
 import {batchWindow, chatTrigger, formatMessages, formatScheduledPrompt, planBatch, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
+import type {TaskRunOutcome} from '../scheduler/task-scheduler.js';
 import {RunOutputs} from '../runner/run-output.js';
 import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult} from '../runner/sandbox-run.js';
 import type {MessageStore} from '../store/messages.js';
@@ -30,7 +31,6 @@ export interface GroupRunnerDeps {
 	/** Time for run records and the runs' and the queue's timers; default the system's. */
 	clock?: HostClock;
 	installLabel: string;
-	/** Sends a reply to a chat (through the outbox). */
 	/**
 	 * Sends a reply to a chat (through the outbox). `throughSeq`: the last message of the turn it
 	 * answers; unless `provisional`, it is stored as answered (recovery after a crash skips it).
@@ -48,13 +48,11 @@ export interface GroupRunnerDeps {
 	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
 }
 
-type TaskOutcome = {ok: boolean; result?: string; error?: string; notStarted?: boolean};
-
 interface TaskWork {
 	task: ScheduledTask;
 	/** Called when the task's prompt goes to the agent. */
 	started(): void;
-	resolve(result: TaskOutcome): void;
+	resolve(result: TaskRunOutcome): void;
 }
 
 interface LiveRun {
@@ -105,23 +103,28 @@ export class GroupRunner {
 		const live = this.live.get(folder);
 		const group = this.deps.groups.byFolder(folder);
 		if (!group) return;
-		if (live && live.contextMode === 'group' && live.run.acceptsTurns) {
+		if (live && live.contextMode === 'group' && takesMore(live.run)) {
 			this.pumpMessages(group, live.run);
 			return;
 		}
 		this.queue.enqueue(folder);
 	}
 
-	/** Runs a due task through the group's queue; resolves when its turn is done. */
-	runTask(task: ScheduledTask, started: () => void = () => {}): Promise<TaskOutcome> {
+	/**
+	 * Runs a due task through the group's queue; resolves when its turn is done. A warm run in the
+	 * way (another context) retires as soon as its turn is done; a task whose group is gone settles
+	 * at once, as an error that pauses it.
+	 */
+	runTask(task: ScheduledTask, started: () => void = () => {}): Promise<TaskRunOutcome> {
+		if (!this.deps.groups.byFolder(task.groupFolder)) return Promise.resolve(groupGone(task.groupFolder));
 		return new Promise((resolve) => {
 			const live = this.live.get(task.groupFolder);
-			if (live && task.contextMode === 'group' && live.contextMode === 'group' && live.run.acceptsTurns) {
+			if (live && task.contextMode === 'group' && live.contextMode === 'group' && takesMore(live.run)) {
 				void this.submitTask(live.run, {task, started, resolve});
 				return;
 			}
 			this.tasks.set(task.groupFolder, [...(this.tasks.get(task.groupFolder) ?? []), {task, started, resolve}]);
-			if (live && !live.run.busy) live.run.close('idle');
+			live?.run.retire();
 			this.queue.enqueue(task.groupFolder);
 		});
 	}
@@ -179,8 +182,14 @@ export class GroupRunner {
 
 	private async runGroup(folder: string): Promise<boolean> {
 		const group = this.deps.groups.byFolder(folder);
-		if (!group || this.stopping) return true;
-		const message = this.nextMessageTurn(group);
+		if (this.stopping) return true;
+		if (!group) {
+			for (const work of this.tasks.get(folder)?.splice(0) ?? []) work.resolve(groupGone(folder));
+			return true;
+		}
+		// An isolated task waiting already made a warm run give way: it goes before new messages.
+		const isolatedFirst = this.tasks.get(folder)?.[0]?.task.contextMode === 'isolated';
+		const message = isolatedFirst ? undefined : this.nextMessageTurn(group);
 		const task = message ? undefined : this.tasks.get(folder)?.shift();
 		if (!message && !task) return true;
 		const contextMode: ContextMode = task ? task.task.contextMode : 'group';
@@ -202,6 +211,7 @@ export class GroupRunner {
 					if (work.task.contextMode === 'group') void this.submitTask(run, work);
 					else this.tasks.set(folder, [...(this.tasks.get(folder) ?? []), work]);
 				}
+				if ((this.tasks.get(folder)?.length ?? 0) > 0) run.retire();
 			}
 			await run.ended;
 			ok = !(firstFailed && crashed(run));
@@ -371,7 +381,7 @@ export class GroupRunner {
 		return outcome.ok;
 	}
 
-	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskOutcome> {
+	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskRunOutcome> {
 		const {task} = work;
 		work.started();
 		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id)};
@@ -409,6 +419,15 @@ export class GroupRunner {
 			.sort((a, b) => (a.record.lastOutputAt ?? '').localeCompare(b.record.lastOutputAt ?? ''));
 		idle[0]?.close('idle');
 	}
+}
+
+/** Whether a run takes more turns (not closing, nor retiring to give way to other work). */
+function takesMore(run: SandboxRun): boolean {
+	return run.acceptsTurns && !run.retiring;
+}
+
+function groupGone(folder: string): TaskRunOutcome {
+	return {ok: false, groupGone: true, error: `group "${folder}" is not registered: the task is paused (register the group again, then resume it)`};
 }
 
 /** The sandbox died on its own (not stopped by the host): worth a retry. */

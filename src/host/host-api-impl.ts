@@ -159,9 +159,10 @@ export function createHostApi(parts: HostParts): Host {
 			const group = groups.byJid(jidOrFolder) ?? groups.byFolder(jidOrFolder);
 			if (!group) throw new Error(`no registered group "${jidOrFolder}"`);
 			if (group.isMain) throw new Error('the main group cannot be unregistered');
-			groups.remove(group.jid);
-			logger.info({group: group.folder}, 'group unregistered by the operator (its folder is kept)');
+			const {pausedTasks} = groups.remove(group.jid)!;
+			logger.info({group: group.folder, pausedTasks}, 'group unregistered by the operator (its folder is kept, its tasks paused)');
 			changed('groups');
+			if (pausedTasks > 0) changed('tasks');
 		},
 		async approveMount(requestId, mode) {
 			const approved = approvals.approve(requestId, mode, 'operator');

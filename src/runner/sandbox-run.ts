@@ -101,6 +101,11 @@ export class SandboxRun {
 		return this.record.state !== 'closing' && this.record.state !== 'ended';
 	}
 
+	/** Closes once its turns are done: new work goes to the next run. */
+	get retiring(): boolean {
+		return this.retireWhenIdle;
+	}
+
 	/** Why the host is stopping or stopped this run (undefined while it runs on its own). */
 	get stopReason(): RunEndReason | undefined {
 		return this.endReason;

@@ -14,6 +14,8 @@ export interface TaskRunOutcome {
 	error?: string;
 	/** The run never began (the host stopped while it waited): its slot is given back, not logged. */
 	notStarted?: boolean;
+	/** The task's group is not registered: the run is logged as an error and the task paused. */
+	groupGone?: boolean;
 }
 
 /**
@@ -254,6 +256,12 @@ export class TaskScheduler {
 				result: outcome.result ?? null,
 				error: outcome.ok ? null : (outcome.error ?? 'the run failed without saying why'),
 			});
+			if (outcome.groupGone) {
+				// Paused at the slot it missed: resumed, a `once` task runs then, a recurring one goes on from now.
+				this.options.store.update(task.id, {status: 'paused', nextRun: slot ?? undefined});
+				this.options.logger?.warn({task: task.id, group: task.groupFolder}, 'scheduled task paused: its group is not registered');
+				return;
+			}
 			this.options.logger?.info({task: task.id, slot, ok: outcome.ok, ms: finishedAt - startedAt}, 'scheduled task finished');
 		})()
 			.catch((error: unknown) => this.options.logger?.error({task: task.id, err: error}, 'recording a task run failed'))

@@ -2,6 +2,7 @@
 // runtime (none or Docker), talking to the scripted Ollama server through the real LLM bridge.
 import {execFileSync} from 'node:child_process';
 import {afterEach} from 'vitest';
+import type {HostClock} from '../../src/clock.js';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createHost, type Host} from '../../src/host/create-host.js';
 import {createLauncher} from '../../src/runtimes/detect.js';
@@ -25,6 +26,8 @@ export interface TestHostOptions {
 	launcherEnv?: NodeJS.ProcessEnv;
 	/** Runs WhatsApp with these parts (the fake socket, a fake clock); off when absent. */
 	whatsapp?: WhatsAppParts;
+	/** The host's clock (scheduler, outbox, runs); default the system's. */
+	clock?: HostClock;
 }
 
 export interface TurnOutcome {
@@ -61,7 +64,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 		},
 	});
 	const config: Config = options.projectRoot ? {...base, projectRoot: options.projectRoot} : base;
-	const host = await createHost({config, launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv}), whatsapp: options.whatsapp});
+	const host = await createHost({config, launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv}), whatsapp: options.whatsapp, clock: options.clock});
 	const replies = new Map<string, string[]>();
 	const waiting = new Map<string, Array<(outcome: TurnOutcome) => void>>();
 	host.events.on('reply', (reply) => {
