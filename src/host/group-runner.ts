@@ -219,8 +219,11 @@ export class GroupRunner {
 		} catch (error) {
 			const why = `the sandbox could not start: ${(error as Error).message}`;
 			this.deps.logger.error({group: folder, err: why}, 'run failed to start');
-			if (message) this.lastCrash.set(folder, {chatJid: message.chatJid, error: why, throughSeq: message.throughSeq});
-			else task?.resolve({ok: false, error: why});
+			if (message) {
+				// Concluded like a crashed turn: listeners (`chat`) hear it now; the queue retries it.
+				this.lastCrash.set(folder, {chatJid: message.chatJid, error: why, throughSeq: message.throughSeq});
+				this.deps.onTurn({groupFolder: folder, chatJid: message.chatJid, ok: false, error: why, throughSeq: message.throughSeq});
+			} else task?.resolve({ok: false, error: why});
 			return false;
 		} finally {
 			this.live.delete(folder);
