@@ -52,6 +52,8 @@ export interface StoredMessage extends InboundMessage {
 export type ScheduleType = 'cron' | 'interval' | 'once';
 export type ContextMode = 'group' | 'isolated';
 export type TaskStatus = 'active' | 'paused' | 'completed';
+/** What a task does about occurrences missed while the host was down: run each, run once, or none. */
+export type MisfirePolicy = 'catch-up' | 'once' | 'skip';
 
 export interface ScheduledTask {
 	id: string;
@@ -61,6 +63,7 @@ export interface ScheduledTask {
 	scheduleType: ScheduleType;
 	scheduleValue: string;
 	contextMode: ContextMode;
+	misfire: MisfirePolicy;
 	/** ISO; null when completed. */
 	nextRun: string | null;
 	lastRun: string | null;

@@ -114,13 +114,14 @@ export function createHostApi(parts: HostParts): Host {
 				groups: groups.all(),
 				chats: messages.chats(),
 				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
-				tasks: scheduler.list(),
+				tasks: scheduler.list().map((task) => ({...task, upcoming: scheduler.upcoming(task.id)})),
 				mounts: approvals.view(),
 				skills: skills.skills(),
 				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
 				ollama,
 				runtime: {...runtime},
 				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
+				timezone: config.timezone,
 				selfChatJid: parts.whatsapp()?.channel.selfJid(),
 			};
 		},
@@ -175,6 +176,7 @@ export function createHostApi(parts: HostParts): Host {
 		resumeTask: (taskId) => taskAction('resumed', taskId, () => scheduler.resume(taskId)),
 		runTaskNow: (taskId) => taskAction('run now', taskId, () => scheduler.runNow(taskId)),
 		deleteTask: (taskId) => taskAction('deleted', taskId, () => scheduler.cancel(taskId)),
+		setTaskMisfire: (taskId, misfire) => taskAction(`set to misfire ${misfire}`, taskId, () => scheduler.update(taskId, {misfire})),
 		async triggerSkill(folder, name, args) {
 			if (!skills.find(name)) throw new Error(`no skill "${name}": see the Skills pane`);
 			await host.sendLocalMessage(folder, `/${name}${args ? ` ${args}` : ''}`);

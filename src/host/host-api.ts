@@ -1,7 +1,7 @@
 // The one API the TUI and the headless modes use: snapshots, events and actions.
 // Nothing in host/ imports React or Ink.
 import type {LogStore} from '../log-store.js';
-import type {ChatInfo, ContainerRun, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
+import type {ChatInfo, ContainerRun, MisfirePolicy, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
 
 export type WhatsAppState =
 	| {status: 'off'}
@@ -70,6 +70,12 @@ export interface SkillView {
 	broken?: string;
 }
 
+/** A task as the UI shows it: with its next run times, so a schedule can be checked before it fires. */
+export interface TaskView extends ScheduledTask {
+	/** The next three run times (ISO); empty once completed. */
+	upcoming: string[];
+}
+
 export interface HostSnapshot {
 	assistantName: string;
 	groups: RegisteredGroup[];
@@ -77,13 +83,15 @@ export interface HostSnapshot {
 	chats: ChatInfo[];
 	/** Live runs first, then recent ended ones. */
 	runs: ContainerRun[];
-	tasks: ScheduledTask[];
+	tasks: TaskView[];
 	mounts: MountsView;
 	skills: SkillView[];
 	whatsapp: WhatsAppState;
 	ollama: OllamaState;
 	runtime: RuntimeInfo;
 	limits: {idleTimeoutMs: number; hardTimeoutMs: number};
+	/** The time zone schedules are read in (TZ). */
+	timezone: string;
 	/** The operator's own WhatsApp chat, which counts as input to main (once WhatsApp is connected). */
 	selfChatJid?: string;
 }
@@ -122,6 +130,8 @@ export interface HostActions {
 	resumeTask(taskId: string): Promise<void>;
 	runTaskNow(taskId: string): Promise<void>;
 	deleteTask(taskId: string): Promise<void>;
+	/** What the task does about runs missed while the host was down. */
+	setTaskMisfire(taskId: string, misfire: MisfirePolicy): Promise<void>;
 	/** Sends `/name args` as an operator message to the group. */
 	triggerSkill(groupFolder: string, name: string, args: string): Promise<void>;
 	skillText(name: string): Promise<string>;

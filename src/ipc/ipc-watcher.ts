@@ -147,6 +147,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 						scheduleType: request.schedule_type,
 						scheduleValue: request.schedule_value,
 						contextMode: request.context_mode,
+						misfire: request.misfire,
 					},
 					source,
 				);
@@ -162,7 +163,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 					{
 						action: 'update',
 						taskId: request.taskId,
-						changes: {prompt: request.prompt, scheduleType: request.schedule_type, scheduleValue: request.schedule_value},
+						changes: {prompt: request.prompt, scheduleType: request.schedule_type, scheduleValue: request.schedule_value, misfire: request.misfire},
 					},
 					source,
 				);

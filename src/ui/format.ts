@@ -1,5 +1,5 @@
 // Pure text helpers for the panes: durations, cells, limits.
-import type {ContainerRun} from '../types.js';
+import type {ContainerRun, MisfirePolicy} from '../types.js';
 
 /** `ms` as a short duration: 45s, 3m05s, 2h07m, 3d04h. */
 export function formatDuration(ms: number): string {
@@ -25,6 +25,20 @@ export function countdown(iso: string | null | undefined, now: number): string {
 	const at = Date.parse(iso);
 	if (Number.isNaN(at)) return '-';
 	return at <= now ? 'due' : `in ${formatDuration(at - now)}`;
+}
+
+/** What each misfire policy does with runs missed while the host was down. */
+export const misfireText: Record<MisfirePolicy, string> = {
+	'catch-up': 'run each missed occurrence (at most the last 10)',
+	once: 'run once now for all that were missed',
+	skip: 'wait for the next occurrence',
+};
+
+/** An ISO instant as wall time in `tz`: `Sat 28 Mar 09:00`. */
+export function localTime(iso: string, tz: string): string {
+	const parts = new Intl.DateTimeFormat('en-GB', {timeZone: tz, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).formatToParts(new Date(iso));
+	const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((part) => part.type === type)?.value ?? '';
+	return `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')}`;
 }
 
 /** Cuts or pads `text` to exactly `width` columns (one line, `…` when cut). */

@@ -15,7 +15,7 @@ export const paneTitles: Record<PaneId, string> = {
 };
 
 /** Scopes of the keys that work while a modal is open (see `modalScopes`). */
-export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'register', 'text', 'modal'] as const;
+export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'register', 'misfire', 'text', 'modal'] as const;
 export type ModalScope = (typeof modalScopeIds)[number];
 
 export type KeyScope = 'global' | PaneId | ModalScope;
@@ -34,6 +34,7 @@ export const scopeTitles: Record<KeyScope, string> = {
 	choice: 'Choices',
 	approve: 'Approving a mount',
 	register: 'Registering a chat',
+	misfire: 'Missed runs of a task',
 	text: 'Text fields (filter, command line, chat, prompts)',
 	modal: 'Any dialog, overlay or text field',
 };
@@ -64,6 +65,7 @@ export type ActionName =
 	| 'task.toggle'
 	| 'task.runNow'
 	| 'task.delete'
+	| 'task.misfire'
 	| 'mount.approve'
 	| 'mount.reject'
 	| 'skill.trigger'
@@ -75,6 +77,9 @@ export type ActionName =
 	| 'approve.rw'
 	| 'register.trigger'
 	| 'register.every'
+	| 'misfire.catchUp'
+	| 'misfire.once'
+	| 'misfire.skip'
 	| 'text.submit'
 	| 'text.cancel'
 	| 'text.backspace'
@@ -120,6 +125,7 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['space'], action: 'task.toggle', description: 'Pause / resume the selected task', scope: 'tasks', hint: 'pause/resume'},
 	{keys: ['t'], action: 'task.runNow', description: 'Run the selected task now', scope: 'tasks', hint: 'run now'},
 	{keys: ['d'], action: 'task.delete', description: 'Delete the selected task', scope: 'tasks', hint: 'delete'},
+	{keys: ['m'], action: 'task.misfire', description: 'Missed runs of the task: catch-up, once or skip', scope: 'tasks', hint: 'misfire'},
 	{keys: ['a'], action: 'mount.approve', description: 'Approve the selected mount request (ro or rw)', scope: 'mounts', hint: 'approve'},
 	{keys: ['r'], action: 'mount.reject', description: 'Reject the selected mount request', scope: 'mounts', hint: 'reject'},
 	{keys: ['t'], action: 'skill.trigger', description: 'Trigger the selected skill in a group', scope: 'skills', hint: 'trigger'},
@@ -131,6 +137,9 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['w'], action: 'approve.rw', description: 'Approve read-write', scope: 'approve'},
 	{keys: ['t'], action: 'register.trigger', description: 'Answer only after the trigger word', scope: 'register'},
 	{keys: ['a'], action: 'register.every', description: 'Answer every message', scope: 'register'},
+	{keys: ['c'], action: 'misfire.catchUp', description: 'catch-up: run each missed one (10 at most)', scope: 'misfire'},
+	{keys: ['o'], action: 'misfire.once', description: 'once: run once now for all missed', scope: 'misfire'},
+	{keys: ['s'], action: 'misfire.skip', description: 'skip: wait for the next occurrence', scope: 'misfire'},
 	{keys: ['enter'], action: 'text.submit', description: 'Submit (send, keep, ok)', scope: 'text'},
 	{keys: ['escape'], action: 'text.cancel', description: 'Cancel / close', scope: 'text'},
 	{keys: ['backspace'], action: 'text.backspace', description: 'Delete the last character', scope: 'text'},

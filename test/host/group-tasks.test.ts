@@ -36,6 +36,9 @@ describe('tasks of a group', () => {
 		const clock = new FakeClock(Date.parse('2026-03-01T08:00:00Z'));
 		const running = await start(ollama, clock);
 		const task = await schedule(running, 'club-plants', {prompt: 'water the plants', schedule_type: 'interval', schedule_value: '60000', targetJid: club});
+		expect(taskOf(running, task.id)).toMatchObject({misfire: 'once', upcoming: ['2026-03-01T08:01:00.000Z', '2026-03-01T08:02:00.000Z', '2026-03-01T08:03:00.000Z']});
+		await running.host.setTaskMisfire(task.id, 'skip');
+		expect(taskOf(running, task.id).misfire).toBe('skip');
 
 		await running.host.unregisterGroup('club');
 		expect(taskOf(running, task.id).status).toBe('paused');

@@ -170,6 +170,20 @@ describe('actions', () => {
 		await waitFor(() => host.callsOf('deleteTask').length === 1);
 	});
 
+	it('m asks what the selected task does about missed runs and sets the answer', async () => {
+		const host = hostWith((s) => {
+			s.tasks = [task({id: 'T1'})];
+		});
+		app = renderApp(host, {pane: 'tasks'});
+		await app.waitForText('water the plants');
+		await app.typeAndWait('m', 'Runs of T1 missed while the host was down (now once):');
+		expect(app.frame()).toContain('c catch-up · o once · s skip');
+		app.type('c');
+		await waitFor(() => host.callsOf('setTaskMisfire').length === 1);
+		expect(host.callsOf('setTaskMisfire')).toEqual([['T1', 'catch-up']]);
+		await app.waitForText('task T1: misfire catch-up');
+	});
+
 	it('an action that fails shows its error in the status bar', async () => {
 		const host = hostWith((s) => {
 			s.tasks = [task({id: 'T1'})];

@@ -1,6 +1,6 @@
 // What each list pane shows, as pure functions of the snapshot (the App uses them to find the selection).
-import type {AllowedRootView, HostSnapshot, MountRequestView, SkillView} from '../../host/host-api.js';
-import type {ChatInfo, ContainerRun, RegisteredGroup, ScheduledTask} from '../../types.js';
+import type {AllowedRootView, HostSnapshot, MountRequestView, SkillView, TaskView} from '../../host/host-api.js';
+import type {ChatInfo, ContainerRun, RegisteredGroup} from '../../types.js';
 import {filterRows} from '../format.js';
 import type {PaneId} from '../keymap.js';
 
@@ -29,7 +29,7 @@ export function runRows(snapshot: HostSnapshot, filter = ''): ContainerRun[] {
 	return filterRows(snapshot.runs, filter, (run) => `${run.groupFolder} ${run.runtime} ${run.containerName} ${run.state}`);
 }
 
-export function taskRows(snapshot: HostSnapshot, filter = ''): ScheduledTask[] {
+export function taskRows(snapshot: HostSnapshot, filter = ''): TaskView[] {
 	return filterRows(snapshot.tasks, filter, (task) => `${task.groupFolder} ${task.prompt} ${task.scheduleValue} ${task.status}`);
 }
 
