@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import pino from 'pino';
+import type {HostClock} from './clock.js';
+import {RotatingLogFile} from './log-rotation.js';
 import {LogStore} from './log-store.js';
 import type {LogLine} from './types.js';
 
@@ -48,20 +50,29 @@ export interface CreateLoggerOptions {
 	store?: LogStore;
 	/** Also write to stderr (headless and CLI modes, never while the UI owns the screen). */
 	stderr?: boolean;
+	/** Rotation of `logs/babybot.log` (LOG_MAX_SIZE, LOG_MAX_FILES); default 10 MiB × 5 files. */
+	rotation?: {maxBytes: number; maxFiles: number};
+	/** The time each line carries; default the system's. */
+	clock?: HostClock;
 }
 
-/** pino to `logs/babybot.log` and to the in-memory ring the UI reads; never to stdout. */
+const defaultRotation = {maxBytes: 10 * 1024 * 1024, maxFiles: 5};
+
+/** pino to `logs/babybot.log` (rotated) and to the in-memory ring the UI reads; never to stdout. */
+/** `flush` ends the file: the host stopped (the file is written synchronously, nothing waits in a buffer). */
 export function createLogger(options: CreateLoggerOptions): {logger: Logger; store: LogStore; flush: () => void} {
 	fs.mkdirSync(options.logsDir, {recursive: true});
 	const store = options.store ?? new LogStore();
-	const file = pino.destination({dest: path.join(options.logsDir, 'babybot.log'), sync: true, mkdir: true});
+	const file = new RotatingLogFile({file: path.join(options.logsDir, 'babybot.log'), ...(options.rotation ?? defaultRotation)});
 	const streams: pino.StreamEntry[] = [
 		{level: options.level, stream: file},
 		{level: options.level, stream: ringStream(store)},
 	];
 	if (options.stderr) streams.push({level: options.level, stream: pino.destination({dest: 2, sync: true})});
-	const logger = pino({level: options.level, base: undefined}, pino.multistream(streams));
-	return {logger, store, flush: () => file.flushSync()};
+	const clock = options.clock;
+	const timestamp = clock ? () => `,"time":${clock.now()}` : pino.stdTimeFunctions.epochTime;
+	const logger = pino({level: options.level, base: undefined, timestamp}, pino.multistream(streams));
+	return {logger, store, flush: () => file.close()};
 }
 
 /** A logger that drops everything: for pure unit tests. */

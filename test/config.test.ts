@@ -21,6 +21,9 @@ describe('config', () => {
 			ollamaStallTimeoutMs: 120_000,
 			maxConcurrentContainers: 3,
 			logLevel: 'info',
+			logMaxBytes: 10 * 1024 * 1024,
+			logMaxFiles: 5,
+			retentionDays: 30,
 		});
 		expect(config.ollamaModel).toMatch(/^qwen3/);
 		expect(config.mountAllowlistPath).toMatch(/\.config\/babybot\/mount-allowlist\.json$/);
@@ -34,6 +37,9 @@ describe('config', () => {
 		[{MAX_CONCURRENT_CONTAINERS: '5'}, 'maxConcurrentContainers', 5],
 		[{OLLAMA_STALL_TIMEOUT: '600000'}, 'ollamaStallTimeoutMs', 600_000],
 		[{TZ: 'Europe/Berlin'}, 'timezone', 'Europe/Berlin'],
+		[{LOG_MAX_SIZE: '1048576'}, 'logMaxBytes', 1_048_576],
+		[{LOG_MAX_FILES: '2'}, 'logMaxFiles', 2],
+		[{RETENTION_DAYS: '90'}, 'retentionDays', 90],
 	])('reads %j', (env, key, value) => {
 		expect(base(env)[key as keyof ReturnType<typeof base>]).toEqual(value);
 	});
@@ -52,6 +58,9 @@ describe('config', () => {
 		[{TZ: 'Mars/Olympus'}, /TZ=Mars\/Olympus is not a known time zone/],
 		[{OLLAMA_MODEL: '--evil'}, /OLLAMA_MODEL=--evil is not a model name/],
 		[{CONTAINER_IMAGE: 'Bad Image'}, /CONTAINER_IMAGE=Bad Image/],
+		[{LOG_MAX_SIZE: '10MB'}, /LOG_MAX_SIZE=10MB is not a positive whole number of bytes: set it like LOG_MAX_SIZE=10485760/],
+		[{LOG_MAX_FILES: '0'}, /LOG_MAX_FILES=0 is not a positive whole number of files/],
+		[{RETENTION_DAYS: 'forever'}, /RETENTION_DAYS=forever is not a positive whole number of days: set it like RETENTION_DAYS=30/],
 	])('refuses %j with a one-line error', (env, message) => {
 		let error: unknown;
 		try {

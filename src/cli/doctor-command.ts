@@ -5,6 +5,7 @@ import {homePaths} from '../paths.js';
 import {lockHolder} from '../host/lock.js';
 import {openDb} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
+import {MessageStore} from '../store/messages.js';
 import {parseArgs, UsageError} from './args.js';
 import type {CommandIo} from './main.js';
 import {describeRuntime} from './launcher.js';
@@ -14,10 +15,23 @@ type Verdict = 'ok' | 'warn' | 'fail';
 export const doctorHelp = `Usage
   $ babybot-tui doctor
 
-Checks what a host needs, one line each (ok, warn, fail): Node, the home folder, whether a
-host is running, Ollama and the model, the container runtime and the agent image. Exits 1
-when something fails. Works while a host runs.
+Checks what a host needs, one line each (ok, warn, fail): Node, the home folder, the size of
+the message history, whether a host is running, Ollama and the model, the container runtime
+and the agent image. Exits 1 when something fails. Works while a host runs.
 `;
+
+/** `bytes` for a person: 512 B, 52 KB, 1.2 MB, 3.4 GB. */
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	const units = ['KB', 'MB', 'GB', 'TB'];
+	let value = bytes / 1024;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
 
 /** Checks what a host needs, one line each; exit 1 when something fails. Works while a host runs. */
 export async function runDoctorCommand(args: string[], config: Config, io: CommandIo): Promise<number> {
@@ -33,8 +47,14 @@ export async function runDoctorCommand(args: string[], config: Config, io: Comma
 		fs.accessSync(config.home, fs.constants.W_OK);
 		const db = openDb(paths.dbFile);
 		const groups = new GroupStore(db).all();
+		const history = new MessageStore(db).historySize();
 		db.close();
 		add('ok', `home ${config.home} (${groups.length} group${groups.length === 1 ? '' : 's'})`);
+		const storeBytes = ['', '-wal'].reduce((sum, suffix) => sum + (fs.statSync(paths.dbFile + suffix, {throwIfNoEntry: false})?.size ?? 0), 0);
+		add(
+			'ok',
+			`history ${history.messages} message${history.messages === 1 ? '' : 's'} (${formatBytes(history.textBytes)} of text) kept in a ${formatBytes(storeBytes)} store; runs, task logs and sent replies are pruned after ${config.retentionDays} days (RETENTION_DAYS)`,
+		);
 	} catch (error) {
 		add('fail', `home ${config.home}: ${(error as Error).message}`);
 	}

@@ -97,7 +97,7 @@ function pair(phone: string | undefined, options: PairCommandOptions, authDir: s
 	const {config, stdout, stderr} = options;
 	const clock = options.clock ?? systemClock;
 	const tty = Boolean((stdout as {isTTY?: boolean}).isTTY);
-	const {logger, flush} = createLogger({logsDir: homePaths(config.home).logsDir, level: config.logLevel});
+	const {logger, flush} = createLogger({logsDir: homePaths(config.home).logsDir, level: config.logLevel, rotation: {maxBytes: config.logMaxBytes, maxFiles: config.logMaxFiles}});
 	let countdown: unknown;
 	let reconnects = 0;
 	let finished = false;

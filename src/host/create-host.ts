@@ -13,6 +13,7 @@ import type {LogStore} from '../log-store.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
 import {MountApprovals} from '../mounts/mount-requests.js';
 import {Outbox} from '../outbox.js';
+import {Retention} from '../retention.js';
 import {homePaths} from '../paths.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {TaskScheduler} from '../scheduler/task-scheduler.js';
@@ -58,7 +59,14 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	const clock = options.clock ?? systemClock;
 	const paths: HostPaths = {...homePaths(config.home), syncedSkillsDir: path.join(config.home, 'skills-synced')};
 	const releaseLock = acquireHostLock(paths.lockFile);
-	const {logger, store: logs, flush} = createLogger({logsDir: paths.logsDir, level: config.logLevel, store: options.logStore, stderr: options.logToStderr});
+	const {logger, store: logs, flush} = createLogger({
+		logsDir: paths.logsDir,
+		level: config.logLevel,
+		store: options.logStore,
+		stderr: options.logToStderr,
+		rotation: {maxBytes: config.logMaxBytes, maxFiles: config.logMaxFiles},
+		clock,
+	});
 	const db = openDb(paths.dbFile);
 	const messages = new MessageStore(db);
 	const groups = new GroupStore(db);
@@ -80,8 +88,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 
 	const local = new LocalChatChannel();
 	const channels: Channel[] = [local];
+	const outboxStore = new OutboxStore(db);
 	const outbox = new Outbox({
-		store: new OutboxStore(db),
+		store: outboxStore,
 		channels: () => channels,
 		// A WhatsApp chat waits while WhatsApp is off in this mode (`chat`): the next UI or headless run sends it.
 		reachable: (chatJid) => local.ownsJid(chatJid) || isWhatsAppJid(chatJid),
@@ -178,8 +187,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		channels.push(whatsapp.channel);
 	}
 
+	const tasks = new TaskStore(db);
+	const retention = new Retention({db, stores: {runs, tasks, outbox: outboxStore}, clock, days: config.retentionDays, logger});
 	const scheduler = new TaskScheduler({
-		store: new TaskStore(db),
+		store: tasks,
 		timezone: config.timezone,
 		logger,
 		clock,
@@ -230,12 +241,14 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			skills.start();
 			await ipc.start();
 			scheduler.start();
+			retention.start();
 			// Replies a crash or a stop left unsent: local ones now, the others as their channel connects.
 			void outbox.flushAll().catch((error: Error) => logger.error({err: error.message}, 'sending queued messages failed'));
 		},
 		async stop() {
 			await ipc.stop();
 			scheduler.stop();
+			retention.stop();
 			await runner.stop();
 			outbox.stop();
 			for (const channel of channels) await channel.disconnect().catch(() => {});

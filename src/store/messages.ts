@@ -104,6 +104,15 @@ export class MessageStore {
 		return (this.db.prepare('SELECT COALESCE(MAX(answers_seq), 0) FROM messages WHERE chat_jid = ? AND is_bot = 1').pluck().get(chatJid) as number) ?? 0;
 	}
 
+	/** How much history the store keeps: messages and the bytes of their text. */
+	historySize(): {messages: number; textBytes: number} {
+		const row = this.db.prepare('SELECT COUNT(*) AS messages, COALESCE(SUM(LENGTH(CAST(content AS BLOB))), 0) AS textBytes FROM messages').get() as {
+			messages: number;
+			textBytes: number;
+		};
+		return row;
+	}
+
 	/** Chats that have messages after their cursor. */
 	chatsWithPending(): string[] {
 		return this.db

@@ -221,6 +221,11 @@ export class TaskStore {
 		})();
 	}
 
+	/** Deletes run log rows of runs before `before` (ISO); returns how many. */
+	pruneRunLogs(before: string): number {
+		return this.db.prepare('DELETE FROM task_run_logs WHERE run_at < ?').run(before).changes;
+	}
+
 	runLogs(taskId: string, limit = 50): TaskRunLog[] {
 		const rows = this.db
 			.prepare('SELECT task_id, run_at, duration_ms, status, result, error FROM task_run_logs WHERE task_id = ? ORDER BY id DESC LIMIT ?')
