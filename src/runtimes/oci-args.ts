@@ -12,7 +12,7 @@ export interface OciArgsOptions {
 }
 
 /**
- * `run …` argv for Docker-compatible CLIs: every hardening flag of DESIGN.md, the mounts as
+ * `run …` argv for Docker-compatible CLIs: every hardening flag of docs/ARCHITECTURE.md, the mounts as
  * `-v host:container[:ro]`, hidden files covered by a read-only /dev/null, then image and command.
  */
 export function buildOciRunArgs(spec: SandboxSpec, options: OciArgsOptions): string[] {
