@@ -10,6 +10,7 @@ import {measureDockerRunBaseline, measureE2e} from './e2e-bench.js';
 import {measureIngest} from './ingest-bench.js';
 import {measureIpcAck, type Percentiles} from './ipc-bench.js';
 import {measureLoadMemory} from './load-bench.js';
+import {measureMonth} from './month-bench.js';
 import {measureIdleRss} from './rss-bench.js';
 import {measureSchedulerLateness} from './scheduler-bench.js';
 import {measureLogsFrame} from './tui-bench.js';
@@ -79,6 +80,16 @@ async function main(): Promise<void> {
 	const ollama = await startScriptedOllama();
 	const rss = await measureIdleRss(ollama.url).finally(() => ollama.close());
 	add('host_idle_rss_mb', typeof rss === 'number' ? rss : null, '< 200 MB', (v) => (v as number) < 200);
+	progress('a simulated month in one host process');
+	const month = await measureMonth();
+	add('month_rss_start_mb', month.start.rssMb, '(reference, idle)', () => true);
+	add('month_rss_day15_mb', month.middle.rssMb, '(reference, warm)', () => true);
+	add('month_rss_end_mb', month.end.rssMb, '< day 15 + 10 MB', (v) => (v as number) < month.middle.rssMb + 10);
+	add('month_heap_start_mb', month.start.heapMb, '(reference, after GC)', () => true);
+	add('month_heap_end_mb', month.end.heapMb, '< start + 5 MB', (v) => (v as number) < month.start.heapMb + 5);
+	add('month_store_start_mb', month.start.storeMb, '(reference)', () => true);
+	add('month_store_end_mb', month.end.storeMb, `< 16 MB (${month.messages} messages kept)`, (v) => (v as number) < 16);
+	add('month_wal_end_mb', month.end.walMb, '< 12 MB (truncated every 6 h)', (v) => (v as number) < 12);
 
 	const width = Math.max(...rows.map((r) => r.key.length));
 	process.stdout.write(`\n${'figure'.padEnd(width)}  ${'value (ms unless named)'.padEnd(30)}  ${'aim'.padEnd(36)}  met\n`);
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
 		host_idle_rss_mb: byKey.host_idle_rss_mb,
 		load_1000_heap_growth_mb: byKey.load_1000_heap_growth_mb,
 		load_1000: load,
+		month,
 		...(typeof rss === 'number' ? {} : {host_idle_rss_reason: rss.reason}),
 		aims: Object.fromEntries(rows.map((r) => [r.key, {aim: r.aim, met: r.met}])),
 		measured_at: new Date().toISOString(),

@@ -1,6 +1,7 @@
 // What the store keeps only for a while: ended runs, task run logs and replies that were sent or
-// given up, pruned once they are older than RETENTION_DAYS (at start and every few hours on the
-// host's clock). Messages are the user's history and are kept; `doctor` shows their size.
+// given up, pruned once they are older than RETENTION_DAYS (at start and every 6 hours on the
+// host's clock), the write-ahead log truncated each time. Messages are the user's history and
+// are kept; `doctor` shows their size.
 import type {HostClock} from './clock.js';
 import type {Logger} from './logger.js';
 import type {Db} from './store/db.js';
@@ -59,11 +60,9 @@ export class Retention {
 			taskRunLogs: stores.tasks.pruneRunLogs(before),
 			outbox: stores.outbox.pruneEnded(before),
 		}))();
-		if (counts.runs + counts.taskRunLogs + counts.outbox > 0) {
-			// Freed pages are reused by later writes; the WAL is cut back to nothing.
-			db.pragma('wal_checkpoint(TRUNCATE)');
-			logger?.info({...counts, before}, `pruned what is older than RETENTION_DAYS=${days}`);
-		}
+		if (counts.runs + counts.taskRunLogs + counts.outbox > 0) logger?.info({...counts, before}, `pruned what is older than RETENTION_DAYS=${days}`);
+		// Freed pages are reused by later writes; the write-ahead log is cut back to nothing.
+		db.pragma('wal_checkpoint(TRUNCATE)');
 		return counts;
 	}
 }

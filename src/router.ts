@@ -19,23 +19,19 @@ export function chatTrigger(group: Pick<RegisteredGroup, 'isMain' | 'requiresTri
 /** Most messages one turn's prompt carries. */
 export const batchWindow = 500;
 
-/** A turn's messages, or none yet and how far the cursor may pass chatter no prompt has room for. */
-export type BatchPlan = {batch: StoredMessage[]} | {batch: null; passThrough: number | null};
-
 /**
- * What a chat's pending messages (oldest first, the bot's own left out) become. Without a trigger
- * to wait for: the oldest `window`. With one: the first triggered message, with up to `window - 1`
- * messages before it as context and the rest of the window after it. Before any trigger nothing
- * runs, and all but the latest `window` messages may be passed: they stay stored, but no prompt
- * would carry them, so a chat never has more than a window of chatter to read again.
+ * The turn a chat's pending messages (oldest first, the bot's own left out) make, or null. Without
+ * a trigger to wait for: the oldest `window`. With one: the first triggered message, with up to
+ * `window - 1` messages before it as context and the rest of the window after it; none before a
+ * trigger. (Chatter older than the latest window is carried by no prompt: the host passes it.)
  */
-export function planBatch(pending: StoredMessage[], trigger: RegExp | null, window = batchWindow): BatchPlan {
-	if (pending.length === 0) return {batch: null, passThrough: null};
-	if (!trigger) return {batch: pending.slice(0, window)};
+export function planBatch(pending: StoredMessage[], trigger: RegExp | null, window = batchWindow): StoredMessage[] | null {
+	if (pending.length === 0) return null;
+	if (!trigger) return pending.slice(0, window);
 	const first = pending.findIndex((message) => trigger.test(message.content));
-	if (first === -1) return {batch: null, passThrough: pending.length > window ? pending[pending.length - window - 1]!.seq : null};
+	if (first === -1) return null;
 	const start = Math.max(0, first - (window - 1));
-	return {batch: pending.slice(start, start + window)};
+	return pending.slice(start, start + window);
 }
 
 export function escapeXml(text: string): string {

@@ -236,6 +236,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
+		outboxQuiet: () => outbox.quiet(),
 		async start() {
 			allowlist.startWatching();
 			skills.start();

@@ -4,7 +4,7 @@ import type {HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import type {Logger} from '../logger.js';
-import {batchWindow, chatTrigger, formatMessages, formatScheduledPrompt, planBatch, stripInternal} from '../router.js';
+import {chatTrigger, formatMessages, formatScheduledPrompt, stripInternal} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import type {TaskRunOutcome} from '../scheduler/task-scheduler.js';
 import {RunOutputs} from '../runner/run-output.js';
@@ -13,6 +13,7 @@ import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
 import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
+import {ChatBatches} from './chat-batches.js';
 import {buildSandboxSpec, chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
 import type {HostPaths} from './sandbox-spec.js';
 
@@ -79,11 +80,13 @@ export class GroupRunner {
 	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
 	private readonly lastCrash = new Map<string, {chatJid: string; error: string; throughSeq: number}>();
 	readonly queue: GroupQueue;
+	private readonly batches: ChatBatches;
 	/** Recent output of the last runs, for the details view. */
 	readonly outputs = new RunOutputs();
 	private stopping = false;
 
 	constructor(private readonly deps: GroupRunnerDeps) {
+		this.batches = new ChatBatches(deps.messages);
 		this.queue = new GroupQueue({
 			maxConcurrent: deps.config.maxConcurrentContainers,
 			run: (folder) => this.runGroup(folder),
@@ -91,6 +94,12 @@ export class GroupRunner {
 			onGiveUp: (folder, attempts) => this.giveUp(folder, attempts),
 			setTimer: deps.clock?.setTimer,
 		});
+	}
+
+	/** Nothing in progress or waiting: every live run is idle (warm) and no turn or task waits. */
+	quiet(): boolean {
+		const runsIdle = [...this.live.values()].every(({run}) => run.state === 'idle');
+		return runsIdle && this.queue.waitingGroups.length === 0 && [...this.tasks.values()].every((works) => works.length === 0);
 	}
 
 	liveRuns(): ContainerRun[] {
@@ -294,30 +303,7 @@ export class GroupRunner {
 	}
 
 	private pendingMessages(chatJid: string): StoredMessage[] {
-		return this.deps.messages.since(chatJid, this.pendingAfter(chatJid), batchWindow).filter((m) => !m.isBotMessage);
-	}
-
-	/**
-	 * The chat's next batch, read a window at a time; chatter too old to be any prompt's context is
-	 * passed on the way (see `planBatch`), so a chat waiting for its trigger never goes deaf.
-	 */
-	private nextBatch(group: RegisteredGroup, chatJid: string): StoredMessage[] | null {
-		const trigger = chatTrigger(group, chatJid);
-		let after = this.pendingAfter(chatJid);
-		let view: StoredMessage[] = [];
-		for (;;) {
-			const page = this.deps.messages.since(chatJid, after, batchWindow);
-			view = [...view, ...page.filter((m) => !m.isBotMessage)];
-			const plan = planBatch(view, trigger);
-			if (plan.batch) return plan.batch;
-			if (plan.passThrough !== null) {
-				const passed = plan.passThrough;
-				this.passThrough(chatJid, passed);
-				view = view.filter((m) => m.seq > passed);
-			}
-			if (page.length < batchWindow) return null;
-			after = page.at(-1)!.seq;
-		}
+		return this.batches.pending(chatJid, this.pendingAfter(chatJid));
 	}
 
 	/** Moves the chat's cursor past `seq` without a turn; behind a turn in flight, once that turn concludes. */
@@ -332,7 +318,7 @@ export class GroupRunner {
 	/** The next triggered batch of messages of any of the group's chats, as a turn. */
 	private nextMessageTurn(group: RegisteredGroup): {chatJid: string; throughSeq: number; begin(run: SandboxRun): Promise<boolean>} | undefined {
 		for (const chatJid of this.chatsOf(group)) {
-			const pending = this.nextBatch(group, chatJid);
+			const pending = this.batches.next(chatJid, this.pendingAfter(chatJid), chatTrigger(group, chatJid), (seq) => this.passThrough(chatJid, seq));
 			if (!pending) continue;
 			const lastSeq = pending.at(-1)!.seq;
 			const plan = this.deps.planTurn?.(group, pending) ?? {};

@@ -30,6 +30,8 @@ export interface Host extends HostApi {
 	/** Reaps orphans, starts the services, re-queues unanswered messages, probes Ollama. */
 	start(): Promise<void>;
 	groupOfFolder(folder: string): RegisteredGroup | undefined;
+	/** Nothing in progress or queued: no turn, task run or send (warm runs may wait idle). */
+	quiet(): boolean;
 }
 
 export interface HostParts {
@@ -52,6 +54,8 @@ export interface HostParts {
 	receive(message: InboundMessage): number | null;
 	start(): Promise<void>;
 	stop(): Promise<void>;
+	/** Whether the outbox is sending nothing now. */
+	outboxQuiet(): boolean;
 }
 
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
@@ -84,6 +88,7 @@ export function createHostApi(parts: HostParts): Host {
 		events,
 		local: parts.local,
 		groupOfFolder: (folder) => groups.byFolder(folder),
+		quiet: () => runner.quiet() && scheduler.quiet() && parts.outboxQuiet(),
 		async start() {
 			const reaped = await reapOrphans(launcher, installLabelFor(config.home)).catch((error: Error) => {
 				logger.warn({err: error.message}, 'could not look for orphan containers');

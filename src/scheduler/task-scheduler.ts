@@ -97,6 +97,11 @@ export class TaskScheduler {
 		while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
 	}
 
+	/** No task run is in progress or waiting for its group. */
+	quiet(): boolean {
+		return this.running.size === 0;
+	}
+
 	isRunning(taskId: string): boolean {
 		return this.running.has(taskId);
 	}

@@ -1,7 +1,13 @@
 // A chat that needs the trigger word stays answerable after any amount of chatter without it: the
 // untriggered messages are stored (nothing lost), the turn sees the trigger with the chatter just
 // before it as context, and chatter too old for that window is passed without a turn.
+import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {ChatBatches} from '../../src/host/chat-batches.js';
+import {chatTrigger} from '../../src/router.js';
+import {openDb} from '../../src/store/db.js';
+import {MessageStore} from '../../src/store/messages.js';
+import {tempHome} from '../support/temp-home.js';
 import {queryStore, waitFor} from '../support/cli.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {waMessage} from '../whatsapp/fake-socket.js';
@@ -16,6 +22,65 @@ afterEach(async () => {
 	await ollama?.close();
 	running = undefined;
 	ollama = undefined;
+});
+
+describe('the store\'s window of a chat', () => {
+	it('finds the context before a message and the point older chatter is passed at, the bot\'s own left out', () => {
+		const db = openDb(path.join(tempHome().root, 'db.sqlite'));
+		const messages = new MessageStore(db);
+		const seqOf = new Map<string, number>();
+		for (let i = 1; i <= 12; i++) {
+			const fromBot = i % 4 === 0;
+			const seq = messages.insert({id: `m${i}`, chatJid: club, sender: fromBot ? 'assistant' : 'alice', senderName: 'A', content: `m${i}`, timestamp: '2026-01-01T00:00:00Z', fromMe: fromBot, isBotMessage: fromBot});
+			seqOf.set(`m${i}`, seq!);
+		}
+		messages.insert({id: 'other', chatJid: 'other@g.us', sender: 'bob', senderName: 'B', content: 'x', timestamp: '2026-01-01T00:00:00Z', fromMe: false, isBotMessage: false});
+		// From people: m1 m2 m3 m5 m6 m7 m9 m10 m11
+		expect(messages.latestFromPeople(club, 0, seqOf.get('m10')!, 3).map((m) => m.content)).toEqual(['m6', 'm7', 'm9']);
+		expect(messages.latestFromPeople(club, seqOf.get('m6')!, seqOf.get('m10')!, 5).map((m) => m.content)).toEqual(['m7', 'm9']);
+		expect(messages.beyondLatest(club, 0, 4)).toBe(seqOf.get('m6'));
+		expect(messages.beyondLatest(club, seqOf.get('m6')!, 4)).toBeNull();
+		expect(messages.beyondLatest(club, 0, 9)).toBeNull();
+		db.close();
+	});
+});
+
+describe('ChatBatches', () => {
+	const trigger = chatTrigger({isMain: false, requiresTrigger: true, trigger: '@Baby'}, club);
+	function store() {
+		const db = openDb(path.join(tempHome().root, 'db.sqlite'));
+		const messages = new MessageStore(db);
+		const add = (content: string) => messages.insert({id: content, chatJid: club, sender: 'alice', senderName: 'A', content, timestamp: '2026-01-01T00:00:00Z', fromMe: false, isBotMessage: false})!;
+		return {db, messages, add, batches: new ChatBatches(messages)};
+	}
+
+	it('finds a triggered batch again when the turn that took it failed, after searching past it', () => {
+		const {db, add, batches} = store();
+		add('a');
+		add('@Baby question');
+		const last = add('b');
+		const none = () => {};
+		expect(batches.next(club, 0, trigger, none)?.map((m) => m.content)).toEqual(['a', '@Baby question', 'b']);
+		add('c'); // arrives while that turn is in flight (searched from its end)
+		expect(batches.next(club, last, trigger, none)).toBeNull();
+		// The turn failed: from the cursor again, the question is found, not skipped as searched.
+		expect(batches.next(club, 0, trigger, none)?.map((m) => m.content)).toEqual(['a', '@Baby question', 'b', 'c']);
+		db.close();
+	});
+
+	it('passes chatter older than the latest window, and finds a trigger that comes after', () => {
+		const {db, add, batches} = store();
+		const seqs = Array.from({length: 503}, (_, i) => add(`chatter ${i}`));
+		const passed: number[] = [];
+		expect(batches.next(club, 0, trigger, (seq) => passed.push(seq))).toBeNull();
+		expect(passed).toEqual([seqs[2]]);
+		add('@Baby now');
+		const batch = batches.next(club, seqs[2]!, trigger, () => {})!;
+		expect(batch).toHaveLength(500);
+		expect(batch.at(-1)!.content).toBe('@Baby now');
+		expect(batch[0]!.content).toBe('chatter 4');
+		db.close();
+	});
 });
 
 describe('a chat that needs the trigger', () => {
