@@ -4,17 +4,18 @@ import type {HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import type {Logger} from '../logger.js';
-import {chatTrigger, formatMessages, formatScheduledPrompt, stripInternal} from '../router.js';
+import {chatTrigger, formatMessages, formatScheduledPrompt} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import type {TaskRunOutcome} from '../scheduler/task-scheduler.js';
 import {RunOutputs} from '../runner/run-output.js';
-import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult} from '../runner/sandbox-run.js';
+import type {LlmServer, SandboxRun, TurnRequest, TurnResult} from '../runner/sandbox-run.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
 import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
 import {ChatBatches} from './chat-batches.js';
-import {buildSandboxSpec, chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
+import {chatsOfGroup} from './sandbox-spec.js';
+import {createSandboxRun} from './sandbox-run-factory.js';
 import type {HostPaths} from './sandbox-spec.js';
 
 /** What a batch of messages turns into before the model sees it. */
@@ -247,51 +248,7 @@ export class GroupRunner {
 	}
 
 	private createRun(group: RegisteredGroup, contextMode: ContextMode): SandboxRun {
-		const {config, launcher, logger} = this.deps;
-		const extraMounts = this.deps.extraMounts(group);
-		const spec = buildSandboxSpec({
-			group,
-			config,
-			paths: this.deps.paths,
-			installLabel: this.deps.installLabel,
-			extraMounts,
-			prepareForContainer: launcher.sandboxed,
-		});
-		if (launcher.sandboxed) {
-			for (const hostPath of unwritableBySandbox(extraMounts)) {
-				const key = `${group.folder}\u0000${hostPath}`;
-				if (this.warnedUnwritable.has(key)) continue;
-				this.warnedUnwritable.add(key);
-				logger.warn({group: group.folder, path: hostPath}, `read-write mount ${hostPath} is not writable by the sandbox user (uid ${sandboxUid}, as the host runs as root): chown it to ${sandboxUid}, or run babybot as a regular user`);
-			}
-		}
-		return new SandboxRun({
-			launcher,
-			spec,
-			llm: this.deps.llm,
-			logger,
-			idleTimeoutMs: config.containerIdleTimeoutMs,
-			hardTimeoutMs: config.containerTimeoutMs,
-			maxOutputBytes: config.containerMaxOutputBytes,
-			output: this.outputs.create(spec.runId),
-			clock: this.deps.clock,
-			start: {
-				runId: spec.runId,
-				group: {folder: group.folder, name: group.name, isMain: group.isMain, chatJid: group.jid},
-				assistantName: config.assistantName,
-				contextMode,
-				limits: {maxToolRounds: 20, toolOutputChars: 20_000, ipcAckTimeoutMs: 30_000},
-			},
-			onOutput: (turn, text) => {
-				const clean = stripInternal(text);
-				if (clean) this.deps.deliver(turn.chatJid, clean, {throughSeq: turn.throughSeq});
-			},
-			onDelta: (turn, text) => this.deps.onDelta(group.folder, turn.chatJid, text),
-			onUpdate: (record) => {
-				this.deps.runs.save(record);
-				this.deps.onRunUpdate(record);
-			},
-		});
+		return createSandboxRun({deps: this.deps, group, contextMode, outputs: this.outputs, warnedUnwritable: this.warnedUnwritable});
 	}
 
 	private hasPendingMessages(group: RegisteredGroup): boolean {
