@@ -2,27 +2,21 @@
 // untriggered messages are stored (nothing lost), the turn sees the trigger with the chatter just
 // before it as context, and chatter too old for that window is passed without a turn.
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {ChatBatches} from '../../src/host/chat-batches.js';
 import {chatTrigger} from '../../src/router.js';
 import {openDb} from '../../src/store/db.js';
 import {MessageStore} from '../../src/store/messages.js';
 import {tempHome} from '../support/temp-home.js';
 import {queryStore, waitFor} from '../support/cli.js';
-import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
+import {startScriptedOllama} from '../support/ollama-server.js';
+import {closeAfterEach} from '../support/test-host.js';
 import {waMessage} from '../whatsapp/fake-socket.js';
-import {alice, startWhatsAppHost, type WhatsAppHost} from '../whatsapp/host-harness.js';
+import {alice, startWhatsAppHost} from '../whatsapp/host-harness.js';
 
 const club = '120363000000000077@g.us';
 
-let ollama: ScriptedOllama | undefined;
-let running: WhatsAppHost | undefined;
-afterEach(async () => {
-	await running?.stop();
-	await ollama?.close();
-	running = undefined;
-	ollama = undefined;
-});
+const track = closeAfterEach();
 
 describe('the store\'s window of a chat', () => {
 	it('finds the context before a message and the point older chatter is passed at, the bot\'s own left out', () => {
@@ -85,14 +79,14 @@ describe('ChatBatches', () => {
 
 describe('a chat that needs the trigger', () => {
 	it('answers "@Baby are you there?" after 600 messages without the trigger', async () => {
-		ollama = await startScriptedOllama({fallback: () => ({content: 'yes, here'})});
-		running = await startWhatsAppHost({ollama, registerFamily: false});
+		const ollama = track(await startScriptedOllama({fallback: () => ({content: 'yes, here'})}));
+		const running = track(await startWhatsAppHost({ollama, registerFamily: false}));
 		await running.host.registerGroup({jid: club, name: 'Club', folder: 'club', requiresTrigger: true});
 		const socket = await running.open();
 		for (let batch = 0; batch < 12; batch++) {
 			socket.upsert(Array.from({length: 50}, (_, i) => waMessage({id: `CHAT${batch * 50 + i}`, remoteJid: club, participant: alice, text: `chatter ${batch * 50 + i}`})));
 		}
-		await waitFor('the chatter to be stored', () => running!.stored(club).length === 600);
+		await waitFor('the chatter to be stored', () => running.stored(club).length === 600);
 		expect(ollama.chatRequests).toHaveLength(0);
 		// No prompt has room for the oldest 100: the cursor passed them without a turn.
 		const stored = queryStore<{seq: number; content: string}>(running.made.home, 'SELECT seq, content FROM messages WHERE chat_jid = ? ORDER BY seq', club);
@@ -104,7 +98,7 @@ describe('a chat that needs the trigger', () => {
 		socket.upsert([waMessage({id: 'ASK', remoteJid: club, participant: alice, text: '@Baby are you there?'})]);
 		await waitFor('the turn of the question', () => turns.length > 0, 15_000);
 		expect(turns).toEqual([true]);
-		await waitFor('the answer on WhatsApp', () => running!.sent().some((sent) => sent.jid === club));
+		await waitFor('the answer on WhatsApp', () => running.sent().some((sent) => sent.jid === club));
 		expect(running.sent().filter((sent) => sent.jid === club).map((sent) => sent.text)).toEqual(['yes, here']);
 
 		// The model saw the question, with the latest chatter before it; every message is still stored.
