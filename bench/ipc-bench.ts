@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {createIpcWatcher, ensureGroupIpcDirs, type IpcHandlers} from '../src/ipc/ipc-watcher.js';
+import {ensureGroupIpc} from '../src/ipc/ipc-layout.js';
+import type {IpcHandlers} from '../src/ipc/ipc-types.js';
+import {createIpcWatcher} from '../src/ipc/ipc-watcher.js';
 import {silentLogger} from '../src/logger.js';
 import type {RegisteredGroup} from '../src/types.js';
 
@@ -43,11 +45,11 @@ function waitForFile(dir: string, name: string): Promise<void> {
 	});
 }
 
-/** Times `iterations` message round trips through the real watcher (chokidar, files, acks). */
+/** Times `iterations` message round trips through the real watcher (fs.watch, files, acks). */
 export async function measureIpcAck(iterations = 100): Promise<Percentiles> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-ipc-bench-'));
 	const ipcDir = path.join(root, 'ipc');
-	const groupDir = ensureGroupIpcDirs(ipcDir, 'main');
+	const groupDir = ensureGroupIpc(ipcDir, 'main').root;
 	const reply = () => 'sent';
 	const handlers: IpcHandlers = {
 		sendMessage: reply,
@@ -58,7 +60,7 @@ export async function measureIpcAck(iterations = 100): Promise<Percentiles> {
 		listTasks: reply,
 		requestMount: reply,
 	};
-	const watcher = createIpcWatcher({ipcDir, handlers, groups: () => [main], findTask: () => undefined, logger: silentLogger()});
+	const watcher = createIpcWatcher({ipcDir, errorsDir: path.join(ipcDir, 'errors'), handlers, groups: () => [main], findTask: () => undefined, logger: silentLogger()});
 	await watcher.start();
 	const samples: number[] = [];
 	try {

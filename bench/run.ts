@@ -6,6 +6,7 @@ import path from 'node:path';
 import {loadConfig, projectRoot} from '../src/config.js';
 import {imageStaleness} from '../src/image/image-staleness.js';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
+import {measureHostConversation, measureNaiveConversation, type ConversationFigures} from './context-bench.js';
 import {measureDockerRunBaseline, measureE2e} from './e2e-bench.js';
 import {measureIngest} from './ingest-bench.js';
 import {measureIpcAck, type Percentiles} from './ipc-bench.js';
@@ -80,6 +81,20 @@ async function main(): Promise<void> {
 	const ollama = await startScriptedOllama();
 	const rss = await measureIdleRss(ollama.url).finally(() => ollama.close());
 	add('host_idle_rss_mb', typeof rss === 'number' ? rss : null, '< 200 MB', (v) => (v as number) < 200);
+	progress('12-turn conversation with ~6 KB tool outputs, simulated M2 Mac mini');
+	const context = await measureHostConversation();
+	const naive = measureNaiveConversation();
+	const c = (key: keyof ConversationFigures) => context[key];
+	add('context.largest_prompt_tokens', c('largest_prompt_tokens'), `≤ num_ctx ${c('num_ctx')}`, (v) => (v as number) <= c('num_ctx'));
+	add('context.truncated_requests', c('truncated_requests'), `0 of ${c('requests')}`, (v) => v === 0);
+	add('context.requests_without_system_or_tools', c('requests_without_system_or_tools'), '0', (v) => v === 0);
+	add('context.followup_evaluated_share_median', c('followup_evaluated_share_median'), '(share of a follow-up prompt evaluated)', () => true);
+	add('context.in_turn_followup_extra_evaluated_max', c('in_turn_followup_extra_evaluated_max'), '≤ 36 tokens beyond the appended messages', (v) => (v as number) <= 36);
+	add('context.model_loads', c('model_loads'), '1', (v) => v === 1);
+	add('context.simulated_s', c('simulated_s'), `≤ 1.1 × floor ${c('new_tokens_floor_s')} s`, () => context.simulated_over_floor <= 1.1);
+	add('context.full_evaluation_s', c('full_evaluation_s'), '(every prompt evaluated in full)', () => true);
+	add('context.naive_client.truncated_requests', naive.truncated_requests, `(of ${naive.requests}, num_ctx ${naive.num_ctx})`, () => true);
+	add('context.naive_client.simulated_s', naive.simulated_s, '(no num_ctx, whole history, thinking)', () => true);
 	progress('a simulated month in one host process');
 	const month = await measureMonth();
 	add('month_rss_start_mb', month.start.rssMb, '(reference, idle)', () => true);
@@ -113,6 +128,8 @@ async function main(): Promise<void> {
 		host_idle_rss_mb: byKey.host_idle_rss_mb,
 		load_1000_heap_growth_mb: byKey.load_1000_heap_growth_mb,
 		load_1000: load,
+		context_conversation: context,
+		context_conversation_naive_client: naive,
 		month,
 		...(typeof rss === 'number' ? {} : {host_idle_rss_reason: rss.reason}),
 		aims: Object.fromEntries(rows.map((r) => [r.key, {aim: r.aim, met: r.met}])),

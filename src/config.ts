@@ -12,11 +12,18 @@ export interface Config {
 	ollamaModel: string;
 	/** A model request that sends nothing for this long is ended (a stalled model). */
 	ollamaStallTimeoutMs: number;
+	/** num_ctx for every request of the model: a number, or `auto` (see src/llm/context-size.ts). */
+	ollamaNumCtx: number | 'auto';
+	/** keep_alive sent on every request: a Go duration (`30m`) or seconds; negative keeps the model loaded. */
+	ollamaKeepAlive: string | number;
+	ollamaThink: ThinkSetting;
 	containerRuntime: RuntimeSetting;
 	containerImage: string;
 	containerTimeoutMs: number;
 	containerIdleTimeoutMs: number;
 	containerMaxOutputBytes: number;
+	/** MB a group's folder may use; a group over it gets no new run until files are removed. */
+	groupDiskQuotaMb: number;
 	maxConcurrentContainers: number;
 	mountAllowlistPath: string;
 	logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -29,6 +36,8 @@ export interface Config {
 	/** The checkout or installed package root: templates, built-in skills, the Dockerfile. */
 	projectRoot: string;
 }
+
+export type ThinkSetting = 'off' | 'on' | 'low' | 'medium' | 'high';
 
 export class ConfigError extends Error {
 	override name = 'ConfigError';
@@ -46,6 +55,7 @@ export const projectRoot = findProjectRoot(path.dirname(new URL(import.meta.url)
 
 const runtimeSettings = ['auto', 'apple-container', 'docker', 'podman', 'none'] as const;
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+const thinkSettings = ['off', 'on', 'low', 'medium', 'high'] as const;
 
 export type ConfigSource = Record<string, string | undefined>;
 
@@ -102,6 +112,24 @@ function validUrl(key: string, raw: string): string {
 		throw new ConfigError(`${key}=${raw} must be an http:// or https:// URL`);
 	}
 	return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function numCtxSetting(raw: string | undefined): number | 'auto' {
+	const value = (raw ?? '').trim().toLowerCase();
+	if (value === '' || value === 'auto') return 'auto';
+	if (!/^\d+$/.test(value) || Number(value) < 1024) {
+		throw new ConfigError(`OLLAMA_NUM_CTX=${raw} is not a context size: set a number of tokens of at least 1024 (e.g. OLLAMA_NUM_CTX=16384) or auto`);
+	}
+	return Number(value);
+}
+
+/** Ollama's keep_alive: a Go duration such as 30m or 1h30m, or whole seconds; -1 keeps the model loaded. */
+function keepAliveSetting(raw: string | undefined): string | number {
+	const value = (raw ?? '').trim();
+	if (value === '') return '30m';
+	if (/^-?\d+$/.test(value)) return Number(value);
+	if (/^-?(\d+(\.\d+)?(ms|s|m|h))+$/.test(value)) return value;
+	throw new ConfigError(`OLLAMA_KEEP_ALIVE=${raw} is not a duration: set it like OLLAMA_KEEP_ALIVE=30m (or 1h, 300 for seconds, -1 to keep the model loaded)`);
 }
 
 function validTimezone(raw: string): string {
@@ -168,11 +196,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 		ollamaBaseUrl: validUrl(ollamaKey, ollamaRaw),
 		ollamaModel: model,
 		ollamaStallTimeoutMs: positiveInt(source, 'OLLAMA_STALL_TIMEOUT', 120_000, 'milliseconds'),
+		ollamaNumCtx: numCtxSetting(source.OLLAMA_NUM_CTX),
+		ollamaKeepAlive: keepAliveSetting(source.OLLAMA_KEEP_ALIVE),
+		ollamaThink: oneOf(source, 'OLLAMA_THINK', thinkSettings, 'off'),
 		containerRuntime: oneOf(source, 'CONTAINER_RUNTIME', runtimeSettings, 'auto'),
 		containerImage: image,
 		containerTimeoutMs: positiveInt(source, 'CONTAINER_TIMEOUT', 30 * 60_000, 'milliseconds'),
 		containerIdleTimeoutMs: positiveInt(source, 'CONTAINER_IDLE_TIMEOUT', 5 * 60_000, 'milliseconds'),
 		containerMaxOutputBytes: positiveInt(source, 'CONTAINER_MAX_OUTPUT_SIZE', 10 * 1024 * 1024, 'bytes'),
+		groupDiskQuotaMb: positiveInt(source, 'GROUP_DISK_QUOTA_MB', 1024, 'megabytes'),
 		maxConcurrentContainers: positiveInt(source, 'MAX_CONCURRENT_CONTAINERS', 3, 'containers'),
 		mountAllowlistPath: path.resolve(expandHome(allowlistRaw, homeDir)),
 		logLevel: oneOf(source, 'LOG_LEVEL', logLevels, 'info'),

@@ -1,6 +1,11 @@
 import {Ollama, type ChatResponse} from 'ollama';
-import type {LlmChunkMessage, LlmRequestMessage} from '../container/agent-runner/src/protocol.js';
+import type {ContextBudget, LlmChunkMessage, LlmRequestMessage} from '../container/agent-runner/src/protocol.js';
+import {promptLimit, requestWeight, estimateTokens} from '../container/agent-runner/src/token-budget.js';
+import type {ThinkSetting} from './config.js';
 import type {OllamaState} from './host/host-api.js';
+import {Calibration} from './llm/calibration.js';
+import {answerReserve, chooseNumCtx, minimumNumCtx, modelFactsFromShow, type ContextChoice, type ModelFacts, type NumCtxSetting} from './llm/context-size.js';
+import type {ContextInUse, LlmRequestStats} from './llm/llm-stats.js';
 
 export interface LlmBridgeOptions {
 	baseUrl: string;
@@ -10,10 +15,45 @@ export interface LlmBridgeOptions {
 	/** Whole-request limit. */
 	requestTimeoutMs?: number;
 	fetch?: typeof fetch;
+	numCtx?: NumCtxSetting;
+	/** keep_alive on every request (default 30m). */
+	keepAlive?: string | number;
+	think?: ThinkSetting;
+	/** Where the model's calibration is kept between host processes (in memory only when absent). */
+	calibrationFile?: string;
+	/** The agent's fixed part (system prompt and tools) in tokens at a ratio: for the "too small" warning. */
+	fixedTokens?: (charsPerToken: number) => number;
+	/** Called after every answered request (the status bar shows the context in use). */
+	onRequest?: (stats: LlmRequestStats) => void;
 }
 
 export class LlmError extends Error {
 	override name = 'LlmError';
+}
+
+/** A request that does not fit the model's context: the agent fits it to `budget` and sends it again. */
+export class LlmBudgetError extends LlmError {
+	constructor(
+		message: string,
+		readonly budget: ContextBudget,
+	) {
+		super(message);
+	}
+}
+
+/** What the host settled for the model: its facts, num_ctx, the answer reserve and `think`. */
+export interface ModelSetup {
+	facts: ModelFacts;
+	choice: ContextChoice;
+	reserveTokens: number;
+	think: boolean | 'low' | 'medium' | 'high';
+	/** What is wrong with the context (too small, capped) or with OLLAMA_THINK, and what to do. */
+	warning?: string;
+}
+
+export interface ServeHooks {
+	/** The model's thinking as it streams (kept in the run's details; never sent to the agent or a chat). */
+	onThinking?(text: string): void;
 }
 
 /** Turns a transport or Ollama error into one line that says what to do. */
@@ -26,34 +66,116 @@ export function explainOllamaError(error: unknown, baseUrl: string, model: strin
 	if (/does not support tools/i.test(text)) {
 		return `model ${model} does not support tools: set OLLAMA_MODEL to a tool-capable model such as qwen3:8b`;
 	}
+	if (/does not support thinking/i.test(text)) return `model ${model} does not think: set OLLAMA_THINK=off`;
 	if (status === 404 || /not found/i.test(text)) {
 		return `model ${model} is not installed in Ollama at ${baseUrl}: run \`ollama pull ${model}\``;
 	}
 	return `Ollama error from ${baseUrl}: ${text.trim().split('\n')[0]}`;
 }
 
+const ms = (ns: number | undefined) => (typeof ns === 'number' && ns >= 0 ? ns / 1e6 : undefined);
+
 /**
  * Serves the agent's `llm_request`s: the host calls Ollama's native `/api/chat` with the model it
- * chose (whatever the agent asked for), streams the answer back chunk by chunk.
+ * chose (whatever the agent asked for), the same num_ctx on every request, the answer reserve as
+ * num_predict, keep_alive and an explicit `think`, and streams the answer back chunk by chunk.
+ * Every request passes through `serve`, where a queue in front of Ollama can sit.
  */
 export class LlmBridge {
 	private readonly client: Ollama;
 	private readonly stallTimeoutMs: number;
 	private readonly requestTimeoutMs: number;
+	private readonly calibration: Calibration;
+	private setup?: Promise<ModelSetup>;
+	private settled?: ModelSetup;
+	private lastPromptTokens?: number;
 
 	constructor(private readonly options: LlmBridgeOptions) {
 		this.client = new Ollama({host: options.baseUrl, fetch: options.fetch});
 		this.stallTimeoutMs = options.stallTimeoutMs ?? 120_000;
 		this.requestTimeoutMs = options.requestTimeoutMs ?? 10 * 60_000;
+		this.calibration = new Calibration(options.calibrationFile);
 	}
 
 	get model(): string {
 		return this.options.model;
 	}
 
-	/** Streams the answer to `send`; throws LlmError with a one-line explanation. */
-	async serve(request: LlmRequestMessage, send: (chunk: LlmChunkMessage) => void, signal?: AbortSignal): Promise<void> {
-		let stream: {abort(): void} & AsyncIterable<ChatResponse> | undefined;
+	/** Reads the model's facts from `/api/show` once (again after a failure) and settles num_ctx. */
+	prepare(): Promise<ModelSetup> {
+		this.setup ??= this.settle().then(
+			(setup) => (this.settled = setup),
+			(error: unknown) => {
+				this.setup = undefined;
+				throw new LlmError(explainOllamaError(error, this.options.baseUrl, this.options.model));
+			},
+		);
+		return this.setup;
+	}
+
+	/** The budget new turns get (undefined until the model's facts are known). */
+	currentBudget(): ContextBudget | undefined {
+		if (!this.settled) return undefined;
+		return {numCtx: this.settled.choice.numCtx, reserveTokens: this.settled.reserveTokens, charsPerToken: this.calibration.get(this.options.model).charsPerToken};
+	}
+
+	contextInUse(): ContextInUse | undefined {
+		const setup = this.settled;
+		if (!setup) return undefined;
+		const {numCtx, source, modelMax} = setup.choice;
+		return {numCtx, source, modelMax, reserveTokens: setup.reserveTokens, lastPromptTokens: this.lastPromptTokens, warning: setup.warning};
+	}
+
+	/** Loads the model now (an empty chat with keep_alive and num_ctx), so the next message does not wait for it. */
+	async load(): Promise<void> {
+		const setup = await this.prepare();
+		try {
+			await this.client.chat({model: this.options.model, messages: [], keep_alive: this.keepAlive(), options: {num_ctx: setup.choice.numCtx}, stream: false});
+		} catch (error) {
+			throw new LlmError(explainOllamaError(error, this.options.baseUrl, this.options.model));
+		}
+	}
+
+	/** Streams the answer to `send` and returns what it cost; throws LlmError with a one-line explanation. */
+	async serve(request: LlmRequestMessage, send: (chunk: LlmChunkMessage) => void, signal?: AbortSignal, hooks: ServeHooks = {}): Promise<LlmRequestStats> {
+		const setup = await this.prepare();
+		const budget = this.currentBudget()!;
+		const weight = requestWeight(request.messages, request.tools);
+		const estimatedTokens = estimateTokens(weight, budget.charsPerToken);
+		if (estimatedTokens > promptLimit(budget)) {
+			throw new LlmBudgetError(`the request (about ${estimatedTokens} tokens) does not fit the model's context (${promptLimit(budget)} of num_ctx ${budget.numCtx} with the answer's reserve)`, budget);
+		}
+		const final = await this.stream(request, setup, send, signal, hooks);
+		const promptTokens = final.prompt_eval_count || undefined;
+		const overBudget = promptTokens !== undefined && promptTokens > promptLimit(budget);
+		const promptMs = ms(final.prompt_eval_duration);
+		const evaluatedTokens = promptTokens === undefined ? undefined : this.calibration.learn(this.options.model, {...weight, promptTokens, promptMs, overBudget});
+		const evalMs = ms(final.eval_duration);
+		const stats: LlmRequestStats = {
+			model: this.options.model,
+			at: new Date().toISOString(),
+			numCtx: budget.numCtx,
+			estimatedTokens,
+			promptTokens,
+			evaluatedTokens,
+			cachedTokens: promptTokens !== undefined && evaluatedTokens !== undefined ? promptTokens - evaluatedTokens : undefined,
+			outputTokens: final.eval_count,
+			promptMs,
+			evalMs,
+			loadMs: ms(final.load_duration),
+			totalMs: ms(final.total_duration),
+			tokensPerSecond: evalMs && final.eval_count ? (final.eval_count * 1000) / evalMs : undefined,
+			overBudget,
+			doneReason: final.done_reason || undefined,
+		};
+		if (promptTokens !== undefined) this.lastPromptTokens = promptTokens;
+		this.options.onRequest?.(stats);
+		return stats;
+	}
+
+	/** One streamed `/api/chat`, bounded by the stall and request timeouts; resolves with the last part. */
+	private async stream(request: LlmRequestMessage, setup: ModelSetup, send: (chunk: LlmChunkMessage) => void, signal: AbortSignal | undefined, hooks: ServeHooks): Promise<ChatResponse> {
+		let stream: ({abort(): void} & AsyncIterable<ChatResponse>) | undefined;
 		let timer: NodeJS.Timeout | undefined;
 		let why: string | undefined;
 		const abort = (reason: string) => {
@@ -74,28 +196,38 @@ export class LlmBridge {
 				messages: request.messages as never,
 				tools: request.tools as never,
 				stream: true,
+				think: setup.think,
+				keep_alive: this.keepAlive(),
+				options: {num_ctx: setup.choice.numCtx, num_predict: setup.reserveTokens},
 			});
 			stream = opened;
 			if (why) throw new Error(why);
-			let sawDone = false;
+			let last: ChatResponse | undefined;
 			for await (const part of opened) {
 				arm();
 				const message = part.message ?? {content: ''};
+				if (message.thinking) hooks.onThinking?.(message.thinking);
+				if (!message.content && !message.tool_calls?.length && !part.done) continue;
 				send({
 					type: 'llm_chunk',
 					requestId: request.requestId,
 					content: message.content ?? '',
-					thinking: message.thinking || undefined,
 					tool_calls: message.tool_calls as LlmChunkMessage['tool_calls'],
 					done: part.done,
+					...(part.done && part.done_reason ? {done_reason: part.done_reason} : {}),
 				});
-				if (part.done) sawDone = true;
+				if (part.done) last = part;
 			}
-			if (!sawDone) throw new Error('the model stream ended before it was done');
+			if (!last) throw new Error('the model stream ended before it was done');
+			return last;
 		} catch (error) {
 			if (why) throw new LlmError(`Ollama at ${this.options.baseUrl}: ${why}`);
-			if (/Did not receive done/i.test(String((error as Error).message))) {
+			if (/Did not receive done|ended before it was done/i.test(String((error as Error).message))) {
 				throw new LlmError(`Ollama at ${this.options.baseUrl}: the model stream ended before it was done`);
+			}
+			if (/longer than the context length/i.test(String((error as Error).message))) {
+				this.calibration.tooLong(this.options.model);
+				throw new LlmBudgetError(`Ollama said the prompt is longer than the context (num_ctx ${setup.choice.numCtx}): the estimate was raised`, this.currentBudget()!);
 			}
 			throw new LlmError(explainOllamaError(error, this.options.baseUrl, this.options.model));
 		} finally {
@@ -105,7 +237,34 @@ export class LlmBridge {
 		}
 	}
 
-	/** Reachability, model presence and tool support, for the status bar and `doctor`. */
+	private keepAlive(): string | number {
+		return this.options.keepAlive ?? '30m';
+	}
+
+	private async settle(): Promise<ModelSetup> {
+		const facts = modelFactsFromShow(await this.client.show({model: this.options.model}));
+		const choice = chooseNumCtx(this.options.numCtx ?? 'auto', facts);
+		const setting = this.options.think ?? 'off';
+		const canThink = facts.capabilities?.includes('thinking') ?? true;
+		const think = setting === 'off' || !canThink ? false : setting === 'on' ? true : setting;
+		const reserveTokens = answerReserve(choice.numCtx, think !== false);
+		const warnings: string[] = [];
+		if (choice.capped) warnings.push(`OLLAMA_NUM_CTX=${this.options.numCtx} is more than model ${this.options.model} allows (${choice.modelMax}): using ${choice.numCtx}`);
+		const fixed = this.options.fixedTokens?.(this.calibration.get(this.options.model).charsPerToken);
+		const needed = fixed === undefined ? 0 : minimumNumCtx(fixed, reserveTokens);
+		if (fixed !== undefined && choice.numCtx < needed) {
+			const what = `the agent needs about ${needed} tokens (system prompt and tools ~${fixed}, ${reserveTokens} kept for the answer, room for a turn)`;
+			warnings.push(
+				choice.modelMax !== undefined && choice.modelMax < needed
+					? `model ${this.options.model} allows at most ${choice.modelMax} tokens of context but ${what}: use a model with a longer context`
+					: `num_ctx ${choice.numCtx} (${choice.source}) is too small: ${what}; set OLLAMA_NUM_CTX=${Math.ceil(needed / 1024) * 1024} or more`,
+			);
+		}
+		if (setting !== 'off' && !canThink) warnings.push(`model ${this.options.model} does not think: OLLAMA_THINK=${setting} has no effect (think is sent as false)`);
+		return {facts, choice, reserveTokens, think, warning: warnings.join('; ') || undefined};
+	}
+
+	/** Reachability, model presence, tool support and the context in use, for the status bar and `doctor`. */
 	async probe(): Promise<OllamaState> {
 		const state: OllamaState = {reachable: false, model: this.options.model, modelPresent: null, toolsSupported: null};
 		try {
@@ -119,14 +278,15 @@ export class LlmBridge {
 				state.error = `model ${this.options.model} is not installed: run \`ollama pull ${this.options.model}\``;
 				return state;
 			}
-			const show = await this.client.show({model: this.options.model});
-			const capabilities = (show as {capabilities?: string[]}).capabilities;
+			const setup = await this.prepare();
+			const capabilities = setup.facts.capabilities;
 			state.toolsSupported = capabilities ? capabilities.includes('tools') : null;
+			state.context = this.contextInUse();
 			if (state.toolsSupported === false) {
 				state.error = `model ${this.options.model} does not support tools: set OLLAMA_MODEL to a tool-capable model such as qwen3:8b`;
 			}
 		} catch (error) {
-			state.error = explainOllamaError(error, this.options.baseUrl, this.options.model);
+			state.error = error instanceof LlmError ? error.message : explainOllamaError(error, this.options.baseUrl, this.options.model);
 		}
 		return state;
 	}

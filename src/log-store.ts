@@ -2,23 +2,36 @@ import type {LogLine} from './types.js';
 
 type Listener = (lines: LogLine[]) => void;
 
-/** A bounded in-memory ring of log lines that the UI reads; listeners get batches. */
+const lineBytes = (line: LogLine) => line.msg.length + line.fields.length + 32;
+
+/** A bounded in-memory ring of log lines (by count and by size) that the UI reads; listeners get batches. */
 export class LogStore {
-	private readonly lines: LogLine[] = [];
-	private start = 0;
+	private lines: LogLine[] = [];
+	/** Lines before this index were dropped (kept in the array until compaction). */
+	private head = 0;
+	private bytes = 0;
 	private nextSeq = 1;
 	private readonly listeners = new Set<Listener>();
 	private pending: LogLine[] = [];
 	private flushScheduled = false;
 
-	constructor(readonly capacity = 100_000) {}
+	constructor(
+		readonly capacity = 100_000,
+		/** Characters kept in all (message and fields), oldest lines dropped first. */
+		readonly maxBytes = 32 * 1024 * 1024,
+	) {}
 
 	push(line: Omit<LogLine, 'seq'>): void {
 		const entry = {...line, seq: this.nextSeq++};
-		if (this.lines.length < this.capacity) this.lines.push(entry);
-		else {
-			this.lines[this.start] = entry;
-			this.start = (this.start + 1) % this.capacity;
+		this.lines.push(entry);
+		this.bytes += lineBytes(entry);
+		while (this.size > this.capacity || (this.bytes > this.maxBytes && this.size > 1)) {
+			this.bytes -= lineBytes(this.lines[this.head]!);
+			this.head++;
+		}
+		if (this.head > 1024 && this.head * 2 > this.lines.length) {
+			this.lines = this.lines.slice(this.head);
+			this.head = 0;
 		}
 		if (this.listeners.size === 0) return;
 		this.pending.push(entry);
@@ -30,25 +43,27 @@ export class LogStore {
 	}
 
 	get size(): number {
-		return this.lines.length;
+		return this.lines.length - this.head;
+	}
+
+	/** Characters held (messages and fields), for the bound and for benchmarks. */
+	get heldBytes(): number {
+		return this.bytes;
 	}
 
 	/** Line `index` in age order (0 = oldest kept). */
 	at(index: number): LogLine | undefined {
-		if (index < 0 || index >= this.lines.length) return undefined;
-		return this.lines[(this.start + index) % this.lines.length];
+		if (index < 0 || index >= this.size) return undefined;
+		return this.lines[this.head + index];
 	}
 
 	/** Lines from `from` (inclusive) to `to` (exclusive), oldest first. */
 	slice(from: number, to: number): LogLine[] {
-		const out: LogLine[] = [];
-		const end = Math.min(to, this.lines.length);
-		for (let i = Math.max(0, from); i < end; i++) out.push(this.at(i)!);
-		return out;
+		return this.lines.slice(this.head + Math.max(0, from), this.head + Math.min(to, this.size));
 	}
 
 	all(): LogLine[] {
-		return this.slice(0, this.lines.length);
+		return this.slice(0, this.size);
 	}
 
 	subscribe(listener: Listener): () => void {

@@ -5,6 +5,7 @@ import pino from 'pino';
 import type {HostClock} from './clock.js';
 import {RotatingLogFile} from './log-rotation.js';
 import {LogStore} from './log-store.js';
+import {safeTerminalText} from './terminal-text.js';
 import type {LogLine} from './types.js';
 
 export type Logger = pino.Logger;
@@ -58,8 +59,10 @@ export interface CreateLoggerOptions {
 
 const defaultRotation = {maxBytes: 10 * 1024 * 1024, maxFiles: 5};
 
-/** pino to `logs/babybot.log` (rotated) and to the in-memory ring the UI reads; never to stdout. */
-/** `flush` ends the file: the host stopped (the file is written synchronously, nothing waits in a buffer). */
+/**
+ * pino to `logs/babybot.log` (rotated) and to the in-memory ring the UI reads; never to stdout.
+ * `flush` ends the file: the host stopped (it is written synchronously, nothing waits in a buffer).
+ */
 export function createLogger(options: CreateLoggerOptions): {logger: Logger; store: LogStore; flush: () => void} {
 	fs.mkdirSync(options.logsDir, {recursive: true});
 	const store = options.store ?? new LogStore();
@@ -71,8 +74,29 @@ export function createLogger(options: CreateLoggerOptions): {logger: Logger; sto
 	if (options.stderr) streams.push({level: options.level, stream: pino.destination({dest: 2, sync: true})});
 	const clock = options.clock;
 	const timestamp = clock ? () => `,"time":${clock.now()}` : pino.stdTimeFunctions.epochTime;
-	const logger = pino({level: options.level, base: undefined, timestamp}, pino.multistream(streams));
+	const logger = pino({level: options.level, base: undefined, timestamp, hooks: {logMethod: boundedLogMethod}}, pino.multistream(streams));
 	return {logger, store, flush: () => file.close()};
+}
+
+/** Longest message and field text a log line keeps (agents write log lines too). */
+export const maxLogMessageChars = 4096;
+const maxLogFieldChars = 1024;
+
+const bound = (text: string, max: number) => {
+	const safe = safeTerminalText(text);
+	return safe.length > max ? `${safe.slice(0, max)}… [cut: ${safe.length - max} more characters]` : safe;
+};
+
+/** Every line, whoever wrote it, is bounded and safe to show on a terminal before pino sees it. */
+function boundedLogMethod(this: pino.Logger, args: Parameters<pino.LogFn>, method: pino.LogFn): void {
+	const bounded = args.map((arg) => {
+		if (typeof arg === 'string') return bound(arg, maxLogMessageChars);
+		if (!arg || typeof arg !== 'object' || arg instanceof Error) return arg;
+		const fields: Record<string, unknown> = {};
+		for (const [key, value] of Object.entries(arg as Record<string, unknown>)) fields[key] = typeof value === 'string' ? bound(value, maxLogFieldChars) : value;
+		return fields;
+	});
+	(method as (...values: unknown[]) => void).apply(this, bounded);
 }
 
 /** A logger that drops everything: for pure unit tests. */

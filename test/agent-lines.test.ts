@@ -8,6 +8,7 @@ describe('parseAgentLine', () => {
 		['{"type":"turn_done","turnId":"t","ok":true}', 'turn_done'],
 		['{"type":"llm_request","requestId":"r","messages":[],"tools":[]}', 'llm_request'],
 		['{"type":"log","level":"warn","msg":"x"}', 'log'],
+		['{"type":"web_request","requestId":"r","url":"https://a.test/","maxBytes":100}', 'web_request'],
 	])('accepts %s', (line, type) => {
 		expect(parseAgentLine(line)?.type).toBe(type);
 	});
@@ -18,6 +19,8 @@ describe('parseAgentLine', () => {
 		['{"type":"output","turnId":"t"}'],
 		['{"type":"turn_done","turnId":"t","ok":"yes"}'],
 		['{"type":"log","level":"loud","msg":"x"}'],
+		['{"type":"web_request","requestId":"r","url":5,"maxBytes":100}'],
+		['{"type":"web_request","requestId":"r","url":"https://a.test/"}'],
 		['{not json'],
 		['[1,2]'],
 		[''],

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {chatTrigger, formatMessages, formatScheduledPrompt, planBatch, stripInternal, triggerPattern} from '../src/router.js';
+import {chatTrigger, formatMessages, formatScheduledPrompt, messageChars, planBatch, stripInternal, triggerPattern} from '../src/router.js';
 import type {StoredMessage} from '../src/types.js';
 
 const group = {isMain: false, requiresTrigger: true, trigger: '@Baby'};
@@ -59,7 +59,18 @@ describe('batches', () => {
 		['the trigger and what followed it, up to the window', [...chatter(1, 2), message(3, '@Baby hi'), ...chatter(4, 9)], trigger, 5, [1, 2, 3, 4, 5]],
 		['the first trigger when there are two', [...chatter(1, 7), message(8, '@Baby one'), ...chatter(9, 9), message(10, '@Baby two')], trigger, 3, [6, 7, 8]],
 	])('%s', (_name, pending, pattern, window, expected) => {
-		expect(seqs(planBatch(pending, pattern, window))).toEqual(expected);
+		expect(seqs(planBatch(pending, pattern, {messages: window, chars: Number.POSITIVE_INFINITY}))).toEqual(expected);
+	});
+
+	// Room for three prompt lines as long as the longest message here (the triggered ones), not four.
+	const three = 3 * messageChars(message(10, '@Baby sum up'));
+	it.each<[string, StoredMessage[], RegExp | null, number, unknown]>([
+		['no trigger needed: the oldest that fit', chatter(1, 8), null, three, [1, 2, 3]],
+		['the trigger with the chatter just before it that fits', [...chatter(1, 9), message(10, '@Baby sum up')], trigger, three, [8, 9, 10]],
+		['the trigger and what followed, while it fits', [message(1, '@Baby hi'), ...chatter(2, 9)], trigger, three, [1, 2, 3]],
+		['a message too long for the limit still makes a batch on its own', [message(1, '@Baby ' + 'x'.repeat(5000)), ...chatter(2, 3)], trigger, three, [1]],
+	])('within a prompt size: %s', (_name, pending, pattern, chars, expected) => {
+		expect(seqs(planBatch(pending, pattern, {messages: 500, chars}))).toEqual(expected);
 	});
 });
 

@@ -4,6 +4,8 @@ import {HostLockedError} from '../host/lock.js';
 import {localJid} from '../channels/local-chat.js';
 import {parseArgs} from './args.js';
 import type {CommandIo} from './main.js';
+import {unsandboxedWarning} from '../runtimes/none-limits.js';
+import {safeTerminalText} from '../terminal-text.js';
 import {selectLauncher} from './launcher.js';
 
 export const chatHelp = `Usage
@@ -36,6 +38,7 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 		io.stderr.write(`babybot-tui chat: no group with folder "${folder}": see \`babybot-tui groups list\`\n`);
 		return 2;
 	}
+	if (!host.snapshot().runtime.sandboxed) io.stderr.write(`babybot-tui chat: ${unsandboxedWarning(process.getuid?.() === 0)}\n`);
 	const chatJid = localJid(folder);
 	// Earlier unanswered messages of this chat may be answered first (after a crash); only the turn
 	// that covers this message (its sequence) decides what is printed and the exit status. Events
@@ -48,7 +51,7 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 	const done = new Promise<void>((resolve) => (finished = resolve));
 	const consider = (event: Event): void => {
 		if (sent === undefined) return void seen.push(event);
-		if (event.kind === 'reply' && (event.throughSeq ?? sent) >= sent) io.stdout.write(event.text + '\n');
+		if (event.kind === 'reply' && (event.throughSeq ?? sent) >= sent) io.stdout.write(safeTerminalText(event.text) + '\n');
 		if (event.kind === 'turn' && (event.throughSeq ?? 0) >= sent) {
 			if (!event.ok) failure = event.error ?? 'the agent failed';
 			finished();
@@ -70,7 +73,7 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 		process.off('SIGTERM', stopOnSignal);
 	}
 	if (failure) {
-		io.stderr.write(`babybot-tui chat: ${failure}\n`);
+		io.stderr.write(`babybot-tui chat: ${safeTerminalText(failure)}\n`);
 		return 1;
 	}
 	return 0;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type {Config} from '../config.js';
-import {LlmBridge} from '../llm-bridge.js';
+import {createLlmBridge} from '../llm/create-bridge.js';
 import {homePaths} from '../paths.js';
 import {lockHolder} from '../host/lock.js';
 import {openDb} from '../store/db.js';
@@ -61,9 +61,15 @@ export async function runDoctorCommand(args: string[], config: Config, io: Comma
 	const holder = lockHolder(paths.lockFile);
 	if (holder !== undefined) add('ok', `a host is running (pid ${holder})`);
 	else add('ok', fs.existsSync(paths.lockFile) ? 'no host is running (a stale lock of a dead host is left; the next start replaces it)' : 'no host is running');
-	const ollama = await new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel}).probe();
+	const ollama = await createLlmBridge(config).probe();
 	if (ollama.error) add(ollama.reachable ? 'warn' : 'fail', ollama.error);
 	else add('ok', `Ollama ${ollama.version ?? ''} at ${config.ollamaBaseUrl}, model ${config.ollamaModel}${ollama.toolsSupported ? ' (tools)' : ''}`);
+	const context = ollama.context;
+	if (context) {
+		const max = context.modelMax ? `model maximum ${context.modelMax}` : 'model maximum unknown';
+		add('ok', `context: num_ctx ${context.numCtx} (${context.source}; ${max}), ${context.reserveTokens} kept for answers, keep_alive ${config.ollamaKeepAlive}, think ${config.ollamaThink}`);
+		if (context.warning) add('warn', context.warning);
+	}
 	for (const [verdict, text] of await describeRuntime(config)) add(verdict, text);
 	for (const [verdict, text] of lines) io.stdout.write(`${verdict.padEnd(4)} ${text}\n`);
 	return lines.some(([verdict]) => verdict === 'fail') ? 1 : 0;

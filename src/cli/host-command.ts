@@ -3,6 +3,7 @@ import {createHost, type Host} from '../host/create-host.js';
 import {HostLockedError} from '../host/lock.js';
 import {LogStore} from '../log-store.js';
 import type {CommandIo} from './main.js';
+import {unsandboxedWarning} from '../runtimes/none-limits.js';
 import {selectLauncher} from './launcher.js';
 
 export interface HostCommandOptions {
@@ -37,6 +38,7 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 		io.stderr.write(`babybot-tui: ${error.holder}: use that one (chat in its UI with c), or stop it first (q in its UI, or kill ${error.pid})\n`);
 		return 1;
 	}
+	if (!launcher.sandboxed) io.stderr.write(`babybot-tui: ${unsandboxedWarning(process.getuid?.() === 0)}\n`);
 	await host.start();
 	if (signalled) {
 		io.stderr.write(`babybot-tui: host running headless (runtime ${launcher.sandboxed ? launcher.name : 'none, UNSANDBOXED'}); logs in ${config.home}/logs\n`);

@@ -1,6 +1,7 @@
 import type {Config} from '../config.js';
 import {imageStaleness} from '../image/image-staleness.js';
 import {resolveLauncher} from '../runtimes/detect.js';
+import {noneCannotProtect} from '../runtimes/none-limits.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 
 /** The launcher for the configured runtime (detected when `auto`); throws when a forced runtime is absent. */
@@ -16,10 +17,14 @@ export async function describeRuntime(config: Config): Promise<Array<['ok' | 'wa
 	} catch (error) {
 		return [['fail', (error as Error).message]];
 	}
-	if (!launcher.sandboxed && config.containerRuntime === 'none') {
-		return [['warn', `runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or docker, podman) in the environment or ${config.home}/.env`]];
+	if (!launcher.sandboxed) {
+		const root = process.getuid?.() === 0;
+		const why =
+			config.containerRuntime === 'none'
+				? `runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or docker, podman) in the environment or ${config.home}/.env`
+				: 'runtime none: no container runtime answers, so agents run UNSANDBOXED on this machine (install Docker or Podman)';
+		return [['warn', why], ...noneCannotProtect(root).map((line): ['warn', string] => ['warn', `none cannot protect ${line}`])];
 	}
-	if (!launcher.sandboxed) return [['warn', 'runtime none: no container runtime answers, so agents run UNSANDBOXED on this machine (install Docker or Podman)']];
 	const stale = await imageStaleness(config, {runtime: launcher.name});
 	return [
 		['ok', `runtime ${launcher.name}`],

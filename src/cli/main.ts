@@ -5,6 +5,7 @@ import {beforeSeparator, extractHome, helpHint, isHelpFlag, UsageError} from './
 import {chatHelp, runChatCommand} from './chat-command.js';
 import {doctorHelp, runDoctorCommand} from './doctor-command.js';
 import {groupsHelp, runGroupsCommand} from './groups-command.js';
+import {hostsHelp, runHostsCommand} from './hosts-command.js';
 import {runHostCommand} from './host-command.js';
 import {imageHelp, runImageCommand} from './image-command.js';
 import {mountsHelp, runMountsCommand} from './mounts-command.js';
@@ -18,6 +19,7 @@ Usage
   $ babybot-tui chat [--group F] MESSAGE…
   $ babybot-tui groups list | add --jid JID --name NAME --folder F [--no-trigger] [--mount PATH[:rw]] [--network] | remove JID|FOLDER
   $ babybot-tui mounts check PATH [--as NAME] [--rw] [--group F] | list | allow PATH [--rw] | revoke PATH
+  $ babybot-tui hosts list | allow HOST [--group F] [--http] [--internal] | revoke HOST [--group F] | check URL [--group F]
   $ babybot-tui image build [--offline]
   $ babybot-tui pair [--phone DIGITS]
   $ babybot-tui doctor
@@ -46,6 +48,7 @@ const commands: Record<string, {help: string; run: CommandRunner}> = {
 	chat: {help: chatHelp, run: runChatCommand},
 	doctor: {help: doctorHelp, run: runDoctorCommand},
 	groups: {help: groupsHelp, run: runGroupsCommand},
+	hosts: {help: hostsHelp, run: (args, config, io) => runHostsCommand(args, config, io)},
 	mounts: {help: mountsHelp, run: (args, config, io) => runMountsCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},
 	image: {help: imageHelp, run: (args, config, io) => runImageCommand(args, config, io)},
 	pair: {help: pairHelp, run: (args, config, io) => runPairCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},

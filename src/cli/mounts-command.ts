@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type {Config} from '../config.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
-import {defaultBlockedPatterns, validateMount} from '../mounts/mount-security.js';
+import {defaultBlockedPatterns, hostStatePaths, validateMount} from '../mounts/mount-security.js';
 import {homePaths} from '../paths.js';
 import {openDb, type Db} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
@@ -21,13 +21,16 @@ export interface MountsCommandOptions {
 const usage = `Usage
   babybot-tui mounts check PATH [--as NAME] [--rw] [--group FOLDER]
   babybot-tui mounts list
-  babybot-tui mounts allow PATH [--rw]
+  babybot-tui mounts allow PATH [--rw] [--group FOLDER] [--auto]
   babybot-tui mounts revoke PATH`;
 
 export const mountsHelp = `${usage}
 
-check tells whether a group may mount PATH (main unless --group); list shows the allowlist and
-the pending requests; allow and revoke change the allowlist.
+check tells whether a group may mount PATH (main unless --group) and why; list shows the
+allowlist and the pending requests; allow and revoke change the allowlist. allow --group limits
+the root to one group; --auto lets agents' requests under it through without asking you (without
+it, an agent's request waits in the Access pane). BabyBot's own home, the allowlist's folder and
+the project's .env are never mounted, whatever the allowlist says.
 `;
 
 interface ParsedArgs {
@@ -35,13 +38,14 @@ interface ParsedArgs {
 	positional: string[];
 	as?: string;
 	rw: boolean;
+	auto: boolean;
 	group?: string;
 	help: boolean;
 }
 
 /** `--as NAME`, `--as=NAME`, `--rw`, `--group F`; `--` ends the options. */
 export function parseMountsArgs(argv: string[]): ParsedArgs {
-	const parsed: ParsedArgs = {positional: [], rw: false, help: false};
+	const parsed: ParsedArgs = {positional: [], rw: false, auto: false, help: false};
 	let optionsDone = false;
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
@@ -64,8 +68,9 @@ export function parseMountsArgs(argv: string[]): ParsedArgs {
 		if (flag === '--as') parsed.as = value();
 		else if (flag === '--group') parsed.group = value();
 		else if (flag === '--rw' && inline === undefined) parsed.rw = true;
+		else if (flag === '--auto' && inline === undefined) parsed.auto = true;
 		else if (flag === '--help' || flag === '-h') parsed.help = true;
-		else throw new UsageError(`unknown option ${flag}: the options are --as NAME, --rw and --group FOLDER (see \`babybot-tui mounts --help\`)`);
+		else throw new UsageError(`unknown option ${flag}: the options are --as NAME, --rw, --auto and --group FOLDER (see \`babybot-tui mounts --help\`)`);
 	}
 	return parsed;
 }
@@ -107,9 +112,11 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 				const target = needPath('~/notes');
 				const store = openStore(options);
 				let isMain = false;
+				let groupFolder: string | undefined;
 				try {
 					const groups = store.db ? new GroupStore(store.db) : undefined;
 					// Without --group the verdict is the main group's; an unknown folder counts as non-main.
+					groupFolder = args.group ?? groups?.main()?.folder ?? 'main';
 					isMain = args.group === undefined ? true : groups?.byFolder(args.group)?.isMain === true;
 				} finally {
 					store.close();
@@ -119,6 +126,8 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 					allowlist: allowlist.current(),
 					isMain,
 					homeDir,
+					groupFolder,
+					protectedPaths: hostStatePaths(config),
 				});
 				if (!verdict.allowed) {
 					out(`rejected: ${verdict.reason}`);
@@ -126,6 +135,7 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 				}
 				out(`allowed ${verdict.readonly ? 'ro' : 'rw'} ${verdict.containerPath}`);
 				out(`host path ${verdict.hostPath} (root ${verdict.root})`);
+				out(verdict.autoApprove ? 'an agent asking for it gets it at once (the root is marked autoApprove)' : "an agent asking for it waits for the operator's approval (the root is not marked autoApprove)");
 				if (verdict.note) out(verdict.note);
 				return 0;
 			}
@@ -137,7 +147,8 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 				else {
 					out(`allowed roots${current.allowlist.allowedRoots.length ? '' : ': none'}`);
 					for (const root of current.allowlist.allowedRoots) {
-						out(`  ${root.allowReadWrite ? 'rw' : 'ro'} ${root.path}${root.description ? `  (${root.description})` : ''}`);
+						const scope = root.groups ? ` for ${root.groups.join(', ')}` : '';
+						out(`  ${root.allowReadWrite ? 'rw' : 'ro'} ${root.path}${scope}${root.autoApprove ? ' (agents: automatic)' : ''}${root.description ? `  (${root.description})` : ''}`);
 					}
 					out(`non-main groups: ${current.allowlist.nonMainReadOnly ? 'read-only' : 'as the root allows'}`);
 				}
@@ -148,7 +159,8 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 					const pending = store.db ? new MountRequestStore(store.db).pending() : [];
 					out(`pending requests${pending.length ? '' : ': none'}`);
 					for (const r of pending) {
-						out(`  #${r.id} ${r.groupFolder} ${r.readonly ? 'ro' : 'rw'} ${r.hostPath}${r.containerPath ? ` as ${r.containerPath}` : ''} (${r.source})${r.reason ? `: ${r.reason}` : ''}`);
+						const real = r.realPath && r.realPath !== r.hostPath ? ` → ${r.realPath}` : '';
+						out(`  #${r.id} ${r.groupFolder} ${r.readonly ? 'ro' : 'rw'} ${r.hostPath}${real}${r.containerPath ? ` as ${r.containerPath}` : ''} (${r.source})${r.reason ? `: ${r.reason}` : ''}`);
 					}
 				} finally {
 					store.close();
@@ -158,8 +170,9 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 			case 'allow': {
 				const target = needPath('~/projects');
 				const real = resolveExisting(target, homeDir);
-				const {added} = allowlist.addAllowedRoot(real, args.rw);
-				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real} in ${allowlist.file}`);
+				const {added} = allowlist.addAllowedRoot(real, args.rw, undefined, {group: args.group, ...(args.auto ? {autoApprove: true} : {})});
+				const scope = args.group ? ` for group ${args.group}` : '';
+				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real}${scope}${args.auto ? ' (agents: automatic)' : ''} in ${allowlist.file}`);
 				return 0;
 			}
 			case 'revoke': {

@@ -2,7 +2,7 @@
 // oldest window. A chat waiting for its trigger is searched incrementally (only what arrived since
 // the last search), so chatter costs one look per message however much of it is pending; chatter
 // that no prompt has room for any more is passed.
-import {batchWindow, planBatch} from '../router.js';
+import {batchWindow, planBatch, type BatchLimits} from '../router.js';
 import type {MessageStore} from '../store/messages.js';
 import type {StoredMessage} from '../types.js';
 
@@ -18,11 +18,11 @@ export class ChatBatches {
 	}
 
 	/**
-	 * The chat's next batch after `after`, or null. Waiting for `trigger`, `pass` is told the newest
-	 * message older than the latest window (the cursor may move past it without a turn).
+	 * The chat's next batch after `after` within `limits`, or null. Waiting for `trigger`, `pass` is
+	 * told the newest message older than the latest window (the cursor may move past it without a turn).
 	 */
-	next(chatJid: string, after: number, trigger: RegExp | null, pass: (seq: number) => void): StoredMessage[] | null {
-		if (!trigger) return planBatch(this.pending(chatJid, after), null);
+	next(chatJid: string, after: number, trigger: RegExp | null, limits: BatchLimits, pass: (seq: number) => void): StoredMessage[] | null {
+		if (!trigger) return planBatch(this.pending(chatJid, after), null, limits);
 		const key = `${chatJid}\u0000${trigger.source}`;
 		const memo = this.searched.get(key);
 		// A search made from further on is void when `after` moved back (a turn in flight failed).
@@ -33,7 +33,7 @@ export class ChatBatches {
 			if (hit) {
 				this.searched.delete(key);
 				const context = this.messages.latestFromPeople(chatJid, after, hit.seq, batchWindow - 1);
-				return planBatch([...context, ...this.pending(chatJid, hit.seq - 1)], trigger);
+				return planBatch([...context, ...this.pending(chatJid, hit.seq - 1)], trigger, limits);
 			}
 			if (page.length > 0) from = page.at(-1)!.seq;
 			if (page.length < batchWindow) break;

@@ -7,14 +7,16 @@ import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {LocalChatChannel} from '../channels/local-chat.js';
 import {isWhatsAppJid} from '../channels/whatsapp/inbound.js';
 import {createIpcWatcher} from '../ipc/ipc-watcher.js';
-import {LlmBridge} from '../llm-bridge.js';
+import {createLlmBridge} from '../llm/create-bridge.js';
+import {ModelWarmer} from '../llm/model-warmer.js';
 import {createLogger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
 import {MountApprovals} from '../mounts/mount-requests.js';
+import {hostStatePaths} from '../mounts/mount-security.js';
 import {Outbox} from '../outbox.js';
+import {groupPaths, homePaths} from '../paths.js';
 import {Retention} from '../retention.js';
-import {homePaths} from '../paths.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {TaskScheduler} from '../scheduler/task-scheduler.js';
 import {SkillLibrary} from '../skills/skill-sync.js';
@@ -26,7 +28,11 @@ import {MountRequestStore} from '../store/mount-requests.js';
 import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
+import {WebRequestStore} from '../store/web-requests.js';
 import type {InboundMessage} from '../types.js';
+import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
+import {WebAccess} from '../web/web-access.js';
+import {DiskQuota} from './disk-quota.js';
 import {HostEmitter} from './events.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
@@ -34,7 +40,7 @@ import type {HostSnapshot, WhatsAppState} from './host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
-import {installLabelFor, type HostPaths} from './sandbox-spec.js';
+import {agentUid, installLabelFor, type HostPaths} from './sandbox-spec.js';
 import {createWhatsAppChannel, type WhatsAppLink, type WhatsAppParts} from './whatsapp-link.js';
 
 export type {Host} from './host-api-impl.js';
@@ -50,6 +56,8 @@ export interface CreateHostOptions {
 	 */
 	whatsapp?: boolean | WhatsAppParts;
 	logToStderr?: boolean;
+	/** web_fetch's resolver, extra CA and limits: test seams (tests map names to loopback servers). */
+	web?: FetcherOptions;
 	/** Time for the scheduler, the outbox, retention, log lines and run records; default the system's. */
 	clock?: HostClock;
 }
@@ -77,7 +85,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	const events = new HostEmitter();
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	const allowlist = new MountAllowlist({file: config.mountAllowlistPath});
-	const approvals = new MountApprovals({store: new MountRequestStore(db), allowlist, logger, onChange: () => changed('mounts')});
+	const approvals = new MountApprovals({store: new MountRequestStore(db), allowlist, logger, protectedPaths: hostStatePaths(config), onChange: () => changed('mounts')});
 	const skills = new SkillLibrary({
 		builtinDir: path.join(config.projectRoot, 'skills'),
 		userDir: paths.skillsDir,
@@ -119,6 +127,16 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		return outcome;
 	};
 
+	const diskQuota = new DiskQuota({quotaMb: config.groupDiskQuotaMb});
+	const web = new WebAccess({
+		allowlist,
+		store: new WebRequestStore(db),
+		fetcher: new WebFetcher(options.web),
+		logger,
+		notify: (chatJid, text) => void deliver(chatJid, text).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a web request notice could not be delivered')),
+		onChange: () => changed('web'),
+	});
+	const llm = createLlmBridge(config, {onRequest: () => changed('ollama')});
 	let whatsapp: WhatsAppLink | undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
@@ -127,7 +145,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		groups,
 		runs,
 		launcher,
-		llm: new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel, stallTimeoutMs: config.ollamaStallTimeoutMs}),
+		llm,
+		web,
 		logger,
 		clock,
 		installLabel: installLabelFor(config.home),
@@ -138,6 +157,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
+		diskQuotaProblem: (group) => diskQuota.problem(group.folder, groupPaths(paths, group.folder).group),
+		afterRun: (group) => void diskQuota.remeasure(group.folder, groupPaths(paths, group.folder).group),
 		onTurn: (turn) => {
 			events.emit('turn', turn);
 			if (!turn.ok) events.emit('notice', {level: 'error', text: `${turn.groupFolder}: ${turn.error ?? 'the agent failed'}`});
@@ -187,19 +208,30 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		channels.push(whatsapp.channel);
 	}
 
+	const warmer = new ModelWarmer({load: () => llm.load(), clock, logger});
+	const warmForTasks = () => warmer.schedule(scheduler.list().filter((task) => task.status === 'active').map((task) => task.nextRun));
 	const tasks = new TaskStore(db);
 	const retention = new Retention({db, stores: {runs, tasks, outbox: outboxStore}, clock, days: config.retentionDays, logger});
-	const scheduler = new TaskScheduler({
+	const scheduler: TaskScheduler = new TaskScheduler({
 		store: tasks,
 		timezone: config.timezone,
 		logger,
 		clock,
 		enqueueTask: (task, _slot, started) => runner.runTask(task, started),
-		onChange: () => changed('tasks'),
+		onChange: () => {
+			changed('tasks');
+			warmForTasks();
+		},
 	});
 	const ipc = createIpcWatcher({
 		ipcDir: paths.ipcDir,
+		errorsDir: paths.ipcErrorsDir,
+		writerUid: agentUid(),
 		logger,
+		onFlood: (folder, reason) => {
+			const chatJid = groups.byFolder(folder)?.jid ?? `local:${folder}`;
+			void deliver(chatJid, `⚠️ The assistant sent too many requests to the host, so some were refused (${reason}).`).catch(() => {});
+		},
 		groups: () => groups.all(),
 		findTask: (taskId) => scheduler.get(taskId),
 		handlers: createIpcHandlers({
@@ -219,6 +251,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		}),
 	});
 
+	// A registered group's IPC folders are watched from its registration on.
+	events.on('change', ({part}) => part === 'groups' && ipc.syncGroups());
+
 	return createHostApi({
 		config,
 		clock,
@@ -232,7 +267,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runner,
 		scheduler,
 		approvals,
+		web,
 		skills,
+		llm,
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
@@ -242,6 +279,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			skills.start();
 			await ipc.start();
 			scheduler.start();
+			warmForTasks();
 			retention.start();
 			// Replies a crash or a stop left unsent: local ones now, the others as their channel connects.
 			void outbox.flushAll().catch((error: Error) => logger.error({err: error.message}, 'sending queued messages failed'));
@@ -249,12 +287,14 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		async stop() {
 			await ipc.stop();
 			scheduler.stop();
+			warmer.stop();
 			retention.stop();
 			await runner.stop();
 			outbox.stop();
 			for (const channel of channels) await channel.disconnect().catch(() => {});
 			await skills.close();
 			approvals.close();
+			web.close();
 			allowlist.close();
 			flush();
 			db.close();

@@ -3,12 +3,13 @@ import type {TurnInput} from '../../container/agent-runner/src/protocol.js';
 import type {HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
+import {describeSummary} from '../llm/llm-stats.js';
 import type {Logger} from '../logger.js';
-import {chatTrigger, formatMessages, formatScheduledPrompt} from '../router.js';
+import {batchWindow, chatTrigger, formatMessages, formatScheduledPrompt, type BatchLimits} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import type {TaskRunOutcome} from '../scheduler/task-scheduler.js';
 import {RunOutputs} from '../runner/run-output.js';
-import type {LlmServer, SandboxRun, TurnRequest, TurnResult} from '../runner/sandbox-run.js';
+import type {LlmServer, SandboxRun, TurnRequest, TurnResult, WebServer} from '../runner/sandbox-run.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
@@ -29,6 +30,8 @@ export interface GroupRunnerDeps {
 	runs: RunStore;
 	launcher: SandboxLauncher;
 	llm: LlmServer;
+	/** web_fetch through the host; absent: refused. */
+	web?: WebServer;
 	logger: Logger;
 	/** Time for run records and the runs' and the queue's timers; default the system's. */
 	clock?: HostClock;
@@ -48,7 +51,14 @@ export interface GroupRunnerDeps {
 	onRunUpdate(run: ContainerRun): void;
 	onDelta(groupFolder: string, chatJid: string, text: string): void;
 	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
+	/** Why the group may not start a run (over its disk quota), or undefined. */
+	diskQuotaProblem?(group: RegisteredGroup): Promise<string | undefined>;
+	/** A run of the group ended (its folder is measured again). */
+	afterRun?(group: RegisteredGroup): void;
 }
+
+/** Characters of a turn's messages while the model's context is not known yet. */
+const defaultBatchChars = 16_000;
 
 interface TaskWork {
 	task: ScheduledTask;
@@ -100,7 +110,9 @@ export class GroupRunner {
 	/** Nothing in progress or waiting: every live run is idle (warm) and no turn or task waits. */
 	quiet(): boolean {
 		const runsIdle = [...this.live.values()].every(({run}) => run.state === 'idle');
-		return runsIdle && this.queue.waitingGroups.length === 0 && [...this.tasks.values()].every((works) => works.length === 0);
+		// A group the queue runs without a live run yet is starting one.
+		const starting = this.queue.activeCount !== this.live.size;
+		return runsIdle && !starting && this.queue.waitingGroups.length === 0 && [...this.tasks.values()].every((works) => works.length === 0);
 	}
 
 	liveRuns(): ContainerRun[] {
@@ -202,9 +214,17 @@ export class GroupRunner {
 		const message = isolatedFirst ? undefined : this.nextMessageTurn(group);
 		const task = message ? undefined : this.tasks.get(folder)?.shift();
 		if (!message && !task) return true;
+		const overQuota = await this.deps.diskQuotaProblem?.(group);
+		if (overQuota) {
+			if (message) this.refuseTurn(group, message, overQuota);
+			else task?.resolve({ok: false, error: overQuota});
+			return true;
+		}
 		const contextMode: ContextMode = task ? task.task.contextMode : 'group';
 		let firstFailed = false;
 		let ok = false;
+		// The first turn carries the model's budget; without Ollama the first request says why.
+		await this.deps.llm.prepare?.().catch(() => undefined);
 		try {
 			const run = this.createRun(group, contextMode);
 			this.live.set(folder, {run, contextMode});
@@ -224,6 +244,8 @@ export class GroupRunner {
 				if ((this.tasks.get(folder)?.length ?? 0) > 0) run.retire();
 			}
 			await run.ended;
+			const llm = this.outputs.get(run.record.id)?.llm;
+			if (llm) this.deps.logger.info({group: folder, run: run.record.id}, `run's model use: ${describeSummary(llm)}`);
 			ok = !(firstFailed && crashed(run));
 			return ok;
 		} catch (error) {
@@ -237,6 +259,7 @@ export class GroupRunner {
 			return false;
 		} finally {
 			this.live.delete(folder);
+			this.deps.afterRun?.(group);
 			for (const chat of this.chatsOf(group)) {
 				this.inFlight.delete(chat);
 				this.passedAhead.delete(chat);
@@ -263,6 +286,16 @@ export class GroupRunner {
 		return this.batches.pending(chatJid, this.pendingAfter(chatJid));
 	}
 
+	/**
+	 * A turn's messages take at most half of what the model's context leaves for the prompt (the
+	 * rest is the system prompt, the tools and the conversation so far); a guess until it is known.
+	 */
+	private batchLimits(): BatchLimits {
+		const budget = this.deps.llm.currentBudget?.();
+		const chars = budget ? Math.floor(((budget.numCtx - budget.reserveTokens) * budget.charsPerToken) / 2) : defaultBatchChars;
+		return {messages: batchWindow, chars};
+	}
+
 	/** Moves the chat's cursor past `seq` without a turn; behind a turn in flight, once that turn concludes. */
 	private passThrough(chatJid: string, seq: number): void {
 		const behind = this.inFlight.get(chatJid);
@@ -275,7 +308,7 @@ export class GroupRunner {
 	/** The next triggered batch of messages of any of the group's chats, as a turn. */
 	private nextMessageTurn(group: RegisteredGroup): {chatJid: string; throughSeq: number; begin(run: SandboxRun): Promise<boolean>} | undefined {
 		for (const chatJid of this.chatsOf(group)) {
-			const pending = this.batches.next(chatJid, this.pendingAfter(chatJid), chatTrigger(group, chatJid), (seq) => this.passThrough(chatJid, seq));
+			const pending = this.batches.next(chatJid, this.pendingAfter(chatJid), chatTrigger(group, chatJid), this.batchLimits(), (seq) => this.passThrough(chatJid, seq));
 			if (!pending) continue;
 			const lastSeq = pending.at(-1)!.seq;
 			const plan = this.deps.planTurn?.(group, pending) ?? {};
@@ -335,6 +368,13 @@ export class GroupRunner {
 		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
 		work.resolve(result);
 		return result;
+	}
+
+	/** A message turn answered with why it cannot run, without starting a sandbox. */
+	private refuseTurn(group: RegisteredGroup, turn: {chatJid: string; throughSeq: number}, error: string): void {
+		this.inFlight.delete(turn.chatJid);
+		this.answerWithError(turn.chatJid, error, turn.throughSeq);
+		this.deps.onTurn({groupFolder: group.folder, chatJid: turn.chatJid, ok: false, error, throughSeq: turn.throughSeq});
 	}
 
 	private answerWithError(chatJid: string, error: string, throughSeq: number): void {

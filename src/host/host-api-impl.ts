@@ -4,7 +4,7 @@ import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
 import {imageStaleness} from '../image/image-staleness.js';
-import {LlmBridge} from '../llm-bridge.js';
+import type {LlmBridge} from '../llm-bridge.js';
 import type {Logger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
 import type {MountApprovals} from '../mounts/mount-requests.js';
@@ -17,6 +17,7 @@ import type {SkillLibrary} from '../skills/skill-sync.js';
 import type {GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
+import type {WebAccess} from '../web/web-access.js';
 import type {InboundMessage, RegisteredGroup} from '../types.js';
 import type {HostEmitter} from './events.js';
 import type {GroupRunner} from './group-runner.js';
@@ -47,7 +48,9 @@ export interface HostParts {
 	runner: GroupRunner;
 	scheduler: TaskScheduler;
 	approvals: MountApprovals;
+	web: WebAccess;
 	skills: SkillLibrary;
+	llm: LlmBridge;
 	whatsapp(): WhatsAppLink | undefined;
 	callbacks: ChannelCallbacks;
 	/** Stores a message and wakes its group; the sequence, or null when it was not stored. */
@@ -60,7 +63,7 @@ export interface HostParts {
 
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
 export function createHostApi(parts: HostParts): Host {
-	const {config, launcher, logger, events, stores, runner, scheduler, approvals, skills} = parts;
+	const {config, launcher, logger, events, stores, runner, scheduler, approvals, web, skills} = parts;
 	const {messages, groups, runs} = stores;
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
@@ -105,10 +108,21 @@ export function createHostApi(parts: HostParts): Host {
 				logger.warn(stale);
 				changed('runtime');
 			});
-			void new LlmBridge({baseUrl: config.ollamaBaseUrl, model: config.ollamaModel}).probe().then((state) => {
+			// The model is loaded now (with its num_ctx), so the first message does not wait for it.
+			void parts.llm.probe().then((state) => {
 				ollama = state;
 				if (state.error) logger.warn(state.error);
+				const warning = state.context?.warning;
+				if (warning) {
+					logger.warn(warning);
+					events.emit('notice', {level: 'warn', text: warning});
+				}
 				changed('ollama');
+				if (!state.reachable || !state.modelPresent) return;
+				parts.llm.load().then(
+					() => logger.info({model: config.ollamaModel, numCtx: state.context?.numCtx, keepAlive: config.ollamaKeepAlive}, 'model loaded'),
+					(error: Error) => logger.warn({err: error.message}, 'could not load the model'),
+				);
 			});
 		},
 		snapshot() {
@@ -121,9 +135,10 @@ export function createHostApi(parts: HostParts): Host {
 				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
 				tasks: scheduler.list().map((task) => ({...task, upcoming: scheduler.upcoming(task.id)})),
 				mounts: approvals.view(),
+				web: web.view(),
 				skills: skills.skills(),
 				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
-				ollama,
+				ollama: {...ollama, context: parts.llm.contextInUse() ?? ollama.context},
 				runtime: {...runtime},
 				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
 				timezone: config.timezone,
@@ -170,12 +185,19 @@ export function createHostApi(parts: HostParts): Host {
 			changed('groups');
 			if (pausedTasks > 0) changed('tasks');
 		},
-		async approveMount(requestId, mode) {
-			const approved = approvals.approve(requestId, mode, 'operator');
-			runner.retire(approved.groupFolder);
+		async approveMount(requestId, mode, scope = 'group') {
+			const approved = approvals.approve(requestId, mode, 'operator', scope);
+			if (scope === 'all') for (const group of groups.all()) runner.retire(group.folder);
+			else runner.retire(approved.groupFolder);
 		},
 		async rejectMount(requestId) {
 			approvals.reject(requestId, 'operator');
+		},
+		async approveHost(requestId, scope) {
+			web.approve(requestId, scope, 'operator');
+		},
+		async rejectHost(requestId) {
+			web.reject(requestId, 'operator');
 		},
 		pauseTask: (taskId) => taskAction('paused', taskId, () => scheduler.pause(taskId)),
 		resumeTask: (taskId) => taskAction('resumed', taskId, () => scheduler.resume(taskId)),

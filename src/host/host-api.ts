@@ -1,5 +1,6 @@
 // The one API the TUI and the headless modes use: snapshots, events and actions.
 // Nothing in host/ imports React or Ink.
+import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
 import type {LogStore} from '../log-store.js';
 import type {ChatInfo, ContainerRun, MisfirePolicy, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
 
@@ -24,6 +25,8 @@ export interface OllamaState {
 	toolsSupported: boolean | null;
 	version?: string;
 	error?: string;
+	/** The context the host uses for the model (num_ctx, the latest prompt, a warning when too small). */
+	context?: ContextInUse;
 }
 
 export interface RuntimeInfo {
@@ -37,12 +40,18 @@ export interface AllowedRootView {
 	path: string;
 	allowReadWrite: boolean;
 	description?: string;
+	/** Only these groups; absent: every group. */
+	groups?: string[];
+	/** Agents' requests under it are granted without the operator. */
+	autoApprove?: boolean;
 }
 
 export interface MountRequestView {
 	id: number;
 	groupFolder: string;
 	hostPath: string;
+	/** Where hostPath resolved when it was asked: what an approval allows. */
+	realPath: string | null;
 	containerPath: string | null;
 	readonly: boolean;
 	source: 'config' | 'ipc';
@@ -59,6 +68,39 @@ export interface MountsView {
 	blockedPatterns: string[];
 	nonMainReadOnly: boolean;
 	requests: MountRequestView[];
+}
+
+export interface AllowedHostView {
+	/** An exact host or `*.domain`. */
+	host: string;
+	/** Absent: every group. */
+	group?: string;
+	http: boolean;
+	internal: boolean;
+	description?: string;
+}
+
+export interface WebRequestView {
+	id: number;
+	groupFolder: string;
+	url: string;
+	host: string;
+	/** Why it waits (or waited) for the operator. */
+	reason: string;
+	status: 'pending' | 'approved' | 'rejected';
+	scope: 'once' | 'group' | 'all' | 'allowlist' | null;
+	createdAt: string;
+	decidedAt: string | null;
+	decidedBy: string | null;
+}
+
+/** web_fetch: the hosts of the allowlist (its file and errors are in MountsView) and the requests. */
+export interface WebAccessView {
+	allowedHosts: AllowedHostView[];
+	/** Exact hosts that may resolve to loopback, private or link-local addresses. */
+	internalHosts: string[];
+	/** Pending first, then recent decisions. */
+	requests: WebRequestView[];
 }
 
 export interface SkillView {
@@ -85,6 +127,7 @@ export interface HostSnapshot {
 	runs: ContainerRun[];
 	tasks: TaskView[];
 	mounts: MountsView;
+	web: WebAccessView;
 	skills: SkillView[];
 	whatsapp: WhatsAppState;
 	ollama: OllamaState;
@@ -124,8 +167,12 @@ export interface HostActions {
 	killRun(runId: string): Promise<void>;
 	registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup>;
 	unregisterGroup(jidOrFolder: string): Promise<void>;
-	approveMount(requestId: number, mode: 'ro' | 'rw'): Promise<void>;
+	/** Allows the request's real path for its group, or with scope `all` for every group. */
+	approveMount(requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all'): Promise<void>;
 	rejectMount(requestId: number): Promise<void>;
+	/** Allows a waiting web request: one fetch, its host for the request's group, or for all groups. */
+	approveHost(requestId: number, scope: 'once' | 'group' | 'all'): Promise<void>;
+	rejectHost(requestId: number): Promise<void>;
 	pauseTask(taskId: string): Promise<void>;
 	resumeTask(taskId: string): Promise<void>;
 	runTaskNow(taskId: string): Promise<void>;
@@ -144,6 +191,10 @@ export interface HostActions {
 export interface RunOutputView {
 	output: string[];
 	stderr: string[];
+	/** The run's model requests: what they cost (tokens evaluated and cached, speed, load time). */
+	llm?: RunLlmSummary;
+	/** The model's thinking during the run (kept here only, never sent to a chat). */
+	thinking?: string[];
 }
 
 export interface HostApi extends HostActions {

@@ -1,10 +1,13 @@
+import path from 'node:path';
 import type {Config} from '../config.js';
-import type {IpcHandlers} from '../ipc/ipc-watcher.js';
+import {agentBounds} from '../ipc/ipc-limits.js';
+import type {IpcHandlers} from '../ipc/ipc-types.js';
 import type {MountApprovals} from '../mounts/mount-requests.js';
+import {containerNameProblem} from '../mounts/mount-security.js';
 import {folderProblem} from '../paths.js';
 import type {TaskScheduler} from '../scheduler/task-scheduler.js';
 import type {GroupStore} from '../store/groups.js';
-import type {ChatInfo, RegisteredGroup} from '../types.js';
+import type {ChatInfo, ExtraMountSpec, RegisteredGroup} from '../types.js';
 
 export interface IpcHandlerDeps {
 	config: Config;
@@ -30,6 +33,11 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 			return outcome.status === 'sent' ? 'sent' : `queued: ${outcome.reason}; it is sent when the chat's channel reconnects`;
 		},
 		scheduleTask(task) {
+			checkInterval(task.scheduleType, task.scheduleValue);
+			const active = scheduler.list(task.groupFolder).filter((t) => t.status !== 'completed').length;
+			if (active >= agentBounds.tasksPerGroup) {
+				throw new Error(`too many tasks: group ${task.groupFolder} has ${active} (the limit is ${agentBounds.tasksPerGroup}); cancel some first`);
+			}
 			const created = scheduler.create(task);
 			return {taskId: created.id, nextRun: created.nextRun};
 		},
@@ -42,8 +50,11 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 				case 'cancel':
 					scheduler.cancel(action.taskId);
 					return 'cancelled';
-				case 'update':
+				case 'update': {
+					const current = scheduler.get(action.taskId);
+					checkInterval(action.changes.scheduleType ?? current?.scheduleType, action.changes.scheduleValue ?? current?.scheduleValue);
 					return {nextRun: scheduler.update(action.taskId, action.changes).nextRun};
+				}
 			}
 		},
 		registerGroup(input) {
@@ -57,16 +68,14 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 				requiresTrigger: input.requiresTrigger ?? true,
 				isMain: false,
 				addedAt: new Date().toISOString(),
-				extraMounts: input.extraMounts ?? [],
+				// The agent's mounts are requests like request_mount's, never the operator's config.
+				extraMounts: [],
 				network: false,
 			};
 			groups.add(group);
 			deps.onGroupsChanged();
-			// Asked now, so mounts that need the operator wait in the Mounts pane before the first run.
-			const mounts = group.extraMounts.map((mount) => {
-				const outcome = approvals.request({groupFolder: group.folder, isMain: false, ...mount, source: 'config'});
-				return {hostPath: mount.hostPath, status: outcome.status, ...(outcome.status === 'allowed' ? {containerPath: outcome.mount.containerPath} : {reason: outcome.reason})};
-			});
+			// Asked now, so mounts that need the operator wait in the Access pane before the first run.
+			const mounts = (input.extraMounts ?? []).map((mount) => ({hostPath: mount.hostPath, answer: askMount(approvals, mount, {folder: group.folder, isMain: false})}));
 			return mounts.length > 0 ? {folder: group.folder, mounts} : {folder: group.folder};
 		},
 		async refreshGroups() {
@@ -85,11 +94,43 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 				.map((t) => ({id: t.id, group: t.groupFolder, prompt: t.prompt, schedule: `${t.scheduleType} ${t.scheduleValue}`, status: t.status, nextRun: t.nextRun}));
 		},
 		async requestMount(mount, source) {
-			const outcome = approvals.request({groupFolder: source.folder, isMain: source.isMain, ...mount, source: 'ipc'});
-			if (outcome.status === 'rejected') throw new Error(outcome.reason);
-			if (outcome.status === 'allowed') return `allowed: ${outcome.mount.containerPath} (${outcome.mount.readonly ? 'read-only' : 'read-write'}) from the next run`;
-			await deps.deliver(chatOf(source.folder), `📂 A request to mount ${mount.hostPath} waits for the operator's approval (${outcome.reason}).`);
-			return `waiting for the operator (request ${outcome.id}): ${outcome.reason}`;
+			const answer = askMount(approvals, mount, source);
+			if (!answer.startsWith('allowed')) await deps.deliver(chatOf(source.folder), `📂 The assistant asked to mount ${mount.hostPath}; see the Access pane (or \`babybot-tui mounts list\`).`);
+			return answer;
 		},
 	};
+}
+
+/** Agents may not schedule faster than once a minute (cron cannot, and an interval must not either). */
+function checkInterval(type: string | undefined, value: string | undefined): void {
+	if (type !== 'interval' || value === undefined) return;
+	const ms = Number(value);
+	if (Number.isFinite(ms) && ms < agentBounds.minTaskIntervalMs) {
+		throw new Error(`interval ${value} ms is too short: the shortest is ${agentBounds.minTaskIntervalMs} ms (a minute)`);
+	}
+}
+
+/**
+ * The agent's answer to a mount it asked for. Anything but an automatic grant gets the same words,
+ * whether the folder exists, is a file, is blocked or is the host's own: the agent learns nothing
+ * about the host it could not already read. The operator sees the real reason in the Access pane.
+ */
+function askMount(approvals: MountApprovals, mount: ExtraMountSpec, source: {folder: string; isMain: boolean}): string {
+	const shape = mountShapeProblem(mount);
+	if (shape) throw new Error(shape);
+	const outcome = approvals.request({groupFolder: source.folder, isMain: source.isMain, ...mount, source: 'ipc'});
+	if (outcome.status === 'allowed') return `allowed: ${outcome.mount.containerPath} (${outcome.mount.readonly ? 'read-only' : 'read-write'}) from the next run`;
+	if (outcome.status === 'rejected' && outcome.id === undefined) throw new Error(outcome.reason);
+	const name = mount.containerPath ?? path.basename(mount.hostPath.replace(/\/+$/, ''));
+	return `sent to the operator: if they allow it, it appears at /workspace/extra/${name} from the next run`;
+}
+
+/** What is wrong with the request itself, from its text alone (never from the host's files). */
+function mountShapeProblem(mount: ExtraMountSpec): string | null {
+	const given = mount.hostPath.trim();
+	if (!given) return 'hostPath is empty: give a folder such as ~/notes';
+	if (given.startsWith('~') && given !== '~' && !given.startsWith('~/')) return `hostPath "${given}" uses a ~user form: write it as ~/… or an absolute path`;
+	if (!given.startsWith('~') && !path.isAbsolute(given)) return `hostPath "${given}" is relative: write it as ~/… or an absolute path`;
+	const name = mount.containerPath ?? path.basename(given.replace(/\/+$/, ''));
+	return containerNameProblem(name);
 }

@@ -1,5 +1,6 @@
 // A group's sandbox run as the host builds it: its spec and mounts, its limits, and where its
 // output, deltas and state go.
+import {describeRequest} from '../llm/llm-stats.js';
 import {stripInternal} from '../router.js';
 import type {RunOutputs} from '../runner/run-output.js';
 import {SandboxRun} from '../runner/sandbox-run.js';
@@ -26,7 +27,6 @@ export function createSandboxRun({deps, group, contextMode, outputs, warnedUnwri
 		paths: deps.paths,
 		installLabel: deps.installLabel,
 		extraMounts,
-		prepareForContainer: launcher.sandboxed,
 	});
 	if (launcher.sandboxed) {
 		for (const hostPath of unwritableBySandbox(extraMounts)) {
@@ -40,6 +40,7 @@ export function createSandboxRun({deps, group, contextMode, outputs, warnedUnwri
 		launcher,
 		spec,
 		llm: deps.llm,
+		web: deps.web,
 		logger,
 		idleTimeoutMs: config.containerIdleTimeoutMs,
 		hardTimeoutMs: config.containerTimeoutMs,
@@ -58,6 +59,11 @@ export function createSandboxRun({deps, group, contextMode, outputs, warnedUnwri
 			if (clean) deps.deliver(turn.chatJid, clean, {throughSeq: turn.throughSeq});
 		},
 		onDelta: (turn, text) => deps.onDelta(group.folder, turn.chatJid, text),
+		onLlmStats: (stats) => {
+			const fields = {group: group.folder, run: spec.runId};
+			if (stats.overBudget) logger.warn(fields, `model request over its budget: ${describeRequest(stats)}; the estimate was raised`);
+			else logger.info(fields, `model request: ${describeRequest(stats)}`);
+		},
 		onUpdate: (record) => {
 			deps.runs.save(record);
 			deps.onRunUpdate(record);

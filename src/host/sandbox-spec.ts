@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {Config} from '../config.js';
 import {groupPaths, type HomePaths} from '../paths.js';
+import {ensureGroupIpc} from '../ipc/ipc-layout.js';
 import {buildMountPlan} from '../runtimes/mount-plan.js';
 import type {SandboxSpec} from '../runtimes/runtime.js';
 import type {RegisteredGroup} from '../types.js';
@@ -31,21 +32,31 @@ export function containerNameFor(folder: string, now = new Date()): string {
 	return `babybot-${folder.toLowerCase()}-${stamp}`;
 }
 
-/** Creates the group's directories (IPC subfolders included) and returns them. */
-export function ensureGroupDirs(paths: HostPaths, folder: string): ReturnType<typeof groupPaths> {
-	const dirs = groupPaths(paths, folder);
-	for (const dir of [dirs.group, dirs.session, paths.globalDir, paths.syncedSkillsDir]) fs.mkdirSync(dir, {recursive: true});
-	for (const sub of ['messages', 'tasks', 'requests', 'acks']) fs.mkdirSync(path.join(dirs.ipc, sub), {recursive: true});
+/** The uid that owns what an agent writes: the sandbox user when the host is root, else the host user. */
+export function agentUid(hostUid = process.getuid?.()): number | undefined {
+	return hostUid === 0 ? sandboxUid : hostUid;
+}
+
+/**
+ * Creates the group's directories (its IPC folders included) and hands the writable ones to the
+ * agent's uid. Only the directories themselves: what is inside is the agent's and is never walked.
+ */
+export function ensureGroupDirs(paths: HostPaths, group: Pick<RegisteredGroup, 'folder' | 'isMain'>): ReturnType<typeof groupPaths> {
+	const dirs = groupPaths(paths, group.folder);
+	const uid = agentUid();
+	for (const dir of [paths.globalDir, paths.syncedSkillsDir]) fs.mkdirSync(dir, {recursive: true});
+	for (const dir of [dirs.group, dirs.session]) ownedDirectory(dir, uid);
+	if (group.isMain) ownedDirectory(paths.globalDir, uid);
+	ensureGroupIpc(paths.ipcDir, group.folder, {writerUid: uid});
 	return dirs;
 }
 
-function chownTree(dir: string, uid: number): void {
-	fs.chownSync(dir, uid, uid);
-	for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
-		const full = path.join(dir, entry.name);
-		if (entry.isDirectory()) chownTree(full, uid);
-		else if (entry.isFile()) fs.chownSync(full, uid, uid);
-	}
+/** A real directory (a link in its place is an error: the host never follows one) owned by `uid`. */
+function ownedDirectory(dir: string, uid: number | undefined): void {
+	fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+	const stats = fs.lstatSync(dir);
+	if (!stats.isDirectory()) throw new Error(`${dir} is not a directory (a symlink?): move it away and restart`);
+	if (uid !== undefined && process.getuid?.() === 0 && stats.uid !== uid) fs.lchownSync(dir, uid, uid);
 }
 
 /**
@@ -70,17 +81,12 @@ export interface BuildSandboxSpecInput {
 	paths: HostPaths;
 	installLabel: string;
 	extraMounts: Array<{name: string; hostPath: string; readonly: boolean}>;
-	/** When the runtime is a container and the host runs as root, hand writable dirs to the sandbox user. */
-	prepareForContainer: boolean;
 	now?: Date;
 }
 
 export function buildSandboxSpec(input: BuildSandboxSpecInput): SandboxSpec {
 	const {group, config, paths} = input;
-	const dirs = ensureGroupDirs(paths, group.folder);
-	if (input.prepareForContainer && process.getuid?.() === 0) {
-		for (const dir of [dirs.group, dirs.ipc, dirs.session, ...(group.isMain ? [paths.globalDir] : [])]) chownTree(dir, sandboxUid);
-	}
+	const dirs = ensureGroupDirs(paths, group);
 	const mounts = buildMountPlan({
 		isMain: group.isMain,
 		groupDir: dirs.group,

@@ -105,7 +105,6 @@ export const ipcRequestSchemas = {
 
 export type IpcRequestType = keyof typeof ipcRequestSchemas;
 export type IpcRequest = {[K in IpcRequestType]: z.output<(typeof ipcRequestSchemas)[K]>}[IpcRequestType];
-export type IpcRequestOf<K extends IpcRequestType> = Extract<IpcRequest, {type: K}>;
 
 export type ParsedIpcRequest = {ok: true; request: IpcRequest} | {ok: false; reason: string};
 

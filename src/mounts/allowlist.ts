@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {z} from 'zod';
 import {expandHome} from '../config.js';
+import {parseHostPattern} from '../web/host-rules.js';
 
 const rootSchema = z.looseObject({
 	path: z
@@ -13,10 +14,26 @@ const rootSchema = z.looseObject({
 		.refine((p) => p === '~' || p.startsWith('~/') || path.isAbsolute(p), 'must be an absolute path or start with ~/'),
 	allowReadWrite: z.boolean().optional(),
 	description: z.string().optional(),
+	groups: z.array(z.string().min(1, 'must not be empty')).optional(),
+	autoApprove: z.boolean().optional(),
+});
+
+const hostPattern = z.string().superRefine((value, context) => {
+	const parsed = parseHostPattern(value);
+	if (!parsed.ok) context.addIssue({code: 'custom', message: parsed.error});
+});
+
+const hostSchema = z.looseObject({
+	host: hostPattern,
+	group: z.string().min(1, 'must not be empty').optional(),
+	http: z.boolean().optional(),
+	description: z.string().optional(),
 });
 
 const allowlistSchema = z.looseObject({
 	allowedRoots: z.array(rootSchema),
+	allowedHosts: z.array(hostSchema).optional(),
+	internalHosts: z.array(hostPattern.refine((value) => !value.trim().startsWith('*.'), 'must be an exact host, not a *. pattern')).optional(),
 	blockedPatterns: z
 		.array(z.string().min(1, 'must not be empty').refine((p) => !p.includes('/'), 'matches one path component and cannot contain /'))
 		.optional(),
@@ -27,12 +44,29 @@ export interface AllowedRoot {
 	path: string;
 	allowReadWrite: boolean;
 	description?: string;
+	/** Only these groups may mount under it; absent: every group. */
+	groups?: string[];
+	/** An agent's request under it is granted without asking the operator (default: it waits). */
+	autoApprove?: boolean;
+}
+
+/** A host web_fetch may reach: for every group, or for `group` only; https unless `http`. */
+export interface AllowedHost {
+	/** Canonical: an exact host or `*.domain`. */
+	host: string;
+	group?: string;
+	http: boolean;
+	description?: string;
 }
 
 export interface Allowlist {
 	allowedRoots: AllowedRoot[];
 	blockedPatterns: string[];
 	nonMainReadOnly: boolean;
+	/** Absent when the file has none (as internalHosts). */
+	allowedHosts?: AllowedHost[];
+	/** Exact hosts that may resolve to loopback, private or link-local addresses. */
+	internalHosts?: string[];
 }
 
 export type AllowlistResult = {ok: true; allowlist: Allowlist} | {ok: false; error: string; missing?: boolean};
@@ -76,12 +110,30 @@ export function parseAllowlist(text: string, file: string): AllowlistResult {
 				path: root.path,
 				allowReadWrite: root.allowReadWrite ?? false,
 				...(root.description !== undefined ? {description: root.description} : {}),
+				...(root.groups !== undefined ? {groups: root.groups} : {}),
+				...(root.autoApprove !== undefined ? {autoApprove: root.autoApprove} : {}),
 			})),
 			blockedPatterns: parsed.data.blockedPatterns ?? [],
 			nonMainReadOnly: parsed.data.nonMainReadOnly ?? true,
+			...(parsed.data.allowedHosts
+				? {
+						allowedHosts: parsed.data.allowedHosts.map((entry) => ({
+							host: canonicalPattern(entry.host),
+							...(entry.group !== undefined ? {group: entry.group} : {}),
+							http: entry.http ?? false,
+							...(entry.description !== undefined ? {description: entry.description} : {}),
+						})),
+					}
+				: {}),
+			...(parsed.data.internalHosts ? {internalHosts: parsed.data.internalHosts.map(canonicalPattern)} : {}),
 		},
 	};
 }
+
+const canonicalPattern = (value: string): string => {
+	const parsed = parseHostPattern(value);
+	return parsed.ok ? parsed.pattern : value;
+};
 
 export function loadAllowlist(file: string): AllowlistResult {
 	let text: string;
@@ -185,14 +237,23 @@ export class MountAllowlist {
 		this.watcher = undefined;
 	}
 
-	/** Adds a root (or changes its mode when already listed); keeps unknown keys and key order. */
-	addAllowedRoot(rootPath: string, readWrite: boolean, description?: string): {added: boolean} {
+	/**
+	 * Adds a root (or changes its mode when already listed); keeps unknown keys and key order. With
+	 * `group`, the root serves that group only (added to a group-limited entry of the same path).
+	 */
+	addAllowedRoot(rootPath: string, readWrite: boolean, description?: string, scope: {group?: string; autoApprove?: boolean} = {}): {added: boolean} {
 		const target = resolveRootPath(rootPath, this.homeDir);
 		const {data, text} = this.readRaw();
 		const roots = data.allowedRoots as Array<Record<string, unknown>>;
-		const existing = roots.find((root) => typeof root.path === 'string' && resolveRootPath(root.path, this.homeDir) === target);
-		if (existing) existing.allowReadWrite = readWrite;
-		else roots.push({path: target, allowReadWrite: readWrite, ...(description ? {description} : {})});
+		const samePath = (root: Record<string, unknown>) => typeof root.path === 'string' && resolveRootPath(root.path, this.homeDir) === target;
+		const existing = roots.find((root) => samePath(root) && (scope.group === undefined ? !Array.isArray(root.groups) : Array.isArray(root.groups) && root.allowReadWrite === readWrite));
+		if (existing && scope.group !== undefined) {
+			const groups = existing.groups as string[];
+			if (!groups.includes(scope.group)) groups.push(scope.group);
+		} else if (existing) existing.allowReadWrite = readWrite;
+		const entry = existing ?? {path: target, allowReadWrite: readWrite, ...(description ? {description} : {}), ...(scope.group !== undefined ? {groups: [scope.group]} : {})};
+		if (!existing) roots.push(entry);
+		if (scope.autoApprove !== undefined) entry.autoApprove = scope.autoApprove;
 		this.writeRaw(data, text);
 		return {added: !existing};
 	}
@@ -210,6 +271,40 @@ export class MountAllowlist {
 		return {removed};
 	}
 
+	/**
+	 * Allows a host (canonical pattern) for one group or all; an entry of the same host and scope is
+	 * updated (http is only ever added). With `internal` the host joins internalHosts.
+	 */
+	addAllowedHost(entry: AllowedHost, internal = false): {added: boolean} {
+		const {data, text} = this.readRaw();
+		const hosts = (data.allowedHosts ??= []) as Array<Record<string, unknown>>;
+		const existing = hosts.find((item) => sameHost(item.host, entry.host) && item.group === entry.group);
+		if (existing) existing.http = existing.http === true || entry.http;
+		else hosts.push({host: entry.host, ...(entry.group ? {group: entry.group} : {}), http: entry.http, ...(entry.description ? {description: entry.description} : {})});
+		const internals = (data.internalHosts ??= []) as unknown[];
+		if (internal && !internals.some((item) => sameHost(item, entry.host))) internals.push(entry.host);
+		if (internals.length === 0) delete data.internalHosts;
+		this.writeRaw(data, text);
+		return {added: !existing};
+	}
+
+	/** Removes a host's entries (of one group, or every scope); it leaves internalHosts once no entry is left. */
+	removeAllowedHost(host: string, group?: string): {removed: number} {
+		const {data, text} = this.readRaw();
+		const hosts = (data.allowedHosts ?? []) as Array<Record<string, unknown>>;
+		const kept = hosts.filter((item) => !(sameHost(item.host, host) && (group === undefined || item.group === group)));
+		const internals = (data.internalHosts ?? []) as unknown[];
+		const stillListed = kept.some((item) => sameHost(item.host, host));
+		const keptInternals = stillListed ? internals : internals.filter((item) => !sameHost(item, host));
+		const removed = hosts.length - kept.length + (internals.length - keptInternals.length);
+		if (removed === 0) throw new Error(`${host} is not on the web allowlist${group ? ` of ${group}` : ''} in ${this.file}: see \`babybot-tui hosts list\``);
+		data.allowedHosts = kept;
+		if (keptInternals.length) data.internalHosts = keptInternals;
+		else delete data.internalHosts;
+		this.writeRaw(data, text);
+		return {removed};
+	}
+
 	private readRaw(): {data: Record<string, unknown>; text: string | undefined} {
 		const loaded = loadAllowlist(this.file);
 		if (!loaded.ok && !loaded.missing) throw new Error(`${loaded.error} before changing it (nothing was written)`);
@@ -219,8 +314,11 @@ export class MountAllowlist {
 	}
 
 	private writeRaw(data: Record<string, unknown>, previous: string | undefined): void {
+		if (Array.isArray(data.allowedHosts) && data.allowedHosts.length === 0) delete data.allowedHosts;
 		const indent = previous === undefined ? '\t' : detectIndent(previous);
 		writeFileAtomic(this.file, JSON.stringify(data, null, indent) + '\n');
 		this.reload();
 	}
 }
+
+const sameHost = (value: unknown, host: string): boolean => typeof value === 'string' && canonicalPattern(value) === host;

@@ -1,22 +1,20 @@
-// Mount requests (group config and the agent's request_mount) and the operator's decisions.
+// Mount requests (the operator's group config and the agents' requests) and the operator's decisions.
+// A request records where its folder resolved when it was asked; the operator is shown that real
+// path, an approval binds to it (refused when the path now resolves elsewhere), and the mount uses
+// it and is checked again just before each sandbox starts.
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import type {MountsView} from '../host/host-api.js';
 import type {Logger} from '../logger.js';
+import {agentBounds} from '../ipc/ipc-limits.js';
 import type {MountRequestRecord, MountRequestSource, MountRequestStore} from '../store/mount-requests.js';
-import type {RegisteredGroup} from '../types.js';
+import type {ExtraMountSpec, RegisteredGroup} from '../types.js';
 import type {MountAllowlist} from './allowlist.js';
 import {defaultBlockedPatterns, fixableByApproval, validateMount, type MountVerdict} from './mount-security.js';
 
-export interface MountRequestInput {
-	groupFolder: string;
-	isMain: boolean;
-	hostPath: string;
-	containerPath?: string;
-	readonly?: boolean;
-	source: MountRequestSource;
-}
+/** One mount asked for a group: by the operator (`config`) or by an agent (`ipc`). */
+export type MountAsk = ExtraMountSpec & {groupFolder: string; isMain: boolean; source: MountRequestSource};
 
 export interface ValidatedMount {
 	name: string;
@@ -28,16 +26,18 @@ export interface ValidatedMount {
 export type MountRequestOutcome =
 	| {status: 'allowed'; mount: ValidatedMount; note?: string}
 	| {status: 'pending'; id: number; reason: string}
-	/** Refused for a reason approval cannot fix (missing folder, blocked secret, bad name, or rejected before). */
-	| {status: 'rejected'; reason: string};
+	/** Refused for a reason approval cannot fix; `id` when it was recorded for the operator to see. */
+	| {status: 'rejected'; reason: string; id?: number};
 
 export interface MountApprovalsOptions {
 	store: MountRequestStore;
 	allowlist: MountAllowlist;
 	logger: Pick<Logger, 'info' | 'warn'>;
 	homeDir?: string;
+	/** The host's own state, never mountable (its home, the allowlist's folder, the project's .env). */
+	protectedPaths?: readonly string[];
 	now?: () => Date;
-	/** Requests or the allowlist changed (the UI refreshes its Mounts pane). */
+	/** Requests or the allowlist changed (the UI refreshes its Access pane). */
 	onChange?: () => void;
 }
 
@@ -63,67 +63,81 @@ export class MountApprovals {
 		this.unsubscribe();
 	}
 
-	validate(input: Pick<MountRequestInput, 'hostPath' | 'containerPath' | 'readonly' | 'isMain'>): MountVerdict {
+	validate(input: ExtraMountSpec & {isMain: boolean; groupFolder?: string; agentRequest?: boolean}): MountVerdict {
 		return validateMount({
 			request: {hostPath: input.hostPath, containerPath: input.containerPath, readonly: input.readonly},
 			allowlist: this.options.allowlist.current(),
 			isMain: input.isMain,
 			homeDir: this.homeDir,
+			groupFolder: input.groupFolder,
+			protectedPaths: this.options.protectedPaths,
+			agentRequest: input.agentRequest,
 		});
 	}
 
 	/** Validates; an allowed mount is used at the next run, one the operator can allow waits as pending. */
-	request(input: MountRequestInput): MountRequestOutcome {
+	request(input: MountAsk): MountRequestOutcome {
 		const {store, logger} = this.options;
 		const containerPath = input.containerPath ?? null;
-		const verdict = this.validate(input);
+		const fromAgent = input.source === 'ipc';
+		const verdict = this.validate({...input, agentRequest: fromAgent});
 		const latest = store.latestFor(input.groupFolder, input.hostPath, containerPath);
 		if (verdict.allowed) {
 			// An agent's request is remembered so that later runs mount it too; config mounts live in the group.
-			if (input.source === 'ipc' && latest?.status !== 'approved') {
-				const id = this.persist(input, null);
-				store.approve(id, 'allowlist', this.now().toISOString());
+			if (fromAgent && latest?.status !== 'approved') {
+				this.persist(input, verdict.hostPath, null, {status: 'approved', decidedBy: 'allowlist'});
 				this.options.onChange?.();
 			}
 			return {status: 'allowed', mount: toMount(verdict), ...(verdict.note ? {note: verdict.note} : {})};
 		}
-		if (!fixableByApproval(verdict.code)) return {status: 'rejected', reason: verdict.reason};
+		const realPath = this.realPathOf(input.hostPath);
+		if (!fixableByApproval(verdict.code)) {
+			if (!fromAgent) return {status: 'rejected', reason: verdict.reason};
+			// Kept so the operator sees what the agent tried (the agent is told only that the operator decides).
+			const id = latest?.status === 'rejected' && latest.reason === verdict.reason ? latest.id : this.persist(input, realPath, verdict.reason, {status: 'rejected', decidedBy: 'host'});
+			this.options.onChange?.();
+			return {status: 'rejected', reason: verdict.reason, id};
+		}
 		if (latest?.status === 'pending') {
 			if (latest.reason !== verdict.reason) store.setReason(latest.id, verdict.reason);
 			return {status: 'pending', id: latest.id, reason: verdict.reason};
 		}
-		if (latest?.status === 'rejected' && input.source === 'config') {
+		if (latest?.status === 'rejected' && !fromAgent) {
 			return {status: 'rejected', reason: `the operator rejected mounting ${input.hostPath} on ${latest.decidedAt ?? 'an earlier day'}`};
 		}
-		const id = this.persist(input, verdict.reason);
-		logger.info({request: id, group: input.groupFolder, path: input.hostPath, source: input.source, reason: verdict.reason}, 'mount request waits for the operator');
+		if (store.pendingCount(input.groupFolder) >= agentBounds.pendingMountsPerGroup) {
+			return {status: 'rejected', reason: `too many mount requests of group ${input.groupFolder} wait for the operator (${agentBounds.pendingMountsPerGroup}): wait for their decision`};
+		}
+		const id = this.persist(input, realPath, verdict.reason);
+		logger.info({request: id, group: input.groupFolder, path: input.hostPath, real: realPath, source: input.source, reason: verdict.reason}, 'mount request waits for the operator');
 		this.options.onChange?.();
 		return {status: 'pending', id, reason: verdict.reason};
 	}
 
-	/** Adds the requested folder itself as an allowed root (ro or rw) and marks the request approved. */
-	approve(id: number, mode: 'ro' | 'rw', who: string): MountRequestRecord {
+	/**
+	 * Allows the real path the operator was shown, read-only or read-write, for the request's group
+	 * (or, with `scope: 'all'`, for every group), by adding it to the allowlist.
+	 */
+	approve(id: number, mode: 'ro' | 'rw', who: string, scope: 'group' | 'all' = 'group'): MountRequestRecord {
 		const {store, allowlist, logger} = this.options;
 		const request = this.pendingRequest(id);
-		const absolute = request.hostPath === '~' ? this.homeDir : request.hostPath.startsWith('~/') ? path.join(this.homeDir, request.hostPath.slice(2)) : request.hostPath;
-		let real: string;
-		try {
-			real = fs.realpathSync(absolute);
-		} catch {
-			throw new Error(`mount request ${id}: ${request.hostPath} does not exist any more: reject it`);
-		}
+		const real = request.realPath;
+		if (!real) throw new Error(`mount request ${id}: ${request.hostPath} did not resolve when it was asked: reject it`);
+		const now = this.realPathOf(request.hostPath);
+		if (now !== real) throw new Error(`mount request ${id}: ${request.hostPath} now resolves to ${now ?? 'nothing'}, not ${real} as shown: reject it`);
 		// Refuse before writing anything when approval could not make the mount usable.
 		const withRoot = validateMount({
-			request: {hostPath: real, containerPath: request.containerPath ?? path.basename(absolute), readonly: request.readonly},
+			request: {hostPath: real, containerPath: request.containerPath ?? path.basename(this.expand(request.hostPath)), readonly: request.readonly},
 			allowlist: {ok: true, allowlist: {allowedRoots: [{path: real, allowReadWrite: mode === 'rw'}], blockedPatterns: this.userPatterns(), nonMainReadOnly: true}},
 			isMain: true,
 			homeDir: this.homeDir,
+			protectedPaths: this.options.protectedPaths,
 		});
 		if (!withRoot.allowed) throw new Error(`mount request ${id} cannot be approved: ${withRoot.reason}`);
-		allowlist.addAllowedRoot(real, mode === 'rw', `approved for ${request.groupFolder} by ${who}`);
+		allowlist.addAllowedRoot(real, mode === 'rw', `approved for ${scope === 'all' ? 'all groups' : request.groupFolder} by ${who}`, scope === 'all' ? {} : {group: request.groupFolder});
 		const at = this.now().toISOString();
 		store.approve(id, who, at);
-		logger.info({request: id, group: request.groupFolder, path: real, mode, by: who, at}, 'mount approved');
+		logger.info({request: id, group: request.groupFolder, path: real, mode, scope, by: who, at}, 'mount approved');
 		this.options.onChange?.();
 		return store.get(id)!;
 	}
@@ -154,9 +168,12 @@ export class MountApprovals {
 		}
 		for (const approved of this.options.store.approvedFor(group.folder)) {
 			if (approved.source !== 'ipc') continue;
-			const verdict = this.validate({hostPath: approved.hostPath, containerPath: approved.containerPath ?? undefined, readonly: approved.readonly, isMain: group.isMain});
-			if (verdict.allowed) add(toMount(verdict));
-			else this.options.logger.warn({group: group.folder, path: approved.hostPath, reason: verdict.reason}, 'approved mount no longer allowed');
+			const verdict = this.validate({hostPath: approved.hostPath, containerPath: approved.containerPath ?? undefined, readonly: approved.readonly, isMain: group.isMain, groupFolder: group.folder});
+			if (!verdict.allowed) {
+				this.options.logger.warn({group: group.folder, path: approved.hostPath, reason: verdict.reason}, 'approved mount no longer allowed');
+			} else if (approved.realPath && verdict.hostPath !== approved.realPath) {
+				this.options.logger.warn({group: group.folder, path: approved.hostPath, approved: approved.realPath, now: verdict.hostPath}, 'approved mount now resolves elsewhere: not mounted');
+			} else add(toMount(verdict));
 		}
 		return mounts.map(({name, hostPath, readonly}) => ({name, hostPath, readonly}));
 	}
@@ -174,6 +191,7 @@ export class MountApprovals {
 				id: r.id,
 				groupFolder: r.groupFolder,
 				hostPath: r.hostPath,
+				realPath: r.realPath,
 				containerPath: r.containerPath,
 				readonly: r.readonly,
 				source: r.source,
@@ -184,6 +202,20 @@ export class MountApprovals {
 		};
 	}
 
+	private expand(hostPath: string): string {
+		return hostPath === '~' ? this.homeDir : hostPath.startsWith('~/') ? path.join(this.homeDir, hostPath.slice(2)) : hostPath;
+	}
+
+	private realPathOf(hostPath: string): string | null {
+		const expanded = this.expand(hostPath);
+		if (!path.isAbsolute(expanded)) return null;
+		try {
+			return fs.realpathSync(expanded);
+		} catch {
+			return null;
+		}
+	}
+
 	private userPatterns(): string[] {
 		const current = this.options.allowlist.current();
 		return current.ok ? current.allowlist.blockedPatterns : [];
@@ -191,20 +223,22 @@ export class MountApprovals {
 
 	private pendingRequest(id: number): MountRequestRecord {
 		const request = this.options.store.get(id);
-		if (!request) throw new Error(`no mount request ${id}: see the Mounts pane or \`babybot-tui mounts list\``);
+		if (!request) throw new Error(`no mount request ${id}: see the Access pane or \`babybot-tui mounts list\``);
 		if (request.status !== 'pending') throw new Error(`mount request ${id} was already ${request.status}${request.decidedBy ? ` by ${request.decidedBy}` : ''}`);
 		return request;
 	}
 
-	private persist(input: MountRequestInput, reason: string | null): number {
+	private persist(input: MountAsk, realPath: string | null, reason: string | null, decided: {status: 'approved' | 'rejected'; decidedBy: string} | undefined = undefined): number {
 		return this.options.store.create({
 			groupFolder: input.groupFolder,
 			hostPath: input.hostPath,
+			realPath,
 			containerPath: input.containerPath ?? null,
 			readonly: input.readonly ?? true,
 			source: input.source,
 			reason,
 			createdAt: this.now().toISOString(),
+			...decided,
 		});
 	}
 }

@@ -1,6 +1,7 @@
 // Validation of a requested extra mount against the operator's allowlist. Pure but for fs reads.
 import nodeFs from 'node:fs';
 import path from 'node:path';
+import type {ExtraMountSpec} from '../types.js';
 import type {AllowlistResult} from './allowlist.js';
 
 /** Always blocked, whatever the allowlist says. */
@@ -24,13 +25,8 @@ export const defaultBlockedPatterns = [
 	'.secret',
 ] as const;
 
-export interface MountRequest {
-	hostPath: string;
-	/** The name under /workspace/extra/ (default: the folder's name). */
-	containerPath?: string;
-	/** Default true: read-write only when asked. */
-	readonly?: boolean;
-}
+/** Folders of the machine itself: never mounted, whatever the allowlist says. */
+export const systemFolders = ['/proc', '/sys', '/dev', '/run', '/boot', '/etc', '/var/run'] as const;
 
 export interface MountFs {
 	realpathSync(p: string): string;
@@ -38,10 +34,16 @@ export interface MountFs {
 }
 
 export interface ValidateMountInput {
-	request: MountRequest;
+	request: ExtraMountSpec;
 	allowlist: AllowlistResult;
 	isMain: boolean;
 	homeDir: string;
+	/** The group asking: roots limited to other groups do not count for it. Absent: roots for all groups only. */
+	groupFolder?: string;
+	/** The host's own state (its home, the allowlist's folder, the project's .env): never mountable, nor any folder holding one. */
+	protectedPaths?: readonly string[];
+	/** The agent asked (not the operator): only roots marked `autoApprove` grant it without the operator. */
+	agentRequest?: boolean;
 	fs?: MountFs;
 }
 
@@ -54,6 +56,8 @@ export type RejectCode =
 	| 'missing'
 	| 'not-directory'
 	| 'blocked'
+	| 'protected'
+	| 'needs-approval'
 	| 'bad-name';
 
 export type MountVerdict =
@@ -66,12 +70,14 @@ export type MountVerdict =
 			readonly: boolean;
 			/** The allowed root (as written in the allowlist) that admits it. */
 			root: string;
+			/** That root lets agents' requests through without the operator. */
+			autoApprove: boolean;
 			/** Why read-write was asked but not granted. */
 			note?: string;
 	  }
 	| {allowed: false; reason: string; code: RejectCode};
 
-export const fixableByApproval = (code: RejectCode) => code === 'no-allowlist' || code === 'bad-allowlist' || code === 'not-under-root';
+export const fixableByApproval = (code: RejectCode) => code === 'no-allowlist' || code === 'bad-allowlist' || code === 'not-under-root' || code === 'needs-approval';
 
 const separators = new Set(['-', '_', '.']);
 
@@ -149,13 +155,21 @@ export function validateMount(input: ValidateMountInput): MountVerdict {
 	if (/[:,\u0000-\u001f\u007f]/.test(real)) {
 		return reject('bad-path', `${real} contains ":", "," or a control character, which container runtimes cannot mount: rename the folder`);
 	}
-	const realHome = (() => {
+	const realOf = (p: string) => {
 		try {
-			return fs.realpathSync(homeDir);
+			return fs.realpathSync(p);
 		} catch {
-			return path.resolve(homeDir);
+			return path.resolve(p);
 		}
-	})();
+	};
+	const guarded = [...systemFolders, ...(input.protectedPaths ?? [])].map((p) => ({given: p, real: realOf(p)}));
+	// Also the path as asked: /proc/self/cwd and its kind resolve to wherever the host process is.
+	const hit = guarded.find((p) => isInside(p.real, real) || isInside(real, p.real) || isInside(p.given, absolute));
+	if (hit) {
+		const why = isInside(real, hit.real) && real !== hit.real ? `contains ${hit.given}` : `is ${hit.given} or inside it`;
+		return reject('protected', `${real} ${why}, which holds BabyBot's own state or the machine's: it is never mounted, whatever the allowlist says`);
+	}
+	const realHome = realOf(homeDir);
 	if (isInside(real, realHome)) {
 		return reject('blocked', `${real} is your home folder or contains it (and with it ~/.ssh and other secrets): mount a folder inside it`);
 	}
@@ -165,6 +179,7 @@ export function validateMount(input: ValidateMountInput): MountVerdict {
 	if (blocked) return reject('blocked', `${real} matches the blocked pattern "${blocked.pattern}" (in "${blocked.component}"): secrets are never mounted`);
 
 	const roots = allowlist.allowlist.allowedRoots
+		.filter((root) => !root.groups || (input.groupFolder !== undefined && root.groups.includes(input.groupFolder)))
 		.map((root) => {
 			const expanded = path.resolve(root.path === '~' ? homeDir : root.path.startsWith('~/') ? path.join(homeDir, root.path.slice(2)) : root.path);
 			try {
@@ -177,7 +192,11 @@ export function validateMount(input: ValidateMountInput): MountVerdict {
 		.sort((a, b) => b.real.length - a.real.length);
 	const match = roots[0];
 	if (!match) {
-		return reject('not-under-root', `${real} is not under an allowed root: approve the request or run \`babybot-tui mounts allow ${real}\``);
+		return reject('not-under-root', `${real} is not under an allowed root${input.groupFolder ? ` for group ${input.groupFolder}` : ''}: approve the request or run \`babybot-tui mounts allow ${real}\``);
+	}
+	const autoApprove = match.root.autoApprove === true;
+	if (input.agentRequest && !autoApprove) {
+		return reject('needs-approval', `${real} is under the allowed root ${match.root.path}, which is not marked autoApprove: the agent's request waits for the operator`);
 	}
 
 	const name = request.containerPath ?? path.basename(absolute);
@@ -195,6 +214,12 @@ export function validateMount(input: ValidateMountInput): MountVerdict {
 		containerPath: `/workspace/extra/${name}`,
 		readonly: !wantsWrite || note !== undefined,
 		root: match.root.path,
+		autoApprove,
 		...(note ? {note} : {}),
 	};
+}
+
+/** The host's own state for `protectedPaths`: the home, the allowlist's folder and the project's .env. */
+export function hostStatePaths(config: {home: string; mountAllowlistPath: string; projectRoot: string}): string[] {
+	return [config.home, path.dirname(config.mountAllowlistPath), path.join(config.projectRoot, '.env')];
 }

@@ -67,6 +67,8 @@ export function parseAgentLine(line: string): AgentToHost | null {
 			return isString('turnId') && typeof message.ok === 'boolean' ? (message as unknown as AgentToHost) : null;
 		case 'tool_use':
 			return isString('turnId') && isString('name') && isString('summary') ? (message as unknown as AgentToHost) : null;
+		case 'web_request':
+			return isString('requestId') && isString('url') && typeof message.maxBytes === 'number' ? (message as unknown as AgentToHost) : null;
 		case 'log':
 			return isString('msg') && ['debug', 'info', 'warn', 'error'].includes(String(message.level)) ? (message as unknown as AgentToHost) : null;
 		default:

@@ -2,16 +2,20 @@
 // bounded per run and kept for the last runs only.
 
 import type {RunOutputView} from '../host/host-api.js';
+import {addToSummary, emptySummary, type LlmRequestStats, type RunLlmSummary} from '../llm/llm-stats.js';
 
 const maxLines = 60;
 const maxLineChars = 300;
 const maxStderrChars = 4000;
+const maxThinkingChars = 4000;
 
 /** One run's recent output lines (each cut), the answer streaming now, and its stderr tail. */
 export class RunOutput {
 	private lines: string[] = [];
 	private partial = '';
 	private stderr = '';
+	private thought = '';
+	private llm: RunLlmSummary | undefined;
 
 	line(text: string): void {
 		for (const line of text.split('\n')) this.lines.push(line.length > maxLineChars ? `${line.slice(0, maxLineChars - 1)}…` : line);
@@ -35,9 +39,23 @@ export class RunOutput {
 		return this.stderr;
 	}
 
+	/** The model's thinking (its tail is kept for the details view only). */
+	thinking(text: string): void {
+		this.thought = (this.thought + text).slice(-maxThinkingChars);
+	}
+
+	llmStats(stats: LlmRequestStats): void {
+		this.llm = addToSummary(this.llm ?? emptySummary(), stats);
+	}
+
+	llmSummary(): RunLlmSummary | undefined {
+		return this.llm;
+	}
+
 	view(): RunOutputView {
 		const output = this.partial ? [...this.lines, ...`${this.partial}…`.split('\n')].slice(-maxLines) : [...this.lines];
-		return {output, stderr: this.stderr.split('\n').filter((line) => line.trim() !== '').slice(-20)};
+		const thinking = this.thought ? this.thought.split('\n').filter((line) => line.trim() !== '').slice(-30) : undefined;
+		return {output, stderr: this.stderr.split('\n').filter((line) => line.trim() !== '').slice(-20), ...(this.llm ? {llm: this.llm} : {}), ...(thinking ? {thinking} : {})};
 	}
 }
 

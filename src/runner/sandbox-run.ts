@@ -1,6 +1,7 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {isoNow, systemClock, type HostClock} from '../clock.js';
-import type {AgentToHost, HostToAgent, LlmRequestMessage, StartMessage, TurnInput} from '../../container/agent-runner/src/protocol.js';
+import type {AgentToHost, ContextBudget, HostToAgent, LlmRequestMessage, StartMessage, TurnInput, WebFetchResult, WebRequestMessage} from '../../container/agent-runner/src/protocol.js';
+import type {LlmRequestStats} from '../llm/llm-stats.js';
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
 import type {ContainerRun, RunEndReason} from '../types.js';
@@ -20,7 +21,17 @@ export interface TurnResult {
 }
 
 export interface LlmServer {
-	serve(request: LlmRequestMessage, send: (chunk: HostToAgent) => void, signal?: AbortSignal): Promise<void>;
+	/** Streams the answer; resolves with what it cost. An error with a `budget` tells the agent to fit the request again. */
+	serve(request: LlmRequestMessage, send: (chunk: HostToAgent) => void, signal?: AbortSignal, hooks?: {onThinking?(text: string): void}): Promise<LlmRequestStats | void>;
+	/** The model's context budget for a new turn, once known. */
+	currentBudget?(): ContextBudget | undefined;
+	/** Learns the model's context (before a run starts, so its first turn gets the budget). */
+	prepare?(): Promise<unknown>;
+}
+
+/** Serves the agent's web_fetch on the host (the sandbox has no network). */
+export interface WebServer {
+	serve(request: WebRequestMessage, context: {groupFolder: string; chatJid: string}, signal?: AbortSignal): Promise<WebFetchResult>;
 }
 
 export interface SandboxRunOptions {
@@ -28,6 +39,7 @@ export interface SandboxRunOptions {
 	spec: SandboxSpec;
 	start: Omit<StartMessage, 'type' | 'turn' | 'paths'>;
 	llm: LlmServer;
+	web?: WebServer;
 	idleTimeoutMs: number;
 	hardTimeoutMs: number;
 	maxOutputBytes: number;
@@ -37,6 +49,8 @@ export interface SandboxRunOptions {
 	onOutput(turn: TurnRequest, text: string): void;
 	onDelta?(turn: TurnRequest, text: string): void;
 	onUpdate(run: ContainerRun): void;
+	/** A model request of this run was answered. */
+	onLlmStats?(stats: LlmRequestStats): void;
 	/** Where the run's recent output and stderr tail are kept for the details view. */
 	output?: RunOutput;
 	/** The host's clock: the run's timestamps and its idle, hard and close timers. */
@@ -120,7 +134,7 @@ export class SandboxRun {
 		const launch = this.options.launcher.buildLaunch(this.options.spec);
 		this.launch = launch;
 		this.record.argv = [launch.command, ...launch.args];
-		const child = spawn(launch.command, launch.args, {env: launch.env, cwd: launch.cwd, stdio: ['pipe', 'pipe', 'pipe']});
+		const child = spawn(launch.command, launch.args, {env: launch.env, cwd: launch.cwd, uid: launch.uid, gid: launch.gid, stdio: ['pipe', 'pipe', 'pipe']});
 		this.child = child;
 		const result = this.trackTurn(first);
 		child.on('error', (error) => this.finish('error', `could not start the ${this.options.launcher.name} sandbox: ${error.message}`));
@@ -135,7 +149,7 @@ export class SandboxRun {
 		child.stderr.on('data', (chunk: Buffer) => {
 			this.recent.stderrChunk(chunk.toString('utf8'));
 		});
-		this.write({...this.options.start, type: 'start', paths: launch.paths, turn: stripChat(first)});
+		this.write({...this.options.start, type: 'start', paths: launch.paths, budget: this.options.llm.currentBudget?.(), turn: stripChat(first)});
 		this.setState('running');
 		return result;
 	}
@@ -145,7 +159,7 @@ export class SandboxRun {
 		if (!this.acceptsTurns) return Promise.resolve({ok: false, error: 'the sandbox is closing', outputs: []});
 		this.cancelIdle();
 		const result = this.trackTurn(turn);
-		this.write({type: 'turn', ...stripChat(turn)});
+		this.write({type: 'turn', ...stripChat(turn), budget: this.options.llm.currentBudget?.()});
 		this.setState('running');
 		return result;
 	}
@@ -223,9 +237,18 @@ export class SandboxRun {
 				return;
 			case 'llm_request':
 				this.options.llm
-					.serve(message, (chunk) => this.write(chunk), this.llmAbort.signal)
-					.catch((error: Error) => this.write({type: 'llm_error', requestId: message.requestId, error: error.message}));
+					.serve(message, (chunk) => this.write(chunk), this.llmAbort.signal, {onThinking: (text) => this.recent.thinking(text)})
+					.then((stats) => {
+						if (!stats) return;
+						this.recent.llmStats(stats);
+						this.options.onLlmStats?.(stats);
+					})
+					.catch((error: Error & {budget?: ContextBudget}) =>
+						this.write({type: 'llm_error', requestId: message.requestId, error: error.message, ...(error.budget ? {budget: error.budget} : {})}),
+					);
 				return;
+			case 'web_request':
+				return this.serveWeb(message);
 			case 'tool_use':
 				this.recent.line(`[${message.name}] ${message.summary}`);
 				logger.info({run: this.record.id, group: this.record.groupFolder, tool: message.name}, message.summary.slice(0, 300));
@@ -257,6 +280,16 @@ export class SandboxRun {
 				return;
 			}
 		}
+	}
+
+	private serveWeb(message: WebRequestMessage): void {
+		const answer = (result: WebFetchResult) => this.write({type: 'web_response', requestId: message.requestId, result});
+		if (!this.options.web) return answer({status: 'refused', reason: 'web_fetch is not served by this host'});
+		// The turn in progress is the oldest one tracked: its chat hears when the request waits.
+		const chatJid = this.turns.values().next().value?.request.chatJid ?? this.options.start.group.chatJid;
+		this.options.web
+			.serve(message, {groupFolder: this.record.groupFolder, chatJid}, this.llmAbort.signal)
+			.then(answer, (error: Error) => answer({status: 'failed', reason: error.message}));
 	}
 
 	private onOutput(turnId: string, text: string): void {

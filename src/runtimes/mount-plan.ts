@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type {WorkspacePaths} from '../../container/agent-runner/src/protocol.js';
+import {ipcKinds} from '../ipc/ipc-layout.js';
 import type {MountPlanEntry} from './runtime.js';
 
 export interface MountPlanInput {
 	isMain: boolean;
 	groupDir: string;
 	globalDir: string;
+	/** The group's `ipc/<folder>` (never mounted itself: its request folders are, and acks/ read-only). */
 	ipcDir: string;
 	sessionDir: string;
 	skillsDir: string;
@@ -14,12 +16,13 @@ export interface MountPlanInput {
 	extra: Array<{name: string; hostPath: string; readonly: boolean}>;
 }
 
-/** The sandbox's mounts, as the table in DESIGN.md lays them out. Pure. */
+/** The sandbox's mounts (the workspace contract in docs/ARCHITECTURE.md). Pure. */
 export function buildMountPlan(input: MountPlanInput): MountPlanEntry[] {
 	const plan: MountPlanEntry[] = [
 		{hostPath: input.groupDir, containerPath: '/workspace/group', readonly: false},
 		{hostPath: input.globalDir, containerPath: '/workspace/global', readonly: !input.isMain},
-		{hostPath: input.ipcDir, containerPath: '/workspace/ipc', readonly: false},
+		...ipcKinds.map((kind) => ({hostPath: path.join(input.ipcDir, kind), containerPath: `/workspace/ipc/${kind}`, readonly: false})),
+		{hostPath: path.join(input.ipcDir, 'acks'), containerPath: '/workspace/ipc/acks', readonly: true},
 		{hostPath: input.sessionDir, containerPath: '/workspace/session', readonly: false},
 		{hostPath: input.skillsDir, containerPath: '/workspace/skills', readonly: true},
 	];
@@ -42,10 +45,11 @@ export function workspacePathsFor(plan: MountPlanEntry[], side: 'container' | 'h
 			extra[path.posix.basename(entry.containerPath)] = side === 'container' ? entry.containerPath : entry.hostPath;
 		}
 	}
+	const messages = pick('/workspace/ipc/messages');
 	return {
 		group: pick('/workspace/group')!,
 		global: pick('/workspace/global')!,
-		ipc: pick('/workspace/ipc')!,
+		ipc: side === 'container' ? '/workspace/ipc' : (messages && path.dirname(messages))!,
 		session: pick('/workspace/session')!,
 		skills: pick('/workspace/skills')!,
 		project: pick('/workspace/project'),

@@ -30,6 +30,9 @@ export interface LaunchCommand {
 	/** The complete environment of the child: nothing is inherited. */
 	env: Record<string, string>;
 	cwd?: string;
+	/** The uid/gid the child runs as (the none runtime under a root host). */
+	uid?: number;
+	gid?: number;
 	/** The paths the agent will see, for the start message. */
 	paths: WorkspacePaths;
 }

@@ -146,19 +146,45 @@ UPDATE outbox SET given_up_at = created_at WHERE sent_at IS NULL AND attempts >=
 	},
 	{
 		version: 6,
+		name: 'web-requests',
+		// web_fetch of a host not on a group's allowlist: waits for the operator; the decision, who and when.
+		sql: `CREATE TABLE web_requests (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	group_folder TEXT NOT NULL,
+	chat_jid TEXT NOT NULL,
+	url TEXT NOT NULL,
+	host TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	status TEXT NOT NULL DEFAULT 'pending',
+	scope TEXT,
+	created_at TEXT NOT NULL,
+	decided_at TEXT,
+	decided_by TEXT,
+	used_at TEXT
+);
+CREATE INDEX web_requests_group_host ON web_requests (group_folder, host, id);`,
+	},
+	{
+		version: 7,
+		name: 'mount-real-path',
+		// Where a requested folder resolved when it was asked: approvals and mounts bind to it.
+		sql: `ALTER TABLE mount_requests ADD COLUMN real_path TEXT;`,
+	},
+	{
+		version: 8,
 		name: 'task-misfire',
 		// What a task does about occurrences missed while the host was down; 'once' is what ran before.
 		sql: `ALTER TABLE scheduled_tasks ADD COLUMN misfire TEXT NOT NULL DEFAULT 'once';`,
 	},
 	{
-		version: 7,
+		version: 9,
 		name: 'drop-unused',
 		// Never read or written: sessions live in the session folders, and nothing kept key-values.
 		sql: `DROP TABLE IF EXISTS sessions;
 DROP TABLE IF EXISTS kv;`,
 	},
 	{
-		version: 8,
+		version: 10,
 		name: 'retention-indexes',
 		// Retention prunes by age: ended runs, task run logs and ended outbox rows.
 		sql: `CREATE INDEX IF NOT EXISTS container_runs_ended ON container_runs (ended_at);

@@ -7,6 +7,8 @@ export interface MountRequestRecord {
 	id: number;
 	groupFolder: string;
 	hostPath: string;
+	/** Where hostPath resolved when it was asked: what the operator is shown and what an approval binds to. */
+	realPath: string | null;
 	containerPath: string | null;
 	readonly: boolean;
 	source: MountRequestSource;
@@ -21,6 +23,7 @@ interface Row {
 	id: number;
 	group_folder: string;
 	host_path: string;
+	real_path: string | null;
 	container_path: string | null;
 	readonly: number;
 	source: string;
@@ -35,6 +38,7 @@ const toRecord = (row: Row): MountRequestRecord => ({
 	id: row.id,
 	groupFolder: row.group_folder,
 	hostPath: row.host_path,
+	realPath: row.real_path,
 	containerPath: row.container_path,
 	readonly: row.readonly === 1,
 	source: row.source as MountRequestSource,
@@ -48,11 +52,15 @@ const toRecord = (row: Row): MountRequestRecord => ({
 export interface NewMountRequest {
 	groupFolder: string;
 	hostPath: string;
+	realPath: string | null;
 	containerPath: string | null;
 	readonly: boolean;
 	source: MountRequestSource;
 	reason: string | null;
 	createdAt: string;
+	/** Default pending; a request refused outright is recorded as rejected, decided by `decidedBy`. */
+	status?: MountRequestStatus;
+	decidedBy?: string;
 }
 
 /** The `mount_requests` table: requests that wait for the operator, and the decisions taken. */
@@ -60,13 +68,32 @@ export class MountRequestStore {
 	constructor(private readonly db: Db) {}
 
 	create(request: NewMountRequest): number {
+		const status = request.status ?? 'pending';
+		const decided = status === 'pending' ? null : request.createdAt;
 		const result = this.db
 			.prepare(
-				`INSERT INTO mount_requests (group_folder, host_path, container_path, readonly, source, reason, status, created_at)
-				 VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
+				`INSERT INTO mount_requests (group_folder, host_path, real_path, container_path, readonly, source, reason, status, created_at, decided_at, decided_by)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			)
-			.run(request.groupFolder, request.hostPath, request.containerPath, request.readonly ? 1 : 0, request.source, request.reason, request.createdAt);
+			.run(
+				request.groupFolder,
+				request.hostPath,
+				request.realPath,
+				request.containerPath,
+				request.readonly ? 1 : 0,
+				request.source,
+				request.reason,
+				status,
+				request.createdAt,
+				decided,
+				decided ? (request.decidedBy ?? 'host') : null,
+			);
 		return Number(result.lastInsertRowid);
+	}
+
+	/** How many of a group's requests wait for the operator. */
+	pendingCount(groupFolder: string): number {
+		return (this.db.prepare("SELECT COUNT(*) AS n FROM mount_requests WHERE group_folder = ? AND status = 'pending'").get(groupFolder) as {n: number}).n;
 	}
 
 	get(id: number): MountRequestRecord | undefined {

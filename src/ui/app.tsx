@@ -9,6 +9,7 @@ import {useHostSnapshot} from './hooks/use-host-snapshot.js';
 import {useLogView} from './hooks/use-log-view.js';
 import {useNotices} from './hooks/use-notices.js';
 import {useNow} from './hooks/use-now.js';
+import {safeHostApi} from './safe-host.js';
 import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
 import {keysFromInput} from './keys.js';
 import {keyHint, keysOf, type PaneId} from './keymap.js';
@@ -19,10 +20,10 @@ import {DetailsOverlay} from './overlays/details-overlay.js';
 import {Dialog, dialogHeight} from './overlays/dialog.js';
 import {HelpOverlay} from './overlays/help-overlay.js';
 import {PairingOverlay} from './overlays/pairing-overlay.js';
+import {AccessPane} from './panes/access-pane.js';
 import {ContainersPane} from './panes/containers-pane.js';
 import {GroupsPane} from './panes/groups-pane.js';
 import {LogsPane} from './panes/logs-pane.js';
-import {MountsPane} from './panes/mounts-pane.js';
 import type {PaneProps} from './panes/pane-props.js';
 import {SkillsPane} from './panes/skills-pane.js';
 import {TasksPane} from './panes/tasks-pane.js';
@@ -45,11 +46,12 @@ const listPanes: Record<Exclude<PaneId, 'logs'>, (props: PaneProps) => React.JSX
 	groups: GroupsPane,
 	containers: ContainersPane,
 	tasks: TasksPane,
-	mounts: MountsPane,
+	access: AccessPane,
 	skills: SkillsPane,
 };
 
-export function App({host, onQuit, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
+export function App({host: rawHost, onQuit, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
+	const host = useMemo(() => safeHostApi(rawHost), [rawHost]);
 	const size = useTerminalSize(fixedSize);
 	const snapshot = useHostSnapshot(host);
 	const now = useNow();

@@ -2,7 +2,7 @@
 // `?` help overlay, the status-bar hints and every hint text that names a key.
 import {keyLabel, type KeyName} from './keys.js';
 
-export const paneIds = ['groups', 'containers', 'logs', 'tasks', 'mounts', 'skills'] as const;
+export const paneIds = ['groups', 'containers', 'logs', 'tasks', 'access', 'skills'] as const;
 export type PaneId = (typeof paneIds)[number];
 
 export const paneTitles: Record<PaneId, string> = {
@@ -10,12 +10,12 @@ export const paneTitles: Record<PaneId, string> = {
 	containers: 'Containers',
 	logs: 'Logs',
 	tasks: 'Tasks',
-	mounts: 'Mounts',
+	access: 'Access',
 	skills: 'Skills',
 };
 
 /** Scopes of the keys that work while a modal is open (see `modalScopes`). */
-export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'register', 'misfire', 'text', 'modal'] as const;
+export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'approveHost', 'register', 'misfire', 'text', 'modal'] as const;
 export type ModalScope = (typeof modalScopeIds)[number];
 
 export type KeyScope = 'global' | PaneId | ModalScope;
@@ -27,12 +27,13 @@ export const scopeTitles: Record<KeyScope, string> = {
 	containers: 'Containers pane',
 	logs: 'Logs pane',
 	tasks: 'Tasks pane',
-	mounts: 'Mounts pane',
+	access: 'Access pane (mounts and web hosts)',
 	skills: 'Skills pane',
 	overlay: 'Help and details',
 	confirm: 'Yes/no questions',
 	choice: 'Choices',
 	approve: 'Approving a mount',
+	approveHost: 'Approving a web host',
 	register: 'Registering a chat',
 	misfire: 'Missed runs of a task',
 	text: 'Text fields (filter, command line, chat, prompts)',
@@ -66,8 +67,8 @@ export type ActionName =
 	| 'task.runNow'
 	| 'task.delete'
 	| 'task.misfire'
-	| 'mount.approve'
-	| 'mount.reject'
+	| 'access.approve'
+	| 'access.reject'
 	| 'skill.trigger'
 	| 'overlay.close'
 	| 'confirm.yes'
@@ -75,6 +76,11 @@ export type ActionName =
 	| 'choice.cancel'
 	| 'approve.ro'
 	| 'approve.rw'
+	| 'approve.ro.all'
+	| 'approve.rw.all'
+	| 'approveHost.once'
+	| 'approveHost.group'
+	| 'approveHost.all'
 	| 'register.trigger'
 	| 'register.every'
 	| 'misfire.catchUp'
@@ -99,7 +105,7 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['2'], action: 'pane.containers', description: 'Containers pane', scope: 'global'},
 	{keys: ['3'], action: 'pane.logs', description: 'Logs pane', scope: 'global'},
 	{keys: ['4'], action: 'pane.tasks', description: 'Tasks pane', scope: 'global'},
-	{keys: ['5'], action: 'pane.mounts', description: 'Mounts pane', scope: 'global'},
+	{keys: ['5'], action: 'pane.access', description: 'Access pane (mounts and web hosts)', scope: 'global'},
 	{keys: ['6'], action: 'pane.skills', description: 'Skills pane', scope: 'global'},
 	{keys: ['tab'], action: 'pane.next', description: 'Next pane', scope: 'global'},
 	{keys: ['shift-tab'], action: 'pane.prev', description: 'Previous pane', scope: 'global'},
@@ -126,15 +132,20 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['t'], action: 'task.runNow', description: 'Run the selected task now', scope: 'tasks', hint: 'run now'},
 	{keys: ['d'], action: 'task.delete', description: 'Delete the selected task', scope: 'tasks', hint: 'delete'},
 	{keys: ['m'], action: 'task.misfire', description: 'Missed runs of the task: catch-up, once or skip', scope: 'tasks', hint: 'misfire'},
-	{keys: ['a'], action: 'mount.approve', description: 'Approve the selected mount request (ro or rw)', scope: 'mounts', hint: 'approve'},
-	{keys: ['r'], action: 'mount.reject', description: 'Reject the selected mount request', scope: 'mounts', hint: 'reject'},
+	{keys: ['a'], action: 'access.approve', description: 'Approve the selected mount or web request', scope: 'access', hint: 'approve'},
+	{keys: ['r'], action: 'access.reject', description: 'Reject the selected request', scope: 'access', hint: 'reject'},
 	{keys: ['t'], action: 'skill.trigger', description: 'Trigger the selected skill in a group', scope: 'skills', hint: 'trigger'},
 	{keys: ['escape', '?', 'q', 'enter'], action: 'overlay.close', description: 'Close it (the move keys scroll it)', scope: 'overlay'},
 	{keys: ['y', 'Y'], action: 'confirm.yes', description: 'Yes', scope: 'confirm'},
 	{keys: ['n', 'N', 'escape', 'q', 'ctrl-c'], action: 'confirm.no', description: 'No', scope: 'confirm'},
 	{keys: ['escape'], action: 'choice.cancel', description: 'Cancel', scope: 'choice'},
-	{keys: ['r'], action: 'approve.ro', description: 'Approve read-only', scope: 'approve'},
-	{keys: ['w'], action: 'approve.rw', description: 'Approve read-write', scope: 'approve'},
+	{keys: ['r'], action: 'approve.ro', description: 'Approve read-only, for this group', scope: 'approve'},
+	{keys: ['w'], action: 'approve.rw', description: 'Approve read-write, for this group', scope: 'approve'},
+	{keys: ['R'], action: 'approve.ro.all', description: 'Approve read-only, for all groups', scope: 'approve'},
+	{keys: ['W'], action: 'approve.rw.all', description: 'Approve read-write, for all groups', scope: 'approve'},
+	{keys: ['o'], action: 'approveHost.once', description: 'Allow this one fetch', scope: 'approveHost'},
+	{keys: ['g'], action: 'approveHost.group', description: "Allow the host for the request's group", scope: 'approveHost'},
+	{keys: ['a'], action: 'approveHost.all', description: 'Allow the host for all groups', scope: 'approveHost'},
 	{keys: ['t'], action: 'register.trigger', description: 'Answer only after the trigger word', scope: 'register'},
 	{keys: ['a'], action: 'register.every', description: 'Answer every message', scope: 'register'},
 	{keys: ['c'], action: 'misfire.catchUp', description: 'catch-up: run each missed one (10 at most)', scope: 'misfire'},

@@ -1,10 +1,27 @@
 // The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
-import type {HostSnapshot} from '../host/host-api.js';
+import {describeRequest, describeSummary} from '../llm/llm-stats.js';
+import type {HostSnapshot, RunOutputView} from '../host/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../types.js';
 import type {Controller} from './controller.js';
 import {isLive, localTime, misfireText} from './format.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
-import {groupRows, mountRows, runRows, skillRows, taskRows} from './panes/rows.js';
+import {accessRows, groupRows, runRows, skillRows, taskRows} from './panes/rows.js';
+
+const approveChoices = [
+	{action: 'approve.ro', mode: 'ro', scope: 'group', label: 'read-only, this group'},
+	{action: 'approve.rw', mode: 'rw', scope: 'group', label: 'read-write, this group'},
+	{action: 'approve.ro.all', mode: 'ro', scope: 'all', label: 'read-only, all groups'},
+	{action: 'approve.rw.all', mode: 'rw', scope: 'all', label: 'read-write, all groups'},
+] as const;
+
+/** A run's model requests: the run's totals, then its last requests one per line. */
+function modelLines(tail: RunOutputView | undefined): string[] {
+	if (!tail) return ['  not kept (a run of an earlier host)'];
+	const llm = tail.llm;
+	if (!llm) return ['  no requests yet'];
+	const first = llm.requests - llm.last.length + 1;
+	return [`  ${describeSummary(llm)}`, ...llm.last.map((stats, index) => `  #${first + index} ${describeRequest(stats)}`)];
+}
 
 /** A folder name suggested from a chat name: `Family Chat!` → `family-chat`. */
 export function suggestFolder(name: string): string {
@@ -130,20 +147,23 @@ export class PaneActions {
 					})),
 				});
 			}
-			case 'mount.approve':
-			case 'mount.reject': {
-				const row = this.selected(mountRows);
+			case 'access.approve':
+			case 'access.reject': {
+				const row = this.selected(accessRows);
+				if (row?.kind === 'hostRequest') return this.decideHost(row.request, action === 'access.approve');
 				if (row?.kind !== 'request') return this.notify('warn', 'select a PENDING request to approve or reject it');
 				const {request} = row;
-				if (action === 'mount.reject') return act(() => host.rejectMount(request.id), `rejected ${request.hostPath}`);
+				if (action === 'access.reject') return act(() => host.rejectMount(request.id), `rejected ${request.hostPath}`);
+				if (!request.realPath) return this.notify('warn', `${request.hostPath} did not resolve when it was asked: it can only be rejected`);
+				const shown = request.realPath;
 				return open({
 					kind: 'choice',
-					message: `Approve ${request.hostPath} for ${request.groupFolder} as:`,
+					message: `Allow ${shown}${shown !== request.hostPath ? ` (asked as ${request.hostPath})` : ''} for ${request.groupFolder} as:`,
 					scope: 'approve',
-					choices: (['ro', 'rw'] as const).map((mode) => ({
-						action: mode === 'ro' ? 'approve.ro' : 'approve.rw',
-						label: mode === 'ro' ? 'read-only' : 'read-write',
-						run: () => act(() => host.approveMount(request.id, mode), `approved ${request.hostPath} (${mode})`),
+					choices: approveChoices.map(({action, mode, scope, label}) => ({
+						action,
+						label,
+						run: () => act(() => host.approveMount(request.id, mode, scope), `approved ${shown} (${mode}, ${scope === 'all' ? 'all groups' : request.groupFolder})`),
 					})),
 				});
 			}
@@ -154,6 +174,25 @@ export class PaneActions {
 				return this.askSkillGroup(skill.name, '');
 			}
 		}
+	}
+
+	/** Rejects a waiting web request, or asks how far to allow it: once, its group, all groups. */
+	private decideHost(request: HostSnapshot['web']['requests'][number], approve: boolean): void {
+		const {host} = this.controller.deps;
+		const act = this.controller.act.bind(this.controller);
+		if (!approve) return act(() => host.rejectHost(request.id), `rejected ${request.host} for ${request.groupFolder}`);
+		const plain = request.url.startsWith('http:') ? ' (plain http)' : '';
+		const scopes = [
+			{scope: 'once', action: 'approveHost.once', label: 'this fetch once', done: `allowed one fetch of ${request.host}`},
+			{scope: 'group', action: 'approveHost.group', label: `${request.groupFolder} always`, done: `allowed ${request.host} for ${request.groupFolder}`},
+			{scope: 'all', action: 'approveHost.all', label: 'all groups', done: `allowed ${request.host} for all groups`},
+		] as const;
+		this.controller.openModal({
+			kind: 'choice',
+			message: `Allow ${request.groupFolder} to read ${request.host}${plain}?`,
+			scope: 'approveHost',
+			choices: scopes.map(({scope, action, label, done}) => ({action, label, run: () => act(() => host.approveHost(request.id, scope), done)})),
+		});
 	}
 
 	/** Asks which group runs skill `name`, then its arguments, then triggers it. */
@@ -222,8 +261,9 @@ export class PaneActions {
 				],
 			});
 		}
-		if (pane === 'mounts') {
-			const row = this.selected(mountRows);
+		if (pane === 'access') {
+			const row = this.selected(accessRows);
+			if (row?.kind === 'hostRequest') return open({kind: 'details', title: `Web request #${row.request.id}`, scroll: 0, lines: this.hostRequestDetails(row.request)});
 			if (row?.kind !== 'request') return;
 			const {request} = row;
 			return open({
@@ -232,11 +272,12 @@ export class PaneActions {
 				scroll: 0,
 				lines: [
 					`group: ${request.groupFolder}`,
-					`host path: ${request.hostPath}`,
+					`asked for: ${request.hostPath}`,
+					`real path (what approval allows): ${request.realPath ?? '(did not resolve)'}`,
 					`container path: ${request.containerPath ?? '(default)'}`,
 					`wants: ${request.readonly ? 'read-only' : 'read-write'} · from ${request.source} · ${request.createdAt}`,
 					`why it waits: ${request.reason ?? '-'}`,
-					`${keyHint('mount.approve', 'approve')} (${keysOf('approve.ro')} read-only / ${keysOf('approve.rw')} read-write) · ${keyHint('mount.reject', 'reject')}`,
+					`${keyHint('access.approve', 'approve')} (${keysOf('approve.ro')} read-only / ${keysOf('approve.rw')} read-write for this group, ${keysOf('approve.ro.all')} / ${keysOf('approve.rw.all')} for all groups) · ${keyHint('access.reject', 'reject')}`,
 				],
 			});
 		}
@@ -248,6 +289,19 @@ export class PaneActions {
 				(error: Error) => this.notify('error', error.message),
 			);
 		}
+	}
+
+	private hostRequestDetails(request: HostSnapshot['web']['requests'][number]): string[] {
+		const decided = this.snapshot.web.requests.filter((other) => other.host === request.host && other.status !== 'pending');
+		return [
+			`group: ${request.groupFolder}`,
+			`url: ${request.url}`,
+			`host: ${request.host} · asked ${request.createdAt}`,
+			`why it waits: ${request.reason}`,
+			`${keyHint('access.approve', 'approve')} (${keysOf('approveHost.once')} once / ${keysOf('approveHost.group')} this group / ${keysOf('approveHost.all')} all groups) · ${keyHint('access.reject', 'reject')}`,
+			'earlier decisions for this host:',
+			...(decided.length ? decided.map((other) => `  #${other.id} ${other.groupFolder} ${other.status}${other.scope ? ` (${other.scope})` : ''} by ${other.decidedBy ?? '-'} at ${other.decidedAt ?? '-'}`) : ['  none']),
+		];
 	}
 
 	private runDetails(run: ContainerRun): string[] {
@@ -264,6 +318,8 @@ export class PaneActions {
 			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,
 			`started: ${run.startedAt} · last output: ${run.lastOutputAt ?? '-'} · ended: ${run.endedAt ?? '-'}`,
 			...(run.error ? [`error: ${run.error}`] : []),
+			'model:',
+			...modelLines(tail),
 			'mounts:',
 			...(run.mounts.length ? run.mounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath} ${mount.readonly ? 'ro' : 'rw'}`) : ['  none']),
 			'argv:',
@@ -272,6 +328,8 @@ export class PaneActions {
 			...indent(tail?.output, tail ? 'none yet' : 'not kept (a run of an earlier host)'),
 			'stderr (tail):',
 			...indent(tail?.stderr, tail ? 'empty' : 'not kept (a run of an earlier host)'),
+			...(tail?.thinking ? ['thinking (kept here only, never sent to a chat):', ...indent(tail.thinking, '')] : []),
+
 			'host log lines about this run:',
 			...(recent.length ? recent : ['  none']),
 		];

@@ -12,6 +12,8 @@ import type {
 	StartMessage,
 	ToolCall,
 	TurnInput,
+	WebFetchResult,
+	WebRequestMessage,
 	WorkspacePaths,
 } from '../../container/agent-runner/src/protocol.js';
 import type {TrimBounds} from '../../container/agent-runner/src/session.js';
@@ -39,6 +41,8 @@ export interface FakeHostOptions {
 	prepare?: (paths: WorkspacePaths) => void;
 	trimBounds?: TrimBounds;
 	now?: () => Date;
+	/** The host's answer to a web_request; `null` leaves it unanswered. Default: refused. */
+	web?: (request: WebRequestMessage) => WebFetchResult | null;
 }
 
 export const call = (name: string, args: Record<string, unknown> | string): ToolCall => ({function: {name, arguments: args}});
@@ -115,6 +119,10 @@ export function startFakeHost(options: FakeHostOptions = {}): FakeHost {
 		if (message.type === 'llm_request') {
 			requests.push(message);
 			answer(message);
+		}
+		if (message.type === 'web_request') {
+			const result = options.web ? options.web(message) : {status: 'refused' as const, reason: 'the test host serves no web'};
+			if (result) send({type: 'web_response', requestId: message.requestId, result});
 		}
 		for (const listener of [...listeners]) listener();
 	});

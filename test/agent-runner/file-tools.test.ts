@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {PassThrough} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {IpcClient} from '../../container/agent-runner/src/ipc-client.js';
+import {MessageWriter} from '../../container/agent-runner/src/json-lines.js';
 import type {StartMessage} from '../../container/agent-runner/src/protocol.js';
 import {runToolCall} from '../../container/agent-runner/src/tool-loop.js';
 import {toolsFor} from '../../container/agent-runner/src/tools/registry.js';
 import type {ToolContext} from '../../container/agent-runner/src/tools/tool.js';
+import {WebClient} from '../../container/agent-runner/src/web-client.js';
 import {Workspace} from '../../container/agent-runner/src/workspace.js';
 import {tempHome} from '../support/temp-home.js';
 import {call, makePaths} from './fake-host.js';
@@ -25,7 +28,8 @@ function setup(toolOutputChars = 4000) {
 		paths,
 		limits: {maxToolRounds: 8, toolOutputChars, ipcAckTimeoutMs: 1000},
 	} as StartMessage;
-	const context: ToolContext = {start, workspace: new Workspace(paths), ipc: new IpcClient({ipcDir: paths.ipc, ackTimeoutMs: 1000})};
+	const web = new WebClient(new MessageWriter(new PassThrough()), 'run-1');
+	const context: ToolContext = {start, workspace: new Workspace(paths), ipc: new IpcClient({ipcDir: paths.ipc, ackTimeoutMs: 1000}), web};
 	const tools = toolsFor(start.group);
 	const run = (name: string, args: Record<string, unknown>) => runToolCall(call(name, args), tools, context);
 	return {root, paths, run};
@@ -79,7 +83,9 @@ describe('file tools', () => {
 		const {paths, run} = setup(100);
 		fs.writeFileSync(path.join(paths.group, 'big.txt'), 'y'.repeat(10_000));
 		const result = await run('read_file', {path: 'big.txt'});
-		expect(result).toBe(`${'y'.repeat(100)}\n[file cut: it is 10000 bytes; only the start is shown]`);
+		expect(result).toBe(`${'y'.repeat(100)}\n[file cut: bytes 0-100 of 10000 shown; read on with read_file {"path": "big.txt", "offset": 100}]`);
+		expect(await run('read_file', {path: 'big.txt', offset: 9950})).toBe('y'.repeat(50));
+		expect(await run('read_file', {path: 'big.txt', offset: 20_000})).toBe('error: offset 20000 is past the end of "big.txt" (10000 bytes)');
 	});
 
 	it('says a missing file does not exist', async () => {

@@ -60,15 +60,17 @@ describe('system prompt', () => {
 		await host.stop();
 	});
 
-	it('adds a turn skill (body and arguments) for its turn only, never to the session', async () => {
+	it('adds a turn skill (body and arguments) to its turn\'s message only, never to the system prompt or the session', async () => {
 		const host = startFakeHost({
 			prepare,
 			turn: {prompt: '/reminders tomorrow 9am', skills: [{name: 'reminders', args: 'tomorrow 9am', body: 'SKILL-BODY-MARKER'}]},
 			replies: [{content: 'scheduled'}, {content: 'hello'}],
 		});
 		await host.turnDone('t1');
-		expect(host.requests[0].messages[0].content).toContain('SKILL-BODY-MARKER');
-		expect(host.requests[0].messages[0].content).toContain('Arguments: tomorrow 9am');
+		expect(host.requests[0].messages[0].content).not.toContain('SKILL-BODY-MARKER');
+		const user = host.requests[0].messages.at(-1)!;
+		expect(user).toMatchObject({role: 'user', content: expect.stringMatching(/^\/reminders tomorrow 9am\n\n## Skill invoked for this message: reminders\nArguments: tomorrow 9am\n/)});
+		expect(user.content).toContain('SKILL-BODY-MARKER');
 		host.send({type: 'turn', turnId: 't2', prompt: 'hi'});
 		await host.turnDone('t2');
 		expect(JSON.stringify(host.requests[1].messages)).not.toContain('SKILL-BODY-MARKER');

@@ -1,5 +1,6 @@
 // `babybot-tui doctor` line by line: a fresh home, the host lock (live, stale, none), the forced
 // `none` runtime and Ollama up or down.
+import {noneCannotProtect} from '../../src/runtimes/none-limits.js';
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,11 +25,11 @@ async function deadPid(): Promise<number> {
 	return child.pid!;
 }
 
-async function doctor(lock?: () => Promise<number>) {
+async function doctor(lock?: () => Promise<number>, extra: Record<string, string> = {}) {
 	const {home, allowlist} = tempHome();
 	if (lock) fs.writeFileSync(path.join(home, 'host.lock'), String(await lock()));
 	ollama ??= await startScriptedOllama();
-	const result = await runCli(['doctor'], cliEnv({home, allowlist, ollamaUrl: ollama.url, runtime: 'none'}));
+	const result = await runCli(['doctor'], cliEnv({home, allowlist, ollamaUrl: ollama.url, runtime: 'none', extra}));
 	return {home, result, lines: result.stdout.trimEnd().split('\n')};
 }
 
@@ -67,10 +68,27 @@ describe('doctor', () => {
 			expect.stringMatching(/^ok {3}history 0 messages \(0 B of text\) kept in a \d+(\.\d)? KB store; runs, task logs and sent replies are pruned after 30 days \(RETENTION_DAYS\)$/),
 			'ok   no host is running',
 			`ok   Ollama 0.12.0 at ${ollama!.url}, model qwen3:8b (tools)`,
+			'ok   context: num_ctx 16384 (auto; model maximum unknown), 2048 kept for answers, keep_alive 30m, think off',
 			`warn runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or docker, podman) in the environment or ${home}/.env`,
+			...noneCannotProtect(process.getuid?.() === 0).map((line) => `warn none cannot protect ${line}`),
 		]);
 		expect(result.stdout).not.toContain('install Docker');
 		expect(fs.existsSync(path.join(home, 'host.lock'))).toBe(false);
+	});
+
+	it.each<[string, Record<string, string>, number, RegExp]>([
+		['the model allows 32768: auto takes 16384', {}, 32_768, /^ok {3}context: num_ctx 16384 \(auto; model maximum 32768\), 2048 kept for answers, keep_alive 30m, think off$/m],
+		['OLLAMA_NUM_CTX above the maximum is capped', {OLLAMA_NUM_CTX: '65536'}, 32_768, /^warn OLLAMA_NUM_CTX=65536 is more than model qwen3:8b allows \(32768\): using 32768$/m],
+		[
+			'a model whose maximum is too small for the agent',
+			{},
+			2048,
+			/^warn model qwen3:8b allows at most 2048 tokens of context but the agent needs about \d+ tokens \(system prompt and tools ~\d+, 512 kept for the answer, room for a turn\): use a model with a longer context$/m,
+		],
+	])('context: %s', async (_name, extra, contextLength, expected) => {
+		ollama = await startScriptedOllama({realistic: {contextLength}});
+		const {result} = await doctor(undefined, extra);
+		expect(result.stdout).toMatch(expected);
 	});
 
 	it.each<[string, (() => Promise<number>) | undefined, () => string]>([

@@ -39,6 +39,7 @@ describe('--version and --help', () => {
 		['groups --home X --help', (home) => ['groups', '--home', home, '--help'], '$ babybot-tui groups add --jid JID'],
 		['doctor -h', () => ['doctor', '-h'], '$ babybot-tui doctor'],
 		['mounts --help', () => ['mounts', '--help'], 'babybot-tui mounts check PATH'],
+		['hosts --help', () => ['hosts', '--help'], '$ babybot-tui hosts allow HOST [--group FOLDER] [--http] [--internal]'],
 		['image --help', () => ['image', '--help'], '$ babybot-tui image build [--offline]'],
 		['pair --help', () => ['pair', '--help'], '$ babybot-tui pair --phone DIGITS'],
 	])('%s prints that help and starts nothing', async (_name, argv, expected) => {

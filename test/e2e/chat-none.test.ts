@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
-import {cliEnv, projectRoot, queryStore, runCli, startCli, waitFor, closedPort} from '../support/cli.js';
+import {cliEnv, projectRoot, queryStore, runCli, startCli, unsandboxedLine, waitFor, withoutUnsandboxed, closedPort} from '../support/cli.js';
 import {tempHome} from '../support/temp-home.js';
 
 let ollama: ScriptedOllama | undefined;
@@ -29,7 +29,8 @@ describe('chat end to end (runtime none)', () => {
 		});
 		const env = cliEnv({home, allowlist, ollamaUrl: ollama.url});
 		const result = await runCli(['chat', 'please write a note'], env);
-		expect(result.stderr).toBe('');
+		expect(result.stderr).toMatch(unsandboxedLine);
+		expect(withoutUnsandboxed(result.stderr)).toBe('');
 		expect(result.code).toBe(0);
 		expect(result.stdout.trim()).toBe('I wrote note.txt for you.');
 		expect(fs.readFileSync(path.join(home, 'groups', 'main', 'note.txt'), 'utf8')).toBe('made by the agent\n');
@@ -66,7 +67,7 @@ describe('chat end to end (runtime none)', () => {
 		fs.writeFileSync(path.join(home, 'groups', 'family', 'MEMORY.md'), 'Grandma visits on Sundays.\n');
 
 		const result = await runCli(['chat', '--home', home, '--group', 'family', 'who visits?'], env);
-		expect(result).toMatchObject({code: 0, stderr: '', stdout: 'Hello, family.\n'});
+		expect({...result, stderr: withoutUnsandboxed(result.stderr)}).toMatchObject({code: 0, stderr: '', stdout: 'Hello, family.\n'});
 		const [first, second] = ollama.chatRequests;
 		expect(first.messages[0].content).toContain('Grandma visits on Sundays.');
 		expect(first.messages[0].content).not.toContain(template('main'));
@@ -111,7 +112,7 @@ describe('chat end to end (runtime none)', () => {
 		const env = cliEnv({home, allowlist, ollamaUrl: `http://127.0.0.1:${port}`});
 		const result = await runCli(['chat', 'hi'], env);
 		expect(result.code).not.toBe(0);
-		expect(result.stderr.trim().split('\n')).toHaveLength(1);
+		expect(withoutUnsandboxed(result.stderr).trim().split('\n')).toHaveLength(1);
 		expect(result.stderr).toContain(`http://127.0.0.1:${port}`);
 		expect(result.stderr).toContain('ollama serve');
 		expect(result.stdout).toBe('');

@@ -1,5 +1,6 @@
 // A few thousand random and malformed IPC files across groups, dropped into a running host: it
-// stays up, every file is answered or quarantined with a reason, and the valid ones still work.
+// stays up, every file in a group's request folders is answered (refused ones kept with a reason,
+// floods refused by their bounds), files out of every sandbox's reach are left alone.
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -30,7 +31,7 @@ function random(seed: number) {
 	return {next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!};
 }
 
-type Expectation = 'valid-message' | 'answered' | 'quarantined-silently';
+type Expectation = 'valid-message' | 'answered' | 'left-alone';
 
 interface Dropped {
 	folder: string;
@@ -73,11 +74,10 @@ function payload(rng: ReturnType<typeof random>, folder: string, index: number):
 }
 
 describe('IPC fuzz', () => {
-	it('answers or quarantines each of 2,400 random files, stays up, and still handles valid ones', async () => {
+	it('answers each of 2,400 random files in the request folders (or refuses a flood), leaves the rest alone, stays up', async () => {
 		const {home, host} = running;
 		const rng = random(20261122);
 		const dropped: Dropped[] = [];
-		let validMessages = 0;
 		for (let index = 0; index < 2400; index++) {
 			const folder = rng.pick(folders);
 			const place = rng.int(20);
@@ -88,7 +88,6 @@ describe('IPC fuzz', () => {
 			fs.mkdirSync(dir, {recursive: true});
 			const {body, validMessage} = payload(rng, folder, index);
 			const good = validMessage && (kinds as readonly string[]).includes(kind) && name.endsWith('.json');
-			if (good) validMessages++;
 			if (rng.int(10) === 0) {
 				fs.writeFileSync(path.join(dir, name), body); // a writer that did not use a temp file
 			} else {
@@ -97,30 +96,40 @@ describe('IPC fuzz', () => {
 			}
 			dropped.push({folder, kind, name, expect: good ? 'valid-message' : 'answered'});
 		}
-		// A folder that is not a valid group name: quarantined without an ack (there is no group to answer).
+		// A folder that is not a valid group name: no sandbox writes there, so nobody reads it.
 		fs.mkdirSync(path.join(home, 'ipc', 'Bad Folder!', 'messages'), {recursive: true});
 		fs.writeFileSync(path.join(home, 'ipc', 'Bad Folder!', 'messages', 'x.json'), '{}');
-		dropped.push({folder: 'Bad Folder!', kind: 'messages', name: 'x.json', expect: 'quarantined-silently'});
+		dropped.push({folder: 'Bad Folder!', kind: 'messages', name: 'x.json', expect: 'left-alone'});
+		// Files outside a registered group's request folders are out of every sandbox's reach: left alone too.
+		for (const file of dropped) if (file.folder === 'ghost' || !(kinds as readonly string[]).includes(file.kind)) file.expect = 'left-alone';
 
-		const acked = (file: Dropped) => fs.existsSync(path.join(home, 'ipc', file.folder, 'acks', file.name));
-		const left = () => dropped.filter((file) => fs.existsSync(path.join(home, 'ipc', file.folder, file.kind, file.name)) || (file.expect !== 'quarantined-silently' && !acked(file)));
-		await waitFor('every file to be handled', () => left().length === 0, 120_000);
+		const ackOf = (file: Dropped) => {
+			const at = path.join(home, 'ipc', file.folder, 'acks', file.name);
+			return fs.existsSync(at) ? (JSON.parse(fs.readFileSync(at, 'utf8')) as {ok: boolean; error?: string}) : undefined;
+		};
+		const present = (file: Dropped) => fs.existsSync(path.join(home, 'ipc', file.folder, file.kind, file.name));
+		const answerable = dropped.filter((file) => file.expect !== 'left-alone');
+		await waitFor('every file to be handled', () => answerable.every((file) => !present(file)), 120_000);
+		await waitFor('every ack', () => answerable.every((file) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(file.name) || ackOf(file)), 30_000);
 
-		const errors = fs.readdirSync(path.join(home, 'ipc', 'errors'));
-		const reasons = errors.filter((name) => name.endsWith('.reason.txt'));
-		const silent = dropped.filter((file) => file.expect === 'quarantined-silently');
-		expect(silent.map(acked)).toEqual([false]);
-		expect(errors).toContain('Bad Folder!-x.json');
-		for (const reason of reasons) expect(fs.readFileSync(path.join(home, 'ipc', 'errors', reason), 'utf8').split('\n')[0]!.length).toBeGreaterThan(5);
-		const valid = dropped.filter((file) => file.expect === 'valid-message');
-		for (const file of valid) {
-			const ack = JSON.parse(fs.readFileSync(path.join(home, 'ipc', file.folder, 'acks', file.name), 'utf8')) as {ok: boolean};
-			expect(ack.ok, `${file.folder}/messages/${file.name}`).toBe(true);
+		for (const file of dropped.filter((f) => f.expect === 'left-alone')) expect(present(file), `${file.folder}/${file.kind}/${file.name}`).toBe(true);
+		let delivered = 0;
+		for (const file of answerable.filter((f) => f.expect === 'valid-message')) {
+			const ack = ackOf(file)!;
+			// A valid message is sent, or refused only by the bounds on a flood: never for a wrong reason.
+			if (ack.ok) delivered++;
+			else expect(ack.error, `${file.folder}/messages/${file.name}`).toMatch(/^too many /);
 		}
-		expect(reasons.length * 2).toBe(errors.length); // each quarantined file has its reason beside it
-		expect(reasons.length).toBeGreaterThan(dropped.length / 2);
+		expect(delivered).toBeGreaterThan(20);
+		for (const folder of ['main', 'family', 'work']) {
+			const dir = path.join(home, 'ipc', 'errors', folder);
+			const copies = fs.readdirSync(dir).filter((name) => !name.endsWith('.reason.txt'));
+			expect(copies.length).toBeGreaterThan(10);
+			expect(copies.length).toBeLessThanOrEqual(200);
+			for (const copy of copies) expect(fs.readFileSync(path.join(dir, `${copy}.reason.txt`), 'utf8').split('\n')[0]!.length).toBeGreaterThan(5);
+		}
 		const stored = queryStore<{n: number}>(home, "SELECT COUNT(*) AS n FROM messages WHERE is_bot = 1 AND (content LIKE 'fine %' OR content LIKE 'sneaky %')");
-		expect(stored[0]!.n).toBe(validMessages);
+		expect(stored[0]!.n).toBe(delivered);
 
 		// Still up: a message from the operator is answered.
 		ollama.push({content: 'still here'});

@@ -41,6 +41,7 @@ describe('the store\'s window of a chat', () => {
 
 describe('ChatBatches', () => {
 	const trigger = chatTrigger({isMain: false, requiresTrigger: true, trigger: '@Baby'}, club);
+	const limits = {messages: 500, chars: Number.POSITIVE_INFINITY};
 	function store() {
 		const db = openDb(path.join(tempHome().root, 'db.sqlite'));
 		const messages = new MessageStore(db);
@@ -54,11 +55,11 @@ describe('ChatBatches', () => {
 		add('@Baby question');
 		const last = add('b');
 		const none = () => {};
-		expect(batches.next(club, 0, trigger, none)?.map((m) => m.content)).toEqual(['a', '@Baby question', 'b']);
+		expect(batches.next(club, 0, trigger, limits, none)?.map((m) => m.content)).toEqual(['a', '@Baby question', 'b']);
 		add('c'); // arrives while that turn is in flight (searched from its end)
-		expect(batches.next(club, last, trigger, none)).toBeNull();
+		expect(batches.next(club, last, trigger, limits, none)).toBeNull();
 		// The turn failed: from the cursor again, the question is found, not skipped as searched.
-		expect(batches.next(club, 0, trigger, none)?.map((m) => m.content)).toEqual(['a', '@Baby question', 'b', 'c']);
+		expect(batches.next(club, 0, trigger, limits, none)?.map((m) => m.content)).toEqual(['a', '@Baby question', 'b', 'c']);
 		db.close();
 	});
 
@@ -66,10 +67,10 @@ describe('ChatBatches', () => {
 		const {db, add, batches} = store();
 		const seqs = Array.from({length: 503}, (_, i) => add(`chatter ${i}`));
 		const passed: number[] = [];
-		expect(batches.next(club, 0, trigger, (seq) => passed.push(seq))).toBeNull();
+		expect(batches.next(club, 0, trigger, limits, (seq) => passed.push(seq))).toBeNull();
 		expect(passed).toEqual([seqs[2]]);
 		add('@Baby now');
-		const batch = batches.next(club, seqs[2]!, trigger, () => {})!;
+		const batch = batches.next(club, seqs[2]!, trigger, limits, () => {})!;
 		expect(batch).toHaveLength(500);
 		expect(batch.at(-1)!.content).toBe('@Baby now');
 		expect(batch[0]!.content).toBe('chatter 4');

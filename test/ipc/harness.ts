@@ -1,9 +1,13 @@
-// A headless slice of the host around the IPC watcher: real SQLite, real files, real chokidar,
+// A headless slice of the host around the IPC watcher: real SQLite, real files, real fs.watch,
 // the real scheduler (on a fake clock) and outbox, and a plain-object channel.
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Channel} from '../../src/channels/channel.js';
-import {createIpcWatcher, ensureGroupIpcDirs, type GroupRegistration, type IpcHandlers, type IpcOutcome} from '../../src/ipc/ipc-watcher.js';
+import type {WatchDir} from '../../src/ipc/doorbell.js';
+import {ensureGroupIpc} from '../../src/ipc/ipc-layout.js';
+import {IpcRateLimiter} from '../../src/ipc/ipc-limits.js';
+import type {GroupRegistration, IpcHandlers, IpcOutcome} from '../../src/ipc/ipc-types.js';
+import {createIpcWatcher} from '../../src/ipc/ipc-watcher.js';
 import {silentLogger} from '../../src/logger.js';
 import {Outbox} from '../../src/outbox.js';
 import {homePaths} from '../../src/paths.js';
@@ -61,7 +65,7 @@ export function makeIpcHost(home: string) {
 	groups.add(groupRow('main', 'local:main', true));
 	groups.add(groupRow('family', 'wa:family@g.us'));
 	groups.add(groupRow('work', 'wa:work@g.us'));
-	for (const group of groups.all()) ensureGroupIpcDirs(paths.ipcDir, group.folder);
+	for (const group of groups.all()) ensureGroupIpc(paths.ipcDir, group.folder);
 	const clock = new FakeClock(Date.parse('2025-01-01T10:00:00.000Z'));
 	const tasks = new TaskStore(db);
 	const scheduler = new TaskScheduler({store: tasks, timezone: 'UTC', clock, enqueueTask: async () => ({ok: true})});
@@ -71,6 +75,7 @@ export function makeIpcHost(home: string) {
 	const registered: GroupRegistration[] = [];
 	const mountRequests: unknown[] = [];
 	const outcomes: IpcOutcome[] = [];
+	const floods: Array<{folder: string; reason: string}> = [];
 	const waiters: Array<{count: number; resolve: () => void}> = [];
 	// The host's real handlers live in src/host/ipc-handlers.ts; these do the same with fewer parts.
 	const handlers: IpcHandlers = {
@@ -101,10 +106,13 @@ export function makeIpcHost(home: string) {
 			return 'requested; the operator will approve or reject it';
 		},
 	};
-	const makeWatcher = () =>
+	const makeWatcher = (options: {pendingFilesPerGroup?: number; limiter?: IpcRateLimiter; watch?: WatchDir} = {}) =>
 		createIpcWatcher({
 			ipcDir: paths.ipcDir,
+			errorsDir: paths.ipcErrorsDir,
 			handlers,
+			onFlood: (folder, reason) => floods.push({folder, reason}),
+			...options,
 			groups: () => groups.all(),
 			findTask: (id) => tasks.get(id),
 			logger: silentLogger(),
@@ -138,7 +146,22 @@ export function makeIpcHost(home: string) {
 			else waiters.push({count, resolve});
 		});
 
-	return {paths, db, groups, tasks, scheduler, clock, local, whatsapp, outbox, registered, mountRequests, outcomes, makeWatcher, drop, ack, handled};
+	/** The copies of refused files of a folder (ipc/errors/<folder>/), each with its reason. */
+	const quarantined = (folder: string) => {
+		const dir = path.join(paths.ipcErrorsDir, folder);
+		if (!fs.existsSync(dir)) return [];
+		return fs
+			.readdirSync(dir)
+			.filter((name) => !name.endsWith('.reason.txt'))
+			.sort()
+			.map((name) => ({
+				name: name.replace(/^\d{8}T\d{9}Z-[0-9a-f]{6}-/, ''),
+				content: fs.readFileSync(path.join(dir, name), 'utf8'),
+				reason: fs.readFileSync(path.join(dir, `${name}.reason.txt`), 'utf8'),
+			}));
+	};
+
+	return {paths, db, groups, tasks, scheduler, clock, local, whatsapp, outbox, registered, mountRequests, outcomes, floods, makeWatcher, drop, ack, handled, quarantined};
 }
 
 function describeTasks(tasks: readonly ScheduledTask[]): string {

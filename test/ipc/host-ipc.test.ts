@@ -31,7 +31,8 @@ async function request(home: string, folder: string, kind: string, name: string,
 	return JSON.parse(fs.readFileSync(ack, 'utf8')) as Ack;
 }
 
-const errorsOf = (home: string) => fs.readdirSync(path.join(home, 'ipc', 'errors')).filter((name) => !name.endsWith('.reason.txt'));
+const errorsDir = (home: string, folder: string) => path.join(home, 'ipc', 'errors', folder);
+const errorsOf = (home: string, folder: string) => (fs.existsSync(errorsDir(home, folder)) ? fs.readdirSync(errorsDir(home, folder)).filter((name) => !name.endsWith('.reason.txt')) : []);
 
 describe('IPC through a headless host', () => {
 	it('main may message any chat, schedule for another group and register groups', async () => {
@@ -47,13 +48,13 @@ describe('IPC through a headless host', () => {
 		expect(host.snapshot().groups.map((g) => g.folder).sort()).toEqual(['family', 'main', 'work']);
 	});
 
-	it("register_group's containerConfig mounts are asked for at once: allowed ones noted, others wait for the operator", async () => {
+	it("register_group's containerConfig mounts are the agent's requests: granted under an autoApprove root, else sent to the operator", async () => {
 		const {home, host, root} = await start();
 		const shared = path.join(root, 'shared', 'docs');
 		const outside = path.join(root, 'outside');
 		for (const dir of [shared, outside]) fs.mkdirSync(dir, {recursive: true});
 		fs.mkdirSync(path.dirname(running!.allowlist), {recursive: true});
-		fs.writeFileSync(running!.allowlist, JSON.stringify({allowedRoots: [{path: path.join(root, 'shared')}]}));
+		fs.writeFileSync(running!.allowlist, JSON.stringify({allowedRoots: [{path: path.join(root, 'shared'), autoApprove: true}]}));
 		await waitFor('the allowlist to be re-read', () => host.snapshot().mounts.allowedRoots.length === 1);
 		const ack = await request(home, 'main', 'requests', 'reg.json', {
 			type: 'register_group',
@@ -67,13 +68,19 @@ describe('IPC through a headless host', () => {
 			result: {
 				folder: 'work',
 				mounts: [
-					{hostPath: shared, status: 'allowed', containerPath: '/workspace/extra/docs'},
-					{hostPath: outside, status: 'pending', reason: expect.stringContaining('is not under an allowed root')},
+					{hostPath: shared, answer: 'allowed: /workspace/extra/docs (read-only) from the next run'},
+					{hostPath: outside, answer: 'sent to the operator: if they allow it, it appears at /workspace/extra/outside from the next run'},
 				],
 			},
 		});
-		expect(host.snapshot().groups.find((g) => g.folder === 'work')?.extraMounts).toEqual([{hostPath: shared}, {hostPath: outside, readonly: false}]);
-		expect(host.snapshot().mounts.requests).toEqual([expect.objectContaining({groupFolder: 'work', hostPath: outside, source: 'config', status: 'pending'})]);
+		// The agent's mounts never become the operator's group config.
+		expect(host.snapshot().groups.find((g) => g.folder === 'work')?.extraMounts).toEqual([]);
+		expect(host.snapshot().mounts.requests).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({groupFolder: 'work', hostPath: outside, realPath: fs.realpathSync(outside), source: 'ipc', status: 'pending', reason: expect.stringContaining('not under an allowed root')}),
+				expect.objectContaining({groupFolder: 'work', hostPath: shared, source: 'ipc', status: 'approved'}),
+			]),
+		);
 	});
 
 	it('another group may act only on itself, whatever identity its JSON claims', async () => {
@@ -88,29 +95,25 @@ describe('IPC through a headless host', () => {
 			expect(ack.ok).toBe(false);
 			expect(ack.error).toContain(reason);
 		}
-		expect(errorsOf(home)).toHaveLength(3);
+		expect(errorsOf(home, 'family')).toHaveLength(3);
 		expect(host.snapshot().groups.map((g) => g.folder).sort()).toEqual(['family', 'main']);
 		const own = await request(home, 'family', 'messages', 'd.json', {type: 'message', chatJid: 'family@g.us', text: 'hi us'});
 		expect(own.ok).toBe(true);
 	});
 
-	it('quarantines what cannot be parsed, is unknown or sits in the wrong place, and carries on', async () => {
+	it('quarantines what cannot be parsed or is unknown, and carries on', async () => {
 		const {home} = await start();
 		const bad = await request(home, 'main', 'messages', 'bad.json', '{"type": "message", "chatJid": ');
 		expect(bad.error).toContain('not valid JSON');
 		const unknown = await request(home, 'main', 'tasks', 'what.json', {type: 'launch_missiles'});
 		expect(unknown.error).toContain('unknown request type "launch_missiles"');
-		fs.writeFileSync(path.join(home, 'ipc', 'main', 'stray.json'), '{}');
-		await waitFor('the stray file to be quarantined', () => errorsOf(home).length === 3);
 		const ok = await request(home, 'main', 'tasks', 'list.json', {type: 'list_tasks'});
 		expect(ok).toEqual({ok: true, result: []});
 		const reasons = fs
-			.readdirSync(path.join(home, 'ipc', 'errors'))
+			.readdirSync(errorsDir(home, 'main'))
 			.filter((name) => name.endsWith('.reason.txt'))
-			.map((name) => fs.readFileSync(path.join(home, 'ipc', 'errors', name), 'utf8'));
-		expect(reasons).toEqual(
-			expect.arrayContaining([expect.stringContaining('not valid JSON'), expect.stringContaining('unknown request type'), expect.stringContaining('not in messages/, tasks/ or requests/')]),
-		);
+			.map((name) => fs.readFileSync(path.join(errorsDir(home, 'main'), name), 'utf8'));
+		expect(reasons).toEqual([expect.stringContaining('not valid JSON'), expect.stringContaining('unknown request type')]);
 	});
 
 	it('a request_mount that needs the operator waits in the Mounts view and the chat is told', async () => {
@@ -121,8 +124,8 @@ describe('IPC through a headless host', () => {
 		host.events.on('reply', (reply) => replies.push(reply.text));
 		const ack = await request(home, 'family', 'requests', 'mount.json', {type: 'request_mount', hostPath: folder});
 		expect(ack.ok).toBe(true);
-		expect(String(ack.result)).toContain('waiting for the operator');
-		expect(host.snapshot().mounts.requests).toEqual([expect.objectContaining({groupFolder: 'family', hostPath: folder, source: 'ipc', status: 'pending'})]);
-		expect(replies).toEqual([expect.stringContaining(`A request to mount ${folder} waits for the operator`)]);
+		expect(ack.result).toBe('sent to the operator: if they allow it, it appears at /workspace/extra/notes from the next run');
+		expect(host.snapshot().mounts.requests).toEqual([expect.objectContaining({groupFolder: 'family', hostPath: folder, realPath: fs.realpathSync(folder), source: 'ipc', status: 'pending'})]);
+		expect(replies).toEqual([`📂 The assistant asked to mount ${folder}; see the Access pane (or \`babybot-tui mounts list\`).`]);
 	});
 });

@@ -65,24 +65,44 @@ describe('MountApprovals.request', () => {
 		expect(changes).toBe(1);
 	});
 
-	it('refuses what approval cannot fix without persisting it', () => {
+	it('refuses what approval cannot fix: an operator mount is not persisted, an agent request is kept (rejected) for the operator to see', () => {
 		setup(standardAllowlist);
-		expect(approvals.request({groupFolder: 'main', isMain: true, hostPath: '~/.ssh', source: 'ipc'})).toMatchObject({status: 'rejected', reason: expect.stringContaining('.ssh')});
-		expect(approvals.request({groupFolder: 'main', isMain: true, hostPath: '~/nope', source: 'ipc'})).toMatchObject({status: 'rejected'});
-		expect(approvals.request({groupFolder: 'main', isMain: true, hostPath: '~/projects/site', containerPath: '--privileged', source: 'ipc'})).toMatchObject({
-			status: 'rejected',
-		});
+		expect(approvals.request({groupFolder: 'main', isMain: true, hostPath: '~/.ssh', source: 'config'})).toMatchObject({status: 'rejected', reason: expect.stringContaining('.ssh')});
 		expect(store.all()).toEqual([]);
+		const asked = approvals.request({groupFolder: 'main', isMain: true, hostPath: '~/nope', source: 'ipc'});
+		expect(asked).toMatchObject({status: 'rejected', id: expect.any(Number)});
+		expect(approvals.request({groupFolder: 'main', isMain: true, hostPath: '~/nope', source: 'ipc'})).toEqual(asked);
+		expect(store.all()).toEqual([expect.objectContaining({status: 'rejected', decidedBy: 'host', hostPath: '~/nope', realPath: null, reason: expect.stringContaining('does not exist')})]);
 	});
 
-	it('remembers an allowed agent request so later runs mount it', () => {
+	it('an agent request under a root waits for the operator unless the root is marked autoApprove', () => {
 		setup(standardAllowlist);
+		expect(approvals.request({groupFolder: 'family', isMain: false, hostPath: '~/projects/site', source: 'ipc'})).toMatchObject({
+			status: 'pending',
+			reason: expect.stringContaining('not marked autoApprove'),
+		});
+		expect(store.pending()[0]).toMatchObject({hostPath: '~/projects/site', realPath: real('~/projects/site')});
+	});
+
+	it('remembers an allowed agent request (an autoApprove root) so later runs mount it', () => {
+		setup({...standardAllowlist, allowedRoots: [{path: '~/projects', autoApprove: true}]});
 		const outcome = approvals.request({groupFolder: 'family', isMain: false, hostPath: '~/projects/site', containerPath: 'web', source: 'ipc'});
 		approvals.request({groupFolder: 'family', isMain: false, hostPath: '~/projects/site', containerPath: 'web', source: 'ipc'});
 		expect(outcome).toMatchObject({status: 'allowed', mount: {name: 'web'}});
-		expect(store.all()).toEqual([expect.objectContaining({status: 'approved', decidedBy: 'allowlist', source: 'ipc'})]);
+		expect(store.all()).toEqual([expect.objectContaining({status: 'approved', decidedBy: 'allowlist', source: 'ipc', realPath: real('~/projects/site')})]);
 		expect(approvals.resolveGroupMounts(family())).toEqual([{name: 'web', hostPath: real('~/projects/site'), readonly: true}]);
 		expect(approvals.resolveGroupMounts(main())).toEqual([]);
+	});
+
+	it('lets at most five requests of a group wait at once', () => {
+		setup(standardAllowlist);
+		for (let i = 0; i < 5; i++) {
+			fs.mkdirSync(path.join(fx.elsewhere, `d${i}`));
+			expect(approvals.request({groupFolder: 'family', isMain: false, hostPath: path.join(fx.elsewhere, `d${i}`), source: 'ipc'})).toMatchObject({status: 'pending'});
+		}
+		expect(approvals.request({groupFolder: 'family', isMain: false, hostPath: fx.elsewhere, source: 'ipc'})).toMatchObject({status: 'rejected', reason: expect.stringContaining('too many')});
+		expect(approvals.request({groupFolder: 'work', isMain: false, hostPath: fx.elsewhere, source: 'ipc'})).toMatchObject({status: 'pending'});
+		expect(store.pendingCount('family')).toBe(5);
 	});
 
 	it('waits as pending when the allowlist is missing or malformed', () => {
@@ -110,10 +130,11 @@ describe('MountApprovals decisions', () => {
 		const decided = approvals.approve(pending.id, 'rw', 'operator');
 		expect(decided).toMatchObject({status: 'approved', decidedBy: 'operator', decidedAt: now.toISOString()});
 		const saved = JSON.parse(fs.readFileSync(fx.allowlistFile, 'utf8'));
-		expect(saved.allowedRoots.at(-1)).toEqual({path: real(fx.elsewhere), allowReadWrite: true, description: 'approved for main by operator'});
+		expect(saved.allowedRoots.at(-1)).toEqual({path: real(fx.elsewhere), allowReadWrite: true, description: 'approved for main by operator', groups: ['main']});
 		expect(saved.blockedPatterns).toEqual(['password', 'token']);
 		expect(approvals.resolveGroupMounts(main([{hostPath: fx.elsewhere, readonly: false}]))).toEqual([{name: 'elsewhere', hostPath: real(fx.elsewhere), readonly: false}]);
-		expect(approvals.resolveGroupMounts(family([{hostPath: fx.elsewhere, readonly: false}]))).toEqual([{name: 'elsewhere', hostPath: real(fx.elsewhere), readonly: true}]);
+		// For that group only: another group's same mount still waits.
+		expect(approvals.resolveGroupMounts(family([{hostPath: fx.elsewhere, readonly: false}]))).toEqual([]);
 		flushLogs();
 		const line = logs.all().find((l) => l.msg === 'mount approved');
 		expect(line?.fields).toContain('by=operator');
@@ -155,7 +176,7 @@ describe('MountApprovals decisions', () => {
 		const first = approvals.request({groupFolder: 'main', isMain: true, hostPath: gone, source: 'ipc'});
 		if (first.status !== 'pending') throw new Error('expected pending');
 		fs.rmdirSync(gone);
-		expect(() => approvals.approve(first.id, 'ro', 'operator')).toThrow(/does not exist any more/);
+		expect(() => approvals.approve(first.id, 'ro', 'operator')).toThrow(/now resolves to nothing, not .*temp as shown: reject it/);
 
 		const second = approvals.request({groupFolder: 'main', isMain: true, hostPath: fx.elsewhere, source: 'ipc'});
 		if (second.status !== 'pending') throw new Error('expected pending');
@@ -166,12 +187,59 @@ describe('MountApprovals decisions', () => {
 		expect(() => approvals.approve(999, 'ro', 'operator')).toThrow(/no mount request 999/);
 	});
 
+	it('approval for all groups serves every group', () => {
+		setup(standardAllowlist);
+		const pending = approvals.request({groupFolder: 'family', isMain: false, hostPath: fx.elsewhere, source: 'ipc'});
+		if (pending.status !== 'pending') throw new Error('expected pending');
+		approvals.approve(pending.id, 'ro', 'operator', 'all');
+		expect(JSON.parse(fs.readFileSync(fx.allowlistFile, 'utf8')).allowedRoots.at(-1)).toEqual({path: real(fx.elsewhere), allowReadWrite: false, description: 'approved for all groups by operator'});
+		expect(approvals.resolveGroupMounts({folder: 'work', isMain: false, extraMounts: [{hostPath: fx.elsewhere}]})).toEqual([{name: 'elsewhere', hostPath: real(fx.elsewhere), readonly: true}]);
+	});
+
+	it.each<[string, (link: string) => void, RegExp]>([
+		['repointed to another folder', (link) => {
+			fs.unlinkSync(link);
+			fs.symlinkSync(path.join(fx.elsewhere, 'b'), link);
+		}, /now resolves to .*elsewhere\/b, not .*elsewhere\/a as shown: reject it/],
+		['replaced by a real folder', (link) => {
+			fs.unlinkSync(link);
+			fs.mkdirSync(link);
+		}, /now resolves to .*swap, not .*elsewhere\/a as shown/],
+	])('approval binds to the real path the operator was shown: refused when the asked path is now %s', (_name, swap, error) => {
+		setup(standardAllowlist);
+		for (const dir of ['a', 'b']) fs.mkdirSync(path.join(fx.elsewhere, dir));
+		const link = path.join(fx.userHome, 'swap');
+		fs.symlinkSync(path.join(fx.elsewhere, 'a'), link);
+		const pending = approvals.request({groupFolder: 'family', isMain: false, hostPath: link, source: 'ipc'});
+		if (pending.status !== 'pending') throw new Error('expected pending');
+		expect(store.get(pending.id)?.realPath).toBe(real(path.join(fx.elsewhere, 'a')));
+		swap(link);
+		expect(() => approvals.approve(pending.id, 'ro', 'operator')).toThrow(error);
+		expect(fs.readFileSync(fx.allowlistFile, 'utf8')).toBe(JSON.stringify(standardAllowlist, null, 2));
+	});
+
+	it('an approved mount is checked again before each run: it is not mounted once its path resolves elsewhere', () => {
+		setup({...standardAllowlist, allowedRoots: [...standardAllowlist.allowedRoots, {path: fx.elsewhere}]});
+		for (const dir of ['a', 'b']) fs.mkdirSync(path.join(fx.elsewhere, dir));
+		const link = path.join(fx.userHome, 'swap');
+		fs.symlinkSync(path.join(fx.elsewhere, 'a'), link);
+		const pending = approvals.request({groupFolder: 'family', isMain: false, hostPath: link, source: 'ipc'});
+		if (pending.status !== 'pending') throw new Error('expected pending');
+		approvals.approve(pending.id, 'ro', 'operator');
+		expect(approvals.resolveGroupMounts(family())).toEqual([{name: 'swap', hostPath: real(path.join(fx.elsewhere, 'a')), readonly: true}]);
+		fs.unlinkSync(link);
+		fs.symlinkSync(path.join(fx.elsewhere, 'b'), link);
+		expect(approvals.resolveGroupMounts(family())).toEqual([]);
+		flushLogs();
+		expect(logs.all().some((l) => l.msg === 'approved mount now resolves elsewhere: not mounted')).toBe(true);
+	});
+
 	it('approval creates a missing allowlist', () => {
 		setup();
 		const pending = approvals.request({groupFolder: 'main', isMain: true, hostPath: '~/projects/site', source: 'ipc'});
 		if (pending.status !== 'pending') throw new Error('expected pending');
 		approvals.approve(pending.id, 'ro', 'operator');
-		expect(allowlist.current()).toMatchObject({ok: true, allowlist: {allowedRoots: [{path: real('~/projects/site'), allowReadWrite: false}]}});
+		expect(allowlist.current()).toMatchObject({ok: true, allowlist: {allowedRoots: [{path: real('~/projects/site'), allowReadWrite: false, groups: ['main']}]}});
 	});
 });
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
 import {loadAllowlist, type AllowlistResult} from '../../src/mounts/allowlist.js';
-import {componentMatches, containerNameProblem, validateMount, type MountRequest, type RejectCode} from '../../src/mounts/mount-security.js';
+import {componentMatches, containerNameProblem, validateMount, type RejectCode} from '../../src/mounts/mount-security.js';
+import type {ExtraMountSpec as MountRequest} from '../../src/types.js';
 import {mountFixture, standardAllowlist, type MountFixture} from './fixture.js';
 
 let fx: MountFixture;
@@ -36,7 +37,7 @@ describe('validateMount: paths', () => {
 		['a name with a space', () => '~/projects/my notes', {mode: 'ro', name: 'my notes'}],
 		['~ alone (the home)', () => '~', {code: 'blocked', says: 'home folder'}],
 		['~/ (the home)', () => '~/', {code: 'blocked', says: 'home folder'}],
-		['/ (contains the home)', () => '/', {code: 'blocked', says: 'home folder'}],
+		['/ (contains the machine\'s own folders)', () => '/', {code: 'protected', says: 'contains'}],
 		['a ~user form', () => '~root/.ssh', {code: 'bad-path', says: '~user'}],
 		['a relative path', () => 'projects/site', {code: 'bad-path', says: 'relative'}],
 		['an empty path', () => '', {code: 'bad-path', says: 'empty'}],
@@ -112,6 +113,70 @@ describe('validateMount: read-only or read-write', () => {
 		const verdict = check(request, {isMain, allowlist});
 		expectVerdict(verdict, expected);
 		if (verdict.allowed && request.readonly === false && verdict.readonly) expect(verdict.note).toMatch(/read-only/);
+	});
+});
+
+describe('validateMount: the host\'s own state is never mountable (matched on real paths)', () => {
+	const everything = {allowedRoots: [{path: '/', allowReadWrite: true}, {path: '~', allowReadWrite: true}]};
+	const protectedPaths = () => [fx.babybotHome, path.dirname(fx.allowlistFile), path.join(fx.userHome, 'project', '.env')];
+	const verdict = (hostPath: string) => {
+		fx.writeAllowlist(everything);
+		return validateMount({request: {hostPath}, allowlist: loadAllowlist(fx.allowlistFile), isMain: true, homeDir: fx.userHome, protectedPaths: protectedPaths()});
+	};
+
+	it.each<[string, () => string, string]>([
+		['the home', () => fx.babybotHome, 'or inside it'],
+		['the store', () => path.join(fx.babybotHome, 'store'), 'or inside it'],
+		['the WhatsApp credentials', () => path.join(fx.babybotHome, 'store', 'auth'), 'or inside it'],
+		['a group\'s IPC folder', () => path.join(fx.babybotHome, 'ipc', 'main'), 'or inside it'],
+		['another group\'s folder', () => path.join(fx.babybotHome, 'groups', 'family'), 'or inside it'],
+		['the allowlist\'s folder', () => path.dirname(fx.allowlistFile), 'or inside it'],
+		['a folder holding the home', () => path.dirname(fx.babybotHome), 'contains'],
+		['the home through a symlink', () => path.join(fx.userHome, 'projects', 'to-home'), 'or inside it'],
+		['a folder holding the project .env', () => path.join(fx.userHome, 'project'), 'contains'],
+		['/proc/self/cwd (resolves to the host\'s folder)', () => '/proc/self/cwd', 'never mounted'],
+		['/proc', () => '/proc', 'or inside it'],
+		['/etc', () => '/etc', 'or inside it'],
+		['/run (the engine sockets)', () => '/run', 'or inside it'],
+		['/ itself', () => '/', 'contains'],
+	])('%s', (_name, hostPath, says) => {
+		for (const dir of ['store/auth', 'ipc/main', 'groups/family']) fs.mkdirSync(path.join(fx.babybotHome, dir), {recursive: true});
+		fs.mkdirSync(path.join(fx.userHome, 'project'), {recursive: true});
+		fs.writeFileSync(path.join(fx.userHome, 'project', '.env'), 'SECRET=1');
+		if (!fs.existsSync(path.join(fx.userHome, 'projects', 'to-home'))) fs.symlinkSync(fx.babybotHome, path.join(fx.userHome, 'projects', 'to-home'));
+		const result = verdict(hostPath());
+		expect(result).toMatchObject({allowed: false});
+		if (!result.allowed) {
+			expect(['protected', 'blocked']).toContain(result.code);
+			expect(result.reason).toContain(says);
+		}
+	});
+
+	it('still allows a folder beside the home under an allowed root', () => {
+		expect(verdict('~/projects/site')).toMatchObject({allowed: true});
+	});
+});
+
+describe('validateMount: roots limited to groups, and agents\' requests', () => {
+	const allowlist = {
+		allowedRoots: [
+			{path: '~/projects', allowReadWrite: false, groups: ['family']},
+			{path: '~/rwroot', allowReadWrite: true, autoApprove: true},
+		],
+	};
+	it.each<[string, {hostPath: string; groupFolder?: string; agentRequest?: boolean}, Expect]>([
+		['a group-limited root serves its group', {hostPath: '~/projects/site', groupFolder: 'family'}, {mode: 'ro', name: 'site'}],
+		['a group-limited root does not serve another group', {hostPath: '~/projects/site', groupFolder: 'work'}, {code: 'not-under-root', says: 'for group work'}],
+		['nor a check without a group', {hostPath: '~/projects/site'}, {code: 'not-under-root', says: 'allowed root'}],
+		['an agent under a root not marked autoApprove waits', {hostPath: '~/projects/site', groupFolder: 'family', agentRequest: true}, {code: 'needs-approval', says: 'waits for the operator'}],
+		['an agent under an autoApprove root is granted', {hostPath: '~/rwroot/code', groupFolder: 'work', agentRequest: true}, {mode: 'ro', name: 'code'}],
+		['the operator under any root is granted', {hostPath: '~/rwroot/code', groupFolder: 'work'}, {mode: 'ro', name: 'code'}],
+	])('%s', (_name, input, expected) => {
+		fx.writeAllowlist(allowlist);
+		expectVerdict(
+			validateMount({request: {hostPath: input.hostPath}, allowlist: loadAllowlist(fx.allowlistFile), isMain: false, homeDir: fx.userHome, groupFolder: input.groupFolder, agentRequest: input.agentRequest}),
+			expected,
+		);
 	});
 });
 

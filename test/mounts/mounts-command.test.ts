@@ -117,6 +117,7 @@ describe('mounts allow, revoke, list', () => {
 		new MountRequestStore(db).create({
 			groupFolder: 'family',
 			hostPath: fx.elsewhere,
+			realPath: fx.elsewhere,
 			containerPath: 'shared',
 			readonly: true,
 			source: 'ipc',

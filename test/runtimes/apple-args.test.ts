@@ -40,7 +40,10 @@ describe('apple container argv', () => {
 		expect(valuesOf(args, '--mount')).toEqual([
 			'type=bind,source=/home/u/.babybot/groups/main,target=/workspace/group',
 			'type=bind,source=/home/u/.babybot/groups/global,target=/workspace/global',
-			'type=bind,source=/home/u/.babybot/ipc/main,target=/workspace/ipc',
+			'type=bind,source=/home/u/.babybot/ipc/main/messages,target=/workspace/ipc/messages',
+			'type=bind,source=/home/u/.babybot/ipc/main/tasks,target=/workspace/ipc/tasks',
+			'type=bind,source=/home/u/.babybot/ipc/main/requests,target=/workspace/ipc/requests',
+			'type=bind,source=/home/u/.babybot/ipc/main/acks,target=/workspace/ipc/acks,readonly',
 			'type=bind,source=/home/u/.babybot/sessions/main,target=/workspace/session',
 			'type=bind,source=/home/u/.babybot/skills,target=/workspace/skills,readonly',
 			'type=bind,source=/home/u/babybot,target=/workspace/project,readonly',

@@ -39,7 +39,10 @@ describe('docker argv', () => {
 		expect(valuesOf(args, '-v')).toEqual([
 			'/home/u/.babybot/groups/main:/workspace/group',
 			'/home/u/.babybot/groups/global:/workspace/global',
-			'/home/u/.babybot/ipc/main:/workspace/ipc',
+			'/home/u/.babybot/ipc/main/messages:/workspace/ipc/messages',
+			'/home/u/.babybot/ipc/main/tasks:/workspace/ipc/tasks',
+			'/home/u/.babybot/ipc/main/requests:/workspace/ipc/requests',
+			'/home/u/.babybot/ipc/main/acks:/workspace/ipc/acks:ro',
 			'/home/u/.babybot/sessions/main:/workspace/session',
 			'/home/u/.babybot/skills:/workspace/skills:ro',
 			'/home/u/babybot:/workspace/project:ro',

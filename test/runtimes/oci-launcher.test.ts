@@ -42,6 +42,6 @@ describe.each([
 		expect(launch.env.PATH).toBe('/usr/bin');
 		expect(launch.paths.group).toBe('/workspace/group');
 		expect(launch.paths.project).toBe('/workspace/project');
-		expect(launch.paths.readOnly).toEqual(['/workspace/skills', '/workspace/project']);
+		expect(launch.paths.readOnly).toEqual(['/workspace/ipc/acks', '/workspace/skills', '/workspace/project']);
 	});
 });

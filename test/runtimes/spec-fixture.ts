@@ -1,3 +1,4 @@
+import {buildMountPlan} from '../../src/runtimes/mount-plan.js';
 import type {SandboxSpec} from '../../src/runtimes/runtime.js';
 
 /** A main-group spec as the host builds it; override what a case needs. */
@@ -6,14 +7,16 @@ export function sampleSpec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
 		runId: 'run-1',
 		groupFolder: 'main',
 		containerName: 'babybot-main-20250101120000000',
-		mounts: [
-			{hostPath: '/home/u/.babybot/groups/main', containerPath: '/workspace/group', readonly: false},
-			{hostPath: '/home/u/.babybot/groups/global', containerPath: '/workspace/global', readonly: false},
-			{hostPath: '/home/u/.babybot/ipc/main', containerPath: '/workspace/ipc', readonly: false},
-			{hostPath: '/home/u/.babybot/sessions/main', containerPath: '/workspace/session', readonly: false},
-			{hostPath: '/home/u/.babybot/skills', containerPath: '/workspace/skills', readonly: true},
-			{hostPath: '/home/u/babybot', containerPath: '/workspace/project', readonly: true},
-		],
+		mounts: buildMountPlan({
+			isMain: true,
+			groupDir: '/home/u/.babybot/groups/main',
+			globalDir: '/home/u/.babybot/groups/global',
+			ipcDir: '/home/u/.babybot/ipc/main',
+			sessionDir: '/home/u/.babybot/sessions/main',
+			skillsDir: '/home/u/.babybot/skills',
+			projectRoot: '/home/u/babybot',
+			extra: [],
+		}),
 		network: false,
 		image: 'babybot-agent:latest',
 		installLabel: 'abc123def456',

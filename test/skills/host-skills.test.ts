@@ -33,15 +33,17 @@ const greet = '---\nname: greet\ndescription: Greet people warmly\n---\n# Greeti
 const allText = (request: {messages: Array<{content: string}>}) => request.messages.map((m) => m.content).join('\n');
 
 describe('skills through the host', () => {
-	it('a /name invocation reaches the model for that run only, with its arguments', async () => {
+	it('a /name invocation reaches the model in that message only, with its arguments, never in the system prompt', async () => {
 		const {ask} = await start((home) => writeUserSkill(home, 'greet', greet), [{content: 'Hello Ana!'}, {content: 'You are welcome.'}]);
 		expect(await ask('main', '/greet my aunt Ana')).toMatchObject({ok: true, replies: ['Hello Ana!']});
 		expect(await ask('main', 'thanks')).toMatchObject({ok: true, replies: ['You are welcome.']});
 
 		const [invoked, next] = ollama!.chatRequests;
-		expect(invoked.messages[0].content).toContain('## Skill invoked for this message: greet\nArguments: my aunt Ana');
-		expect(invoked.messages[0].content).toContain('GREET-BODY-MARKER');
+		// The system prompt stays the same from turn to turn (Ollama's prompt cache); the skill rides in the message.
+		expect(invoked.messages[0].content).toBe(next.messages[0].content);
 		expect(invoked.messages.at(-1)!.content).toContain('/greet my aunt Ana');
+		expect(invoked.messages.at(-1)!.content).toContain('## Skill invoked for this message: greet\nArguments: my aunt Ana');
+		expect(invoked.messages.at(-1)!.content).toContain('GREET-BODY-MARKER');
 		// The next message of the same conversation carries the earlier exchange, never the skill body.
 		expect(allText(next)).toContain('/greet my aunt Ana');
 		expect(allText(next)).not.toContain('GREET-BODY-MARKER');
@@ -91,7 +93,7 @@ describe('skills through the host', () => {
 
 		expect(await ask('main', '/debug the family group is silent')).toMatchObject({ok: true, replies: ['Looking.']});
 		const system = ollama!.chatRequests[0].messages[0].content;
-		expect(system).toContain('MY-DEBUG-BODY');
+		expect(ollama!.chatRequests[0].messages.at(-1)!.content).toContain('MY-DEBUG-BODY');
 		expect(system).toContain('- debug: My own debugging notes');
 		expect(system).not.toContain('half-done');
 		expect(system).not.toContain('bad-yaml');

@@ -32,6 +32,12 @@ export function cliEnv(env: CliEnv): NodeJS.ProcessEnv {
 	};
 }
 
+/** The line every command that starts agents under the none runtime prints first on stderr. */
+export const unsandboxedLine = /^babybot-tui(?: chat)?: UNSANDBOXED: CONTAINER_RUNTIME is none, .*\n/;
+
+/** stderr without that line, for tests about what else a none-runtime command says. */
+export const withoutUnsandboxed = (stderr: string): string => stderr.replace(unsandboxedLine, '');
+
 export interface CliResult {
 	code: number | null;
 	stdout: string;

@@ -68,6 +68,7 @@ export function baseSnapshot(): HostSnapshot {
 		runs: [],
 		tasks: [],
 		mounts: {allowlistPath: '/tmp/allowlist.json', allowlistError: null, allowedRoots: [], blockedPatterns: ['.ssh', '.gnupg'], nonMainReadOnly: true, requests: []},
+		web: {allowedHosts: [], internalHosts: [], requests: []},
 		skills: [],
 		whatsapp: {status: 'off'},
 		ollama: {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: true},
@@ -125,8 +126,10 @@ export class FakeHost implements HostApi {
 		return group({...input, isMain: false});
 	}
 	unregisterGroup = (jidOrFolder: string) => this.record('unregisterGroup', [jidOrFolder]);
-	approveMount = (requestId: number, mode: 'ro' | 'rw') => this.record('approveMount', [requestId, mode]);
+	approveMount = (requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all') => this.record('approveMount', [requestId, mode, scope]);
 	rejectMount = (requestId: number) => this.record('rejectMount', [requestId]);
+	approveHost = (requestId: number, scope: 'once' | 'group' | 'all') => this.record('approveHost', [requestId, scope]);
+	rejectHost = (requestId: number) => this.record('rejectHost', [requestId]);
 	pauseTask = (taskId: string) => this.record('pauseTask', [taskId]);
 	resumeTask = (taskId: string) => this.record('resumeTask', [taskId]);
 	runTaskNow = (taskId: string) => this.record('runTaskNow', [taskId]);

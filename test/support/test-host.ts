@@ -10,6 +10,7 @@ import type {RuntimeName} from '../../src/types.js';
 import {localJid} from '../../src/channels/local-chat.js';
 import {installLabelFor} from '../../src/host/sandbox-spec.js';
 import type {WhatsAppParts} from '../../src/host/whatsapp-link.js';
+import type {FetcherOptions} from '../../src/web/fetcher.js';
 import {testImage} from './docker-gate.js';
 import {tempHome} from './temp-home.js';
 
@@ -26,6 +27,8 @@ export interface TestHostOptions {
 	launcherEnv?: NodeJS.ProcessEnv;
 	/** Runs WhatsApp with these parts (the fake socket, a fake clock); off when absent. */
 	whatsapp?: WhatsAppParts;
+	/** web_fetch's resolver and limits (tests map host names to their loopback servers). */
+	web?: FetcherOptions;
 	/** The host's clock (scheduler, outbox, runs); default the system's. */
 	clock?: HostClock;
 }
@@ -64,7 +67,13 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 		},
 	});
 	const config: Config = options.projectRoot ? {...base, projectRoot: options.projectRoot} : base;
-	const host = await createHost({config, launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv}), whatsapp: options.whatsapp, clock: options.clock});
+	const host = await createHost({
+		config,
+		launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv}),
+		whatsapp: options.whatsapp,
+		web: options.web,
+		clock: options.clock,
+	});
 	const replies = new Map<string, string[]>();
 	const waiting = new Map<string, Array<(outcome: TurnOutcome) => void>>();
 	host.events.on('reply', (reply) => {

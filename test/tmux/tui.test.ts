@@ -7,7 +7,7 @@ import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server
 import {tempHome} from '../support/temp-home.js';
 import {TmuxSession} from './tmux-session.js';
 
-const paneNames = ['1 Groups', '2 Containers', '3 Logs', '4 Tasks', '5 Mounts', '6 Skills'];
+const paneNames = ['1 Groups', '2 Containers', '3 Logs', '4 Tasks', '5 Access', '6 Skills'];
 
 let ollama: ScriptedOllama | undefined;
 let session: TmuxSession | undefined;
@@ -128,27 +128,27 @@ describe('babybot-tui in a terminal', () => {
 		expect(tui.capture()).not.toContain('OVER IDLE LIMIT');
 	}, 120_000);
 
-	it('a pending mount request is approved read-only in the Mounts pane and the allowlist file changes', async () => {
+	it('a pending mount request is approved read-only for its group in the Mounts pane and the allowlist file changes', async () => {
 		const tui = startTui({columns: 140, rows: 40});
 		const photos = path.join(tui.root, 'outside', 'photos');
 		fs.mkdirSync(photos, {recursive: true});
 		await tui.waitForText('6 Skills');
 		const ack = await dropIpc(tui.home, 'main', 'requests', {type: 'request_mount', hostPath: photos});
-		expect(String(ack.result)).toContain('waiting for the operator');
+		expect(String(ack.result)).toContain('sent to the operator');
 		tui.type('5');
 		await tui.waitFor('the pending request', (screen) => screen.includes('1 mounts pending') && /PENDING\s+\S*outside\/photos\s+ro\s+main/.test(screen));
 		expect(fs.existsSync(tui.allowlist)).toBe(false);
 		tui.send('Enter');
 		await tui.waitForText('why it waits:');
 		tui.send('Escape');
-		tui.type('a');
-		await tui.waitForText(`Approve ${photos} for main as:`);
-		tui.type('r');
-		await tui.waitForText(`approved ${photos} (ro)`);
 		const real = fs.realpathSync(photos);
+		tui.type('a');
+		await tui.waitForText(`Allow ${real} for main as:`);
+		tui.type('r');
+		await tui.waitForText(`approved ${real} (ro, main)`);
 		await waitFor('the allowlist file', () => fs.existsSync(tui.allowlist));
 		const written = JSON.parse(fs.readFileSync(tui.allowlist, 'utf8')) as {allowedRoots: Array<{path: string; allowReadWrite: boolean}>};
-		expect(written.allowedRoots).toEqual([expect.objectContaining({path: real, allowReadWrite: false})]);
+		expect(written.allowedRoots).toEqual([expect.objectContaining({path: real, allowReadWrite: false, groups: ['main']})]);
 		const screen = await tui.waitFor('the new allowed root', (text) => /root\s+\S*outside\/photos\s+ro/.test(text));
 		expect(screen).not.toContain('PENDING');
 		expect(screen).toContain('0 mounts pending');

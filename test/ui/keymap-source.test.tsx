@@ -26,6 +26,7 @@ function rebind(action: ActionName, keys: string[]): void {
 beforeAll(() => {
 	rebind('logs.follow', ['F']);
 	rebind('approve.rw', ['W']);
+	rebind('approve.rw.all', ['Z']);
 	rebind('group.register', ['R']);
 	rebind('overlay.close', ['x', 'escape']);
 	rebind('text.submit', ['tab']);
@@ -46,11 +47,11 @@ describe('the keymap is the one source of keys', () => {
 
 	it('the approve dialog and the request details name the rebound keys, and the key approves', async () => {
 		const snapshot = baseSnapshot();
-		snapshot.mounts.requests = [{id: 9, groupFolder: 'main', hostPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'}];
+		snapshot.mounts.requests = [{id: 9, groupFolder: 'main', hostPath: '/srv/photos', realPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'}];
 		const host = new FakeHost(snapshot);
-		app = renderApp(host, {pane: 'mounts'});
+		app = renderApp(host, {pane: 'access'});
 		await app.waitForText('/srv/photos');
-		await app.typeAndWait('\r', 'a approve (r read-only / W read-write) · r reject');
+		await app.typeAndWait('\r', 'a approve (r read-only / W read-write for this group, R / Z for all groups)');
 		expect(app.frame()).toContain('(x/Esc to close, J/k to scroll)');
 		await app.typeAndWait('x', 'PENDING');
 		await app.typeAndWait('a', 'W read-write');
@@ -60,7 +61,7 @@ describe('the keymap is the one source of keys', () => {
 		expect(host.callsOf('approveMount')).toEqual([]);
 		app.type('W');
 		await waitFor(() => host.callsOf('approveMount').length === 1);
-		expect(host.callsOf('approveMount')).toEqual([[9, 'rw']]);
+		expect(host.callsOf('approveMount')).toEqual([[9, 'rw', 'group']]);
 	});
 
 	it('the chat overlay, the notices and the confirm dialog use the rebound keys', async () => {

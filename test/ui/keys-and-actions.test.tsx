@@ -1,4 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import {addToSummary, emptySummary} from '../../src/llm/llm-stats.js';
 import {keymap} from '../../src/ui/keymap.js';
 import {helpLines} from '../../src/ui/overlays/help-overlay.js';
 import {baseSnapshot, FakeHost, group, run, task} from '../support/fake-host.js';
@@ -64,7 +65,7 @@ describe('key dispatch', () => {
 	});
 
 	it('? shows a help overlay listing every keymap entry, Esc closes it', async () => {
-		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 40}});
+		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 50}});
 		await app.waitForText('FOLDER');
 		await app.typeAndWait('?', 'Keys (Esc/? to close');
 		for (const line of helpLines()) expect(app.frame()).toContain(line.trimEnd());
@@ -118,6 +119,27 @@ describe('actions', () => {
 		expect(frame).toContain('agent said hello');
 	});
 
+	it('run details show what the run\'s model requests cost, and its thinking', async () => {
+		const host = hostWith((s) => {
+			s.runs = [run({id: 'run-9', containerName: 'babybot-main-9'})];
+		});
+		const stats = (promptTokens: number, evaluatedTokens: number, loadMs: number) => ({
+			model: 'qwen3:8b', at: '2026-01-01T00:00:00Z', numCtx: 16_384, estimatedTokens: promptTokens, promptTokens, evaluatedTokens,
+			cachedTokens: promptTokens - evaluatedTokens, outputTokens: 40, evalMs: 2500, promptMs: 1000, loadMs, tokensPerSecond: 16, overBudget: false,
+		});
+		let llm = emptySummary();
+		for (const request of [stats(4500, 4500, 3000), stats(7400, 2900, 0)]) llm = addToSummary(llm, request);
+		host.runOutputs = new Map([['run-9', {output: ['done'], stderr: [], llm, thinking: ['The user wants the log summarised.']}]]);
+		app = renderApp(host, {pane: 'containers', size: {columns: 160, rows: 40}});
+		await app.waitForText('babybot-main-9');
+		await app.typeAndWait('\r', 'Run babybot-main-9');
+		const frame = app.frame();
+		expect(frame).toContain('2 requests · prompt 11900 (evaluated 7400, cached 38%) · output 80 at 16.0 tok/s · load 3.0 s · largest prompt 7400 of num_ctx 16384');
+		expect(frame).toContain('#1 prompt 4500 of num_ctx 16384 · evaluated 4500, cached 0% · output 40 at 16.0 tok/s · load 3.0 s');
+		expect(frame).toContain('#2 prompt 7400 of num_ctx 16384 · evaluated 2900, cached 61% · output 40 at 16.0 tok/s');
+		expect(frame).toMatch(/thinking \(kept here only, never sent to a chat\):\s*│?\n│?\s+The user wants the log summarised\./);
+	});
+
 	it('run details say when the output of a run was not kept', async () => {
 		const host = hostWith((s) => {
 			s.runs = [run({id: 'run-8', containerName: 'babybot-main-8', state: 'ended', endReason: 'exit', endedAt: new Date().toISOString()})];
@@ -126,27 +148,55 @@ describe('actions', () => {
 		await app.waitForText('babybot-main-8');
 		await app.typeAndWait('\r', 'Run babybot-main-8');
 		expect(app.frame()).toMatch(/recent agent output:\s*│?\n│?\s+not kept/);
+		expect(app.frame()).toMatch(/model:\s*│?\n│?\s+not kept/);
 	});
 
-	it('a approves a pending mount after asking read-only or read-write; r rejects', async () => {
+	it('a approves a pending mount after asking read-only or read-write, for its group or all groups; r rejects', async () => {
 		const host = hostWith((s) => {
 			s.mounts.requests = [
-				{id: 3, groupFolder: 'family', hostPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
-				{id: 4, groupFolder: 'family', hostPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 3, groupFolder: 'family', hostPath: '/srv/photos', realPath: '/srv/photos', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 4, groupFolder: 'family', hostPath: '/srv/music', realPath: '/srv/music', containerPath: null, readonly: true, source: 'ipc', reason: null, status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
 			];
 		});
-		app = renderApp(host, {pane: 'mounts'});
+		app = renderApp(host, {pane: 'access'});
 		await app.waitForText('/srv/photos');
-		await app.typeAndWait('a', 'Approve /srv/photos for family as:');
-		expect(app.frame()).toContain('r read-only');
-		expect(app.frame()).toContain('w read-write');
+		await app.typeAndWait('a', 'Allow /srv/photos for family as:');
+		expect(app.frame()).toContain('r read-only, this group');
+		expect(app.frame()).toContain('w read-write, this group');
+		expect(app.frame()).toContain('R read-only, all groups');
 		expect(host.callsOf('approveMount')).toEqual([]);
 		app.type('w');
 		await waitFor(() => host.callsOf('approveMount').length === 1);
-		expect(host.callsOf('approveMount')).toEqual([[3, 'rw']]);
+		expect(host.callsOf('approveMount')).toEqual([[3, 'rw', 'group']]);
 		app.type('jr');
 		await waitFor(() => host.callsOf('rejectMount').length === 1);
 		expect(host.callsOf('rejectMount')).toEqual([[4]]);
+	});
+
+	it('a on a pending web request asks once, this group or all groups; r rejects; Enter shows its details', async () => {
+		const request = (id: number, host: string) => ({id, groupFolder: 'family', url: `http://${host}/x`, host, reason: `${host} is not on the web allowlist of family`, status: 'pending' as const, scope: null, createdAt: '2026-01-01T00:00:00Z', decidedAt: null, decidedBy: null});
+		const host = hostWith((s) => {
+			s.web.requests = [request(5, 'news.test'), request(6, 'ads.test')];
+		});
+		app = renderApp(host, {pane: 'access', size: {columns: 120, rows: 30}});
+		await app.waitForText('http://news.test/x');
+		await app.typeAndWait('\r', 'Web request #5');
+		expect(app.frame()).toContain('why it waits: news.test is not on the web allowlist of family');
+		expect(app.frame()).toContain('a approve (o once / g this group / a all groups) · r reject');
+		await app.typeAndWait('\u001b', 'http://news.test/x');
+		await app.typeAndWait('a', 'Allow family to read news.test (plain http)?');
+		expect(app.frame()).toContain('o this fetch once · g family always · a all groups · Esc cancel');
+		app.type('g');
+		await waitFor(() => host.callsOf('approveHost').length === 1);
+		expect(host.callsOf('approveHost')).toEqual([[5, 'group']]);
+		await app.typeAndWait('a', 'Allow family to read news.test');
+		app.type('a');
+		await waitFor(() => host.callsOf('approveHost').length === 2);
+		expect(host.callsOf('approveHost')[1]).toEqual([5, 'all']);
+		app.type('jr');
+		await waitFor(() => host.callsOf('rejectHost').length === 1);
+		expect(host.callsOf('rejectHost')).toEqual([[6]]);
+		expect(host.callsOf('rejectMount')).toEqual([]);
 	});
 
 	it('space pauses an active task and resumes a paused one; t runs now; d deletes after asking', async () => {

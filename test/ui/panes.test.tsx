@@ -22,7 +22,7 @@ describe('panes render their data', () => {
 		const frame = app.frame();
 		expect(frame).toContain('@Baby');
 		expect(frame).toMatch(/Work chat\s+\(not registered\)/);
-		for (const name of ['Groups', 'Containers', 'Logs', 'Tasks', 'Mounts', 'Skills']) expect(frame).toContain(name);
+		for (const name of ['Groups', 'Containers', 'Logs', 'Tasks', 'Access', 'Skills']) expect(frame).toContain(name);
 	});
 
 	it("Groups shows the operator's WhatsApp self-chat as main's, not as a chat to register", async () => {
@@ -92,14 +92,44 @@ describe('panes render their data', () => {
 		expect(app.frame()).toContain('missed runs: catch-up, run each missed occurrence (at most the last 10)');
 	});
 
+	it('Access shows mounts and web hosts side by side: pending requests of both first, then what is allowed', async () => {
+		const host = hostWith((s) => {
+			s.mounts.allowedRoots = [{path: '/home/me/projects', allowReadWrite: false}];
+			s.mounts.requests = [
+				{id: 7, groupFolder: 'family', hostPath: '/home/me/photos', realPath: '/home/me/photos', containerPath: null, readonly: true, source: 'ipc', reason: 'not under an allowed root', status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+			];
+			s.web = {
+				allowedHosts: [
+					{host: '*.wikipedia.org', http: false, internal: false},
+					{host: 'nas.lan', group: 'main', http: true, internal: true, description: 'the NAS'},
+				],
+				internalHosts: ['nas.lan', 'printer.lan'],
+				requests: [
+					{id: 2, groupFolder: 'main', url: 'https://news.test/today', host: 'news.test', reason: 'not allowed', status: 'pending', scope: null, createdAt: '2026-01-01T00:00:00Z', decidedAt: null, decidedBy: null},
+					{id: 1, groupFolder: 'main', url: 'https://old.test/', host: 'old.test', reason: 'not allowed', status: 'rejected', scope: null, createdAt: '2026-01-01T00:00:00Z', decidedAt: '2026-01-01T00:01:00Z', decidedBy: 'operator'},
+				],
+			};
+		});
+		app = renderApp(host, {pane: 'access', size: {columns: 120, rows: 30}});
+		await app.waitForText('news.test');
+		const rows = app.frame().split('\n').filter((line) => /PENDING|root|blocked|host|internal/.test(line));
+		expect(rows[0]).toMatch(/PENDING\s+\/home\/me\/photos\s+ro\s+family: not under an allowed/);
+		expect(rows[1]).toMatch(/PENDING\s+https:\/\/news\.test\/today\s+https\s+main: web_fetch of news\.test/);
+		expect(app.frame()).toMatch(/host\s+\*\.wikipedia\.org\s+https\s+all groups/);
+		expect(app.frame()).toMatch(/host\s+nas\.lan\s+http\(s\)\s+main · internal · the NAS/);
+		expect(app.frame()).toMatch(/internal\s+printer\.lan\s+web\s+may be private; no group allowed yet/);
+		expect(app.frame()).not.toContain('old.test');
+		expect(app.frame()).toContain('1 mounts pending · 1 hosts pending');
+	});
+
 	it('Mounts shows roots, blocked patterns and pending requests', async () => {
 		const host = hostWith((s) => {
 			s.mounts.allowedRoots = [{path: '/home/me/projects', allowReadWrite: true, description: 'code'}];
 			s.mounts.requests = [
-				{id: 7, groupFolder: 'family', hostPath: '/home/me/photos', containerPath: null, readonly: true, source: 'ipc', reason: 'not under an allowed root', status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
+				{id: 7, groupFolder: 'family', hostPath: '/home/me/photos', realPath: '/home/me/photos', containerPath: null, readonly: true, source: 'ipc', reason: 'not under an allowed root', status: 'pending', createdAt: '2026-01-01T00:00:00Z'},
 			];
 		});
-		app = renderApp(host, {pane: 'mounts'});
+		app = renderApp(host, {pane: 'access'});
 		await app.waitForText('/home/me/photos');
 		const frame = app.frame();
 		expect(frame).toMatch(/PENDING\s+\/home\/me\/photos\s+ro\s+family: not under an allowed/);
@@ -144,6 +174,18 @@ describe('panes render their data', () => {
 		expect(app.frame()).toContain('1 tasks due');
 		host.update('ollama', {reachable: false, model: 'qwen3:8b', modelPresent: null, toolsSupported: null});
 		await app.waitForText('Ollama unreachable');
+	});
+
+	it('the status bar shows the model\'s context in use, and warns when it is too small', async () => {
+		const host = hostWith((s) => {
+			s.ollama = {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: true, context: {numCtx: 16_384, source: 'auto', modelMax: 40_960, reserveTokens: 2048}};
+		});
+		app = renderApp(host);
+		await app.waitForText('qwen3:8b tools · ctx 16k');
+		host.update('ollama', {...host.snapshot().ollama, context: {numCtx: 16_384, source: 'auto', reserveTokens: 2048, lastPromptTokens: 9123}});
+		await app.waitForText('ctx 9.1k/16k');
+		host.update('ollama', {...host.snapshot().ollama, context: {numCtx: 2048, source: 'auto', reserveTokens: 512, warning: 'model qwen3:8b allows at most 2048 tokens'}});
+		await app.waitForText('ctx 2k (too small)');
 	});
 
 	it('shows a clear message below the minimum size and lays out again when resized', async () => {

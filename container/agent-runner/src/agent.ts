@@ -1,16 +1,19 @@
 // The agent-runner's protocol loop: start → ready → turns, one at a time, until close or EOF.
 import type {Readable, Writable} from 'node:stream';
 import {runSessionCommand} from './commands.js';
+import {ContextWindow} from './context-window.js';
 import {IpcClient} from './ipc-client.js';
 import {MessageWriter, readLines} from './json-lines.js';
 import {LlmBridge} from './llm-bridge.js';
-import type {HostToAgent, StartMessage, TurnInput} from './protocol.js';
+import type {ContextBudget, HostToAgent, StartMessage, ToolDefinition, TurnInput} from './protocol.js';
 import {defaultTrimBounds, SessionStore, type Transcript, trimTranscript, type TrimBounds} from './session.js';
 import {buildSystemPrompt} from './system-prompt.js';
 import {errorMessage} from './text.js';
+import {defaultBudget, memoryCharsPerFile} from './token-budget.js';
 import {runToolLoop} from './tool-loop.js';
-import {toolsFor} from './tools/registry.js';
+import {toolDefinitions, toolsFor} from './tools/registry.js';
 import type {Tool, ToolContext} from './tools/tool.js';
+import {WebClient} from './web-client.js';
 import {Workspace} from './workspace.js';
 
 export interface RunAgentOptions {
@@ -52,6 +55,7 @@ class Inbox {
 	closing = false;
 	ended = false;
 	bridge: LlmBridge | undefined;
+	web: WebClient | undefined;
 	private waiter: (() => void) | undefined;
 
 	notify(): void {
@@ -90,6 +94,7 @@ async function readInto(lines: AsyncIterable<string>, inbox: Inbox, writer: Mess
 	} finally {
 		inbox.ended = true;
 		inbox.bridge?.closeAll('the host closed the connection before the model answered');
+		inbox.web?.closeAll('the host closed the connection before the page arrived');
 		inbox.notify();
 	}
 }
@@ -112,6 +117,9 @@ function dispatch(message: HostToAgent, inbox: Inbox, writer: MessageWriter): vo
 		case 'llm_error':
 			if (!inbox.bridge?.handle(message)) writer.log('warn', `ignored ${message.type} for unknown request ${message.requestId}`);
 			return;
+		case 'web_response':
+			if (!inbox.web?.handle(message)) writer.log('warn', `ignored web_response for unknown request ${message.requestId}`);
+			return;
 		case 'close':
 			inbox.closing = true;
 			break;
@@ -120,6 +128,14 @@ function dispatch(message: HostToAgent, inbox: Inbox, writer: MessageWriter): vo
 			return;
 	}
 	inbox.notify();
+}
+
+/** A budget from the host, or undefined when it is missing or not usable. */
+function validBudget(budget: ContextBudget | undefined): ContextBudget | undefined {
+	if (!budget) return undefined;
+	const {numCtx, reserveTokens, charsPerToken} = budget;
+	if (![numCtx, reserveTokens, charsPerToken].every((n) => Number.isFinite(n) && n > 0) || reserveTokens >= numCtx) return undefined;
+	return {numCtx, reserveTokens, charsPerToken};
 }
 
 function checkStart(start: StartMessage): string | undefined {
@@ -140,7 +156,9 @@ function checkStart(start: StartMessage): string | undefined {
 class AgentSession {
 	private readonly bridge: LlmBridge;
 	private readonly tools: Map<string, Tool>;
+	private readonly definitions: ToolDefinition[];
 	private readonly context: ToolContext;
+	private budget: ContextBudget;
 	private readonly store: SessionStore | undefined;
 	private readonly bounds: TrimBounds;
 	private readonly now: () => Date;
@@ -156,7 +174,12 @@ class AgentSession {
 		inbox.bridge = this.bridge;
 		if (inbox.ended) this.bridge.closeAll('the host closed the connection before the model answered');
 		this.tools = toolsFor(start.group);
-		this.context = {start, workspace: new Workspace(start.paths), ipc: new IpcClient({ipcDir: start.paths.ipc, ackTimeoutMs: start.limits.ipcAckTimeoutMs})};
+		inbox.web = new WebClient(writer, start.runId);
+		if (inbox.ended) inbox.web.closeAll('the host closed the connection before the page arrived');
+		this.definitions = toolDefinitions(this.tools);
+		this.budget = validBudget(start.budget) ?? defaultBudget;
+		const ipc = new IpcClient({ipcDir: start.paths.ipc, ackTimeoutMs: start.limits.ipcAckTimeoutMs});
+		this.context = {start, workspace: new Workspace(start.paths), ipc, web: inbox.web};
 		this.bounds = options.trimBounds ?? defaultTrimBounds;
 		this.now = options.now ?? (() => new Date());
 		if (start.contextMode === 'group') {
@@ -184,12 +207,15 @@ class AgentSession {
 
 	private async runTurn(turn: TurnInput): Promise<void> {
 		try {
-			const systemPrompt = buildSystemPrompt({start: this.start, tools: this.tools, turn, summary: this.transcript.summary});
+			this.budget = validBudget(turn.budget) ?? this.budget;
+			const systemPrompt = buildSystemPrompt({start: this.start, tools: this.tools, summary: this.transcript.summary, memoryChars: memoryCharsPerFile(this.budget)});
+			const window = new ContextWindow({budget: this.budget, systemPrompt, tools: this.definitions, transcript: this.transcript});
 			if (turn.command) {
 				const result = await runSessionCommand({
 					command: turn.command,
 					transcript: this.transcript,
-					systemPrompt,
+					window,
+					definitions: this.definitions,
 					groupDir: this.start.paths.group,
 					bridge: this.bridge,
 					now: this.now,
@@ -200,16 +226,21 @@ class AgentSession {
 			} else {
 				const result = await runToolLoop({
 					turn,
-					systemPrompt,
-					history: this.transcript.messages,
+					window,
+					definitions: this.definitions,
 					tools: this.tools,
 					context: this.context,
 					bridge: this.bridge,
 					writer: this.writer,
 				});
-				if (!result.ok) return this.done(turn, result.error);
+				// Turns dropped to fit stay dropped even when this turn failed.
+				if (!result.ok) {
+					await this.save();
+					return this.done(turn, result.error);
+				}
 				this.transcript = {...this.transcript, messages: trimTranscript([...this.transcript.messages, ...result.messages], this.bounds)};
 			}
+			this.budget = window.currentBudget;
 			await this.save();
 			this.done(turn);
 		} catch (error) {

@@ -1,14 +1,18 @@
 // Host commands on the session: `/compact` (summary becomes the session start) and `/clear` (summary into memory).
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import {ContextTooSmall, type ContextWindow} from './context-window.js';
 import {LlmError, type LlmBridge} from './llm-bridge.js';
-import type {ChatMessage} from './protocol.js';
+import type {ToolDefinition} from './protocol.js';
 import type {Transcript} from './session.js';
+import {askModel} from './tool-loop.js';
 
 export interface CommandInput {
 	command: 'clear' | 'compact';
 	transcript: Transcript;
-	systemPrompt: string;
+	/** The same window and tools as a turn's, so the request shares their prompt prefix (the tools are not run). */
+	window: ContextWindow;
+	definitions: ToolDefinition[];
 	groupDir: string;
 	bridge: LlmBridge;
 	now: () => Date;
@@ -24,12 +28,13 @@ const clearRequest =
 const stripInternal = (text: string) => text.replace(/<internal>[\s\S]*?(<\/internal>|$)/g, '').trim();
 
 async function ask(input: CommandInput, request: string): Promise<{ok: true; text: string} | {ok: false; error: string}> {
-	const messages: ChatMessage[] = [{role: 'system', content: input.systemPrompt}, ...input.transcript.messages, {role: 'user', content: request}];
 	try {
-		const reply = await input.bridge.request(messages, [], () => {});
+		const reply = await askModel(input.window, [{role: 'user', content: request}], input.definitions, input.bridge, () => {});
 		return {ok: true, text: stripInternal(reply.content)};
 	} catch (error) {
-		if (error instanceof LlmError) return {ok: false, error: `the model could not summarise the conversation: ${error.message}; the session was left as it was`};
+		if (error instanceof LlmError || error instanceof ContextTooSmall) {
+			return {ok: false, error: `the model could not summarise the conversation: ${error.message}; the session was left as it was`};
+		}
 		throw error;
 	}
 }

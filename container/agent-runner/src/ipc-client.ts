@@ -28,7 +28,6 @@ export class IpcClient {
 	async send(kind: IpcKind, payload: Record<string, unknown>): Promise<IpcAnswer> {
 		const name = this.options.newFileName?.() ?? `${Date.now()}-${++this.sequence}-${randomBytes(4).toString('hex')}.json`;
 		const acksDir = path.join(this.options.ipcDir, 'acks');
-		fs.mkdirSync(acksDir, {recursive: true});
 		// Start watching before the request exists so a fast ack cannot be missed.
 		const ack = waitForAck(path.join(acksDir, name), this.options.ackTimeoutMs);
 		try {
@@ -50,6 +49,7 @@ function waitForAck(ackFile: string, timeoutMs: number): {answer: Promise<IpcAns
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
+			clearInterval(poll);
 			watcher.close();
 			resolve(result);
 		};
@@ -67,18 +67,31 @@ function waitForAck(ackFile: string, timeoutMs: number): {answer: Promise<IpcAns
 			} catch {
 				return; // a half-written ack; the rename that completes it fires another event
 			}
-			fs.rmSync(ackFile, {force: true});
+			// acks/ is the host's (read-only here); names are unique, so a read ack is simply left.
 			finish(toAnswer(parsed));
 		};
-		const watcher = fs.watch(path.dirname(ackFile), (_event, changed) => {
-			if (!changed || changed.toString() === fileName) check();
+		const watcher = watchAcks(path.dirname(ackFile), (changed) => {
+			if (!changed || changed === fileName) check();
 		});
-		watcher.on('error', () => {});
+		// Some sandboxes (gVisor) see no inotify event for a file the host writes: look now and then too.
+		const poll = setInterval(check, ackPollMs);
 		const timer = setTimeout(() => finish({status: 'timeout', waitedMs: timeoutMs}), timeoutMs);
 		cancel = () => finish({status: 'timeout', waitedMs: 0});
 		check();
 	});
 	return {answer, cancel: () => cancel()};
+}
+
+const ackPollMs = 250;
+
+function watchAcks(dir: string, onChange: (name: string | undefined) => void): {close(): void} {
+	try {
+		const watcher = fs.watch(dir, (_event, changed) => onChange(changed?.toString()));
+		watcher.on('error', () => {});
+		return watcher;
+	} catch {
+		return {close() {}};
+	}
 }
 
 function toAnswer(parsed: unknown): IpcAnswer {

@@ -1,4 +1,4 @@
-import type {ChatMessage, LlmChunkMessage, LlmErrorMessage, ToolCall, ToolDefinition} from './protocol.js';
+import type {ChatMessage, ContextBudget, LlmChunkMessage, LlmErrorMessage, ToolCall, ToolDefinition} from './protocol.js';
 import type {MessageWriter} from './json-lines.js';
 
 /** The longest answer text kept from one model reply; the rest is dropped with a note. */
@@ -9,9 +9,19 @@ export interface LlmReply {
 	toolCalls: ToolCall[];
 	/** True when the content went past maxAnswerChars and was cut. */
 	cut: boolean;
+	/** The model stopped at its token limit (the answer reserve, num_predict). */
+	cutAtReserve: boolean;
 }
 
-export class LlmError extends Error {}
+export class LlmError extends Error {
+	/** Set when the host refused the request as too large: fit it to this budget and ask again. */
+	constructor(
+		message: string,
+		readonly budget?: ContextBudget,
+	) {
+		super(message);
+	}
+}
 
 interface Pending {
 	content: string[];
@@ -49,7 +59,7 @@ export class LlmBridge {
 		if (!pending) return false;
 		if (message.type === 'llm_error') {
 			this.pending.delete(message.requestId);
-			pending.reject(new LlmError(message.error || 'the model bridge failed without a reason'));
+			pending.reject(new LlmError(message.error || 'the model bridge failed without a reason', message.budget));
 			return true;
 		}
 		this.append(pending, typeof message.content === 'string' ? message.content : '');
@@ -58,7 +68,7 @@ export class LlmBridge {
 			this.pending.delete(message.requestId);
 			let content = pending.content.join('');
 			if (pending.cut) content += `\n\n[answer cut at ${maxAnswerChars} characters]`;
-			pending.resolve({content, toolCalls: pending.toolCalls, cut: pending.cut});
+			pending.resolve({content, toolCalls: pending.toolCalls, cut: pending.cut, cutAtReserve: message.done_reason === 'length'});
 		}
 		return true;
 	}

@@ -35,6 +35,19 @@ export interface ToolDefinition {
 	};
 }
 
+/**
+ * What one model request may hold: every request of the run fits it. The host sizes num_ctx for
+ * the model and calibrates the estimate from the token counts Ollama reports.
+ */
+export interface ContextBudget {
+	/** `options.num_ctx`, the same on every request of the model. */
+	numCtx: number;
+	/** Tokens kept free for the answer (`options.num_predict`). */
+	reserveTokens: number;
+	/** The host's estimate for this model: characters per prompt token. */
+	charsPerToken: number;
+}
+
 // ---- host -> agent (stdin) ----
 
 export interface StartMessage {
@@ -47,6 +60,8 @@ export interface StartMessage {
 	/** 'group' keeps the group's session transcript; 'isolated' starts fresh and saves nothing. */
 	contextMode: 'group' | 'isolated';
 	limits: {maxToolRounds: number; toolOutputChars: number; ipcAckTimeoutMs: number};
+	/** The model's context budget (a default one when absent). */
+	budget?: ContextBudget;
 	/** First turn. */
 	turn: TurnInput;
 }
@@ -59,6 +74,8 @@ export interface TurnInput {
 	skills?: Array<{name: string; args: string; body: string}>;
 	/** Host command: compact the session (`/compact`) or summarise it into memory and restart (`/clear`). */
 	command?: 'clear' | 'compact';
+	/** The host's latest budget (its calibration improves as the model answers). */
+	budget?: ContextBudget;
 }
 
 export interface TurnMessage extends TurnInput {
@@ -72,19 +89,43 @@ export interface LlmChunkMessage {
 	thinking?: string;
 	tool_calls?: ToolCall[];
 	done: boolean;
+	/** On the last chunk: `length` when the answer was cut at the reserve (num_predict). */
+	done_reason?: string;
 }
 
 export interface LlmErrorMessage {
 	type: 'llm_error';
 	requestId: string;
 	error: string;
+	/** Set when the request did not fit the model's context: fit it to this budget and send it again. */
+	budget?: ContextBudget;
 }
 
 export interface CloseMessage {
 	type: 'close';
 }
 
-export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | CloseMessage;
+/** What the host made of a web_request: the page, a wait for the operator, a refusal or a failure. */
+export type WebFetchResult =
+	| {
+			status: 'fetched';
+			httpStatus: number;
+			finalUrl: string;
+			contentType: string;
+			title?: string;
+			text: string;
+			/** What was cut or skipped, and why. */
+			notes: string[];
+	  }
+	| {status: 'waiting' | 'refused' | 'failed'; reason: string};
+
+export interface WebResponseMessage {
+	type: 'web_response';
+	requestId: string;
+	result: WebFetchResult;
+}
+
+export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | WebResponseMessage | CloseMessage;
 
 // ---- agent -> host (stdout) ----
 
@@ -127,6 +168,15 @@ export interface TurnDoneMessage {
 	error?: string;
 }
 
+/** web_fetch: the host fetches `url` (if the operator allows its host) and answers with web_response. */
+export interface WebRequestMessage {
+	type: 'web_request';
+	requestId: string;
+	url: string;
+	/** The most text (UTF-8 bytes) the answer may carry. */
+	maxBytes: number;
+}
+
 export interface LogMessage {
 	type: 'log';
 	level: 'debug' | 'info' | 'warn' | 'error';
@@ -140,6 +190,7 @@ export type AgentToHost =
 	| OutputMessage
 	| ToolUseMessage
 	| TurnDoneMessage
+	| WebRequestMessage
 	| LogMessage;
 
-export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'log'] as const;
+export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'web_request', 'log'] as const;

@@ -9,6 +9,8 @@ export interface Transcript {
 	/** A model-written summary of what came before `messages` (from `/compact`). */
 	summary?: string;
 	messages: ChatMessage[];
+	/** Turns dropped from the front to fit the model's context (the model is told how many). */
+	dropped?: number;
 }
 
 export interface TrimBounds {
@@ -16,7 +18,8 @@ export interface TrimBounds {
 	maxChars: number;
 }
 
-export const defaultTrimBounds: TrimBounds = {maxMessages: 60, maxChars: 100_000};
+/** A bound on the saved file only: the context budget drops history long before it (in large steps). */
+export const defaultTrimBounds: TrimBounds = {maxMessages: 1000, maxChars: 1_000_000};
 
 const messageSize = (m: ChatMessage) => m.content.length + (m.tool_calls ? JSON.stringify(m.tool_calls).length : 0);
 
@@ -67,9 +70,10 @@ export class SessionStore {
 			return {transcript: {messages: []}};
 		}
 		try {
-			const parsed = JSON.parse(text) as {summary?: unknown; messages?: unknown};
+			const parsed = JSON.parse(text) as {summary?: unknown; messages?: unknown; dropped?: unknown};
 			if (!Array.isArray(parsed.messages) || !parsed.messages.every(isChatMessage)) throw new Error('unexpected shape');
-			return {transcript: {summary: typeof parsed.summary === 'string' ? parsed.summary : undefined, messages: parsed.messages}};
+			const dropped = Number.isInteger(parsed.dropped) && (parsed.dropped as number) > 0 ? (parsed.dropped as number) : undefined;
+			return {transcript: {summary: typeof parsed.summary === 'string' ? parsed.summary : undefined, messages: parsed.messages, dropped}};
 		} catch (error) {
 			const aside = `${this.file}.damaged-${Date.now()}`;
 			fs.renameSync(this.file, aside);
@@ -79,6 +83,6 @@ export class SessionStore {
 
 	async save(transcript: Transcript, bounds: TrimBounds = defaultTrimBounds): Promise<void> {
 		const messages = trimTranscript(transcript.messages, bounds);
-		await writeFileAtomic(this.file, JSON.stringify({version: 1, summary: transcript.summary, messages}, null, '\t'));
+		await writeFileAtomic(this.file, JSON.stringify({version: 1, summary: transcript.summary, dropped: transcript.dropped, messages}, null, '\t'));
 	}
 }

@@ -1,17 +1,18 @@
-// The system prompt, rebuilt every turn so memory and skill edits apply at once.
+// The system prompt, rebuilt every turn so memory edits apply at once. Nothing in it changes from
+// turn to turn (no time, no run id, no per-turn skill): Ollama reuses its prompt cache only up to
+// the first difference, and the system prompt and the tools come first.
 import fs from 'node:fs';
 import path from 'node:path';
 import type {StartMessage, TurnInput} from './protocol.js';
 import {readSkillCatalogue} from './skills.js';
-import {cutText} from './text.js';
 import type {Tool} from './tools/tool.js';
 
-const maxMemoryChars = 20_000;
-
-function readMemory(dir: string): string | undefined {
+function readMemory(dir: string, maxChars: number): string | undefined {
+	const file = path.join(dir, 'MEMORY.md');
 	try {
-		const text = fs.readFileSync(path.join(dir, 'MEMORY.md'), 'utf8').trim();
-		return text ? cutText(text, maxMemoryChars, 'memory') : undefined;
+		const text = fs.readFileSync(file, 'utf8').trim();
+		if (!text || text.length <= maxChars) return text || undefined;
+		return `${text.slice(0, maxChars)}\n[memory cut to fit the model's context: ${text.length - maxChars} more characters not shown; read the whole file with read_file {"path": "${file}"}]`;
 	} catch {
 		return undefined;
 	}
@@ -20,11 +21,12 @@ function readMemory(dir: string): string | undefined {
 export interface SystemPromptInput {
 	start: StartMessage;
 	tools: Map<string, Tool>;
-	turn: TurnInput;
 	summary?: string;
+	/** Each memory file's share of the model's context, in characters. */
+	memoryChars: number;
 }
 
-export function buildSystemPrompt({start, tools, turn, summary}: SystemPromptInput): string {
+export function buildSystemPrompt({start, tools, summary, memoryChars}: SystemPromptInput): string {
 	const {group, paths} = start;
 	const sections: string[] = [];
 	sections.push(
@@ -44,9 +46,9 @@ export function buildSystemPrompt({start, tools, turn, summary}: SystemPromptInp
 		].join('\n'),
 	);
 	sections.push(['## Tools', ...[...tools.values()].map((tool) => `- ${tool.name}: ${tool.description}`)].join('\n'));
-	const groupMemory = readMemory(paths.group);
+	const groupMemory = readMemory(paths.group, memoryChars);
 	sections.push(`## Memory of this chat (MEMORY.md)\n${groupMemory ?? '(empty)'}`);
-	const globalMemory = readMemory(paths.global);
+	const globalMemory = readMemory(paths.global, memoryChars);
 	sections.push(`## Global memory (shared by all chats)\n${globalMemory ?? '(empty)'}`);
 	const skills = readSkillCatalogue(paths.skills);
 	if (skills.length) {
@@ -55,10 +57,13 @@ export function buildSystemPrompt({start, tools, turn, summary}: SystemPromptInp
 		);
 	}
 	if (summary) sections.push(`## Summary of the conversation so far\n${summary}`);
-	for (const skill of turn.skills ?? []) {
-		sections.push(
-			`## Skill invoked for this message: ${skill.name}\nArguments: ${skill.args.trim() || '(none)'}\nFollow these instructions for this request:\n\n${skill.body}`,
-		);
-	}
 	return sections.join('\n\n');
+}
+
+/** The turn's user message: its prompt, then any skill invoked for it (which stays out of the system prompt). */
+export function turnMessage(turn: TurnInput): string {
+	const skills = (turn.skills ?? []).map(
+		(skill) => `## Skill invoked for this message: ${skill.name}\nArguments: ${skill.args.trim() || '(none)'}\nFollow these instructions for this request:\n\n${skill.body}`,
+	);
+	return [turn.prompt, ...skills].join('\n\n');
 }

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import type {HostSnapshot, WhatsAppState, WhatsAppStopCause} from '../../host/host-api.js';
+import type {HostSnapshot, OllamaState, WhatsAppState, WhatsAppStopCause} from '../../host/host-api.js';
+import {shortTokens} from '../../llm/context-size.js';
 import {isLive} from '../format.js';
 import {keyLabel} from '../keys.js';
 import {hintsFor, keysOf, type PaneId} from '../keymap.js';
@@ -36,11 +37,20 @@ export function whatsappLabel(state: WhatsAppState): string {
 	}
 }
 
+/** The model's context in use: the latest prompt of num_ctx, or num_ctx alone before any request. */
+export function contextLabel(ollama: OllamaState): string {
+	const context = ollama.context;
+	if (!context) return '';
+	const used = context.lastPromptTokens === undefined ? '' : `${shortTokens(context.lastPromptTokens)}/`;
+	return ` · ctx ${used}${shortTokens(context.numCtx)}${context.warning ? ' (too small)' : ''}`;
+}
+
 export function statusCounts(snapshot: HostSnapshot, now: number) {
 	return {
 		groups: snapshot.groups.length,
 		live: snapshot.runs.filter(isLive).length,
 		pendingMounts: snapshot.mounts.requests.filter((request) => request.status === 'pending').length,
+		pendingHosts: snapshot.web.requests.filter((request) => request.status === 'pending').length,
 		dueTasks: snapshot.tasks.filter((task) => task.status === 'active' && task.nextRun !== null && Date.parse(task.nextRun) <= now).length,
 	};
 }
@@ -60,10 +70,10 @@ export interface StatusBarProps {
 export function StatusBar({snapshot, pane, notice, inputLine, width, now}: StatusBarProps) {
 	const {ollama, runtime, whatsapp} = snapshot;
 	const counts = statusCounts(snapshot, now);
-	const ollamaColor = !ollama.reachable || ollama.modelPresent === false || ollama.toolsSupported === false ? 'red' : 'green';
+	const ollamaColor = !ollama.reachable || ollama.modelPresent === false || ollama.toolsSupported === false ? 'red' : ollama.context?.warning ? 'yellow' : 'green';
 	const ollamaText = !ollama.reachable
 		? 'unreachable'
-		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}`;
+		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}${contextLabel(ollama)}`;
 	const hints = hintsFor(pane)
 		.map((binding) => `${keyLabel(binding.keys[0])} ${binding.hint}`)
 		.join('  ');
@@ -88,6 +98,8 @@ export function StatusBar({snapshot, pane, notice, inputLine, width, now}: Statu
 				<Text color={counts.live > 0 ? 'cyan' : undefined}>{`${counts.live} live`}</Text>
 				<Text>{' · '}</Text>
 				<Text color={counts.pendingMounts > 0 ? 'yellow' : undefined}>{`${counts.pendingMounts} mounts pending`}</Text>
+				<Text>{' · '}</Text>
+				<Text color={counts.pendingHosts > 0 ? 'yellow' : undefined}>{`${counts.pendingHosts} hosts pending`}</Text>
 				<Text>{' · '}</Text>
 				<Text color={counts.dueTasks > 0 ? 'yellow' : undefined}>{`${counts.dueTasks} tasks due`}</Text>
 			</Text>

@@ -18,7 +18,12 @@ export interface Conversation {
 export type Conversations = Record<string, Conversation>;
 
 const keep = 200;
+/** What the overlay keeps of one message and of the answer streaming in (the rest is cut; the chat has it all). */
+const maxEntryChars = 20_000;
+const maxStreamingChars = 8_000;
 const empty: Conversation = {entries: [], streaming: ''};
+
+const cut = (text: string) => (text.length > maxEntryChars ? `${text.slice(0, maxEntryChars)}… [cut: ${text.length - maxEntryChars} more characters]` : text);
 
 /** Each group's conversation as seen since the UI started: stored messages, streamed deltas, replies. */
 export function useConversations(host: HostApi): Conversations {
@@ -28,7 +33,7 @@ export function useConversations(host: HostApi): Conversations {
 		const update = (folder: string, change: (conversation: Conversation) => Conversation) =>
 			setConversations((all) => ({...all, [folder]: change(all[folder] ?? empty)}));
 		const append = (conversation: Conversation, entry: ChatEntry, endsStream: boolean): Conversation => ({
-			entries: [...conversation.entries.slice(-(keep - 1)), entry],
+			entries: [...conversation.entries.slice(-(keep - 1)), {...entry, text: cut(entry.text)}],
 			streaming: endsStream ? '' : conversation.streaming,
 		});
 		const offs = [
@@ -40,12 +45,12 @@ export function useConversations(host: HostApi): Conversations {
 				);
 			}),
 			host.events.on('delta', ({groupFolder, text}) =>
-				update(groupFolder, (conversation) => ({...conversation, streaming: conversation.streaming + text})),
+				update(groupFolder, (conversation) => ({...conversation, streaming: (conversation.streaming + text).slice(-maxStreamingChars)})),
 			),
 			host.events.on('reply', ({groupFolder, text, error}) =>
 				update(groupFolder, (conversation) => {
 					const last = conversation.entries.at(-1);
-					if (last?.from === 'assistant' && last.text === text) {
+					if (last?.from === 'assistant' && last.text === cut(text)) {
 						return {entries: [...conversation.entries.slice(0, -1), {...last, error}], streaming: ''};
 					}
 					return append(conversation, {seq: localSeq--, from: 'assistant', name: 'assistant', text, error}, true);

@@ -1,5 +1,5 @@
 // What each list pane shows, as pure functions of the snapshot (the App uses them to find the selection).
-import type {AllowedRootView, HostSnapshot, MountRequestView, SkillView, TaskView} from '../../host/host-api.js';
+import type {AllowedHostView, AllowedRootView, HostSnapshot, MountRequestView, SkillView, TaskView, WebRequestView} from '../../host/host-api.js';
 import type {ChatInfo, ContainerRun, RegisteredGroup} from '../../types.js';
 import {filterRows} from '../format.js';
 import type {PaneId} from '../keymap.js';
@@ -7,6 +7,9 @@ import type {PaneId} from '../keymap.js';
 /** A registered group, the operator's WhatsApp self-chat (input to main), or a chat seen but not registered. */
 export type GroupRow = {kind: 'group'; group: RegisteredGroup} | {kind: 'self'; group: RegisteredGroup; chat: ChatInfo} | {kind: 'chat'; chat: ChatInfo};
 export type MountRow = {kind: 'request'; request: MountRequestView} | {kind: 'root'; root: AllowedRootView} | {kind: 'blocked'; pattern: string};
+/** A web request waiting for the operator, an allowed host, or an internal host no entry allows yet. */
+export type HostRow = {kind: 'hostRequest'; request: WebRequestView} | {kind: 'host'; host: AllowedHostView} | {kind: 'internal'; host: string};
+export type AccessRow = MountRow | HostRow;
 
 export function groupRows(snapshot: HostSnapshot, filter = ''): GroupRow[] {
 	const registered = new Set(snapshot.groups.map((group) => group.jid));
@@ -33,17 +36,56 @@ export function taskRows(snapshot: HostSnapshot, filter = ''): TaskView[] {
 	return filterRows(snapshot.tasks, filter, (task) => `${task.groupFolder} ${task.prompt} ${task.scheduleValue} ${task.status}`);
 }
 
-/** Pending requests first (they need the operator), then the roots and blocked patterns. */
-export function mountRows(snapshot: HostSnapshot, filter = ''): MountRow[] {
-	const {mounts} = snapshot;
-	const rows: MountRow[] = [
-		...mounts.requests.filter((request) => request.status === 'pending').map((request): MountRow => ({kind: 'request', request})),
-		...mounts.allowedRoots.map((root): MountRow => ({kind: 'root', root})),
-		...mounts.blockedPatterns.map((pattern): MountRow => ({kind: 'blocked', pattern})),
+export interface AccessCells {
+	kind: string;
+	what: string;
+	access: string;
+	note: string;
+}
+
+/** What the Access pane shows of a row (and what its filter matches). */
+export function accessCells(row: AccessRow): AccessCells {
+	switch (row.kind) {
+		case 'request':
+			return {
+				kind: 'PENDING',
+				what: row.request.realPath ?? `${row.request.hostPath} (unresolved)`,
+				access: row.request.readonly ? 'ro' : 'rw',
+				note: `${row.request.groupFolder}${row.request.reason ? `: ${row.request.reason}` : ''}`,
+			};
+		case 'root': {
+			const note = [row.root.groups ? `only ${row.root.groups.join(', ')}` : '', row.root.autoApprove ? 'agents: automatic' : '', row.root.description ?? ''];
+			return {kind: 'root', what: row.root.path, access: row.root.allowReadWrite ? 'rw' : 'ro', note: note.filter(Boolean).join(' · ')};
+		}
+		case 'blocked':
+			return {kind: 'blocked', what: row.pattern, access: '-', note: ''};
+		case 'hostRequest':
+			return {kind: 'PENDING', what: row.request.url, access: row.request.url.startsWith('http:') ? 'http' : 'https', note: `${row.request.groupFolder}: web_fetch of ${row.request.host}`};
+		case 'host': {
+			const note = [row.host.group ?? 'all groups', ...(row.host.internal ? ['internal'] : []), ...(row.host.description ? [row.host.description] : [])];
+			return {kind: 'host', what: row.host.host, access: row.host.http ? 'http(s)' : 'https', note: note.join(' · ')};
+		}
+		case 'internal':
+			return {kind: 'internal', what: row.host, access: 'web', note: 'may be private; no group allowed yet'};
+	}
+}
+
+/** Mounts and web hosts together: pending requests first (they need the operator), then what is allowed, then the blocked patterns. */
+export function accessRows(snapshot: HostSnapshot, filter = ''): AccessRow[] {
+	const {mounts, web} = snapshot;
+	const listed = new Set(web.allowedHosts.map((entry) => entry.host));
+	const rows: AccessRow[] = [
+		...mounts.requests.filter((request) => request.status === 'pending').map((request): AccessRow => ({kind: 'request', request})),
+		...web.requests.filter((request) => request.status === 'pending').map((request): AccessRow => ({kind: 'hostRequest', request})),
+		...mounts.allowedRoots.map((root): AccessRow => ({kind: 'root', root})),
+		...web.allowedHosts.map((host): AccessRow => ({kind: 'host', host})),
+		...web.internalHosts.filter((host) => !listed.has(host)).map((host): AccessRow => ({kind: 'internal', host})),
+		...mounts.blockedPatterns.map((pattern): AccessRow => ({kind: 'blocked', pattern})),
 	];
-	return filterRows(rows, filter, (row) =>
-		row.kind === 'request' ? `${row.request.groupFolder} ${row.request.hostPath}` : row.kind === 'root' ? row.root.path : row.pattern,
-	);
+	return filterRows(rows, filter, (row) => {
+		const cells = accessCells(row);
+		return `${cells.what} ${cells.note}`;
+	});
 }
 
 export function skillRows(snapshot: HostSnapshot, filter = ''): SkillView[] {
@@ -59,8 +101,8 @@ export function rowCount(pane: PaneId, snapshot: HostSnapshot, filter: string): 
 			return runRows(snapshot, filter).length;
 		case 'tasks':
 			return taskRows(snapshot, filter).length;
-		case 'mounts':
-			return mountRows(snapshot, filter).length;
+		case 'access':
+			return accessRows(snapshot, filter).length;
 		case 'skills':
 			return skillRows(snapshot, filter).length;
 		case 'logs':

@@ -21,24 +21,31 @@ async function statOrFail(file: string, requested: string) {
 
 export const readFileTool: Tool = {
 	name: 'read_file',
-	description: 'Read a text file. Relative paths are inside the group folder.',
-	params: {path: {type: 'string', description: 'File path', required: true}},
+	description: 'Read a text file. Relative paths are inside the group folder. A long file is shown in parts: pass the offset a cut note gives to read on.',
+	params: {
+		path: {type: 'string', description: 'File path', required: true},
+		offset: {type: 'integer', description: 'Byte offset to start reading at (default 0)', min: 0},
+	},
 	async run(args, context) {
 		const requested = args.path as string;
+		const offset = (args.offset as number | undefined) ?? 0;
 		const file = resolveOrFail(context, requested, 'read');
 		const stat = await statOrFail(file, requested);
 		if (stat.isDirectory()) throw new ToolFailure(`"${requested}" is a directory; use list_files`);
+		if (offset > stat.size) throw new ToolFailure(`offset ${offset} is past the end of "${requested}" (${stat.size} bytes)`);
 		const limit = context.start.limits.toolOutputChars;
 		// Read only what can be shown, so a huge file costs no more than the limit.
 		const handle = await fs.open(file, 'r');
 		try {
-			const buffer = Buffer.alloc(Math.min(stat.size, limit * 4));
-			const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0);
+			const buffer = Buffer.alloc(Math.min(stat.size - offset, limit * 4));
+			const {bytesRead} = await handle.read(buffer, 0, buffer.length, offset);
 			const text = buffer.subarray(0, bytesRead).toString('utf8');
-			if (text.length > limit || stat.size > bytesRead) {
-				return `${text.slice(0, limit)}\n[file cut: it is ${stat.size} bytes; only the start is shown]`;
+			const shown = text.length > limit ? text.slice(0, limit) : text;
+			const end = offset + Buffer.byteLength(shown);
+			if (end < stat.size) {
+				return `${shown}\n[file cut: bytes ${offset}-${end} of ${stat.size} shown; read on with read_file {"path": "${requested}", "offset": ${end}}]`;
 			}
-			return text;
+			return shown;
 		} finally {
 			await handle.close();
 		}

@@ -4,8 +4,9 @@ import {editFileTool, listFilesTool, readFileTool, writeFileTool} from './file-t
 import {ipcTools} from './ipc-tools.js';
 import {bashTool, loadSkillTool} from './other-tools.js';
 import type {Tool} from './tool.js';
+import {webFetchTool} from './web-tool.js';
 
-const allTools: Tool[] = [bashTool, readFileTool, writeFileTool, editFileTool, listFilesTool, ...ipcTools, loadSkillTool];
+const allTools: Tool[] = [bashTool, readFileTool, writeFileTool, editFileTool, listFilesTool, ...ipcTools, loadSkillTool, webFetchTool];
 
 /** The tools offered to this run's group (main-only ones only to main). */
 export function toolsFor(group: StartMessage['group']): Map<string, Tool> {

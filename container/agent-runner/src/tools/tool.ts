@@ -1,12 +1,14 @@
 import type {IpcClient} from '../ipc-client.js';
 import type {StartMessage} from '../protocol.js';
 import type {ParamSpecs} from '../tool-args.js';
+import type {WebClient} from '../web-client.js';
 import type {Workspace} from '../workspace.js';
 
 export interface ToolContext {
 	start: StartMessage;
 	workspace: Workspace;
 	ipc: IpcClient;
+	web: WebClient;
 }
 
 /** A model-facing tool. `run` returns the text the model sees; a thrown error is shown as `error: …`. */
