@@ -104,7 +104,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		reachable: (chatJid) => local.ownsJid(chatJid) || isWhatsAppJid(chatJid),
 		logger,
 		now: () => new Date(clock.now()),
-		setTimer: clock.setTimer,
+		setTimer: (fn, ms) => clock.setTimer(fn, ms),
 	});
 
 	const deliver = async (chatJid: string, text: string, deliverOptions: {error?: boolean; throughSeq?: number; provisional?: boolean} = {}) => {

@@ -103,7 +103,7 @@ export class GroupRunner {
 			run: (folder) => this.runGroup(folder),
 			onSlotWanted: () => this.closeOldestIdleRun(),
 			onGiveUp: (folder, attempts) => this.giveUp(folder, attempts),
-			setTimer: deps.clock?.setTimer,
+			setTimer: deps.clock && ((fn, ms) => deps.clock!.setTimer(fn, ms)),
 		});
 	}
 

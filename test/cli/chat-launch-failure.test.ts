@@ -21,7 +21,8 @@ describe('chat when the run cannot start', () => {
 		fs.writeFileSync(path.join(home, 'sessions', 'main'), 'not a folder');
 		ollama = await startScriptedOllama();
 		const result = await runCli(['chat', 'hello?'], cliEnv({home, allowlist, ollamaUrl: ollama.url}), 30_000);
-		expect(result.stderr).toMatch(/^babybot-tui chat: the sandbox could not start: EEXIST: file already exists, mkdir '.*sessions\/main'\n$/);
+		// After the UNSANDBOXED warning of runtime none, the reason, as the last line.
+		expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(/^babybot-tui chat: the sandbox could not start: EEXIST: file already exists, mkdir '.*sessions\/main'$/);
 		expect(result.code).toBe(1);
 		expect(result.stdout).toBe('');
 		expect(ollama.chatRequests).toHaveLength(0);

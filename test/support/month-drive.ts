@@ -205,5 +205,8 @@ async function deliver(host: SoakHost, _jid: string, messages: PlanMessage[]): P
 
 /** A temp folder for a month (the caller removes it). */
 export function monthDir(): string {
-	return fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-month-'));
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-month-'));
+	// Traversable like a home folder, so a root host's none-runtime agent (uid 1000) reaches its group.
+	fs.chmodSync(dir, 0o711);
+	return dir;
 }

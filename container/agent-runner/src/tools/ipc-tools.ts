@@ -29,7 +29,7 @@ function ipcTool(spec: {
 const taskId = {task_id: {type: 'string', description: 'The task id (from list_tasks)', required: true}} as const;
 const misfire = {
 	type: 'string',
-	description: 'Runs missed while the host was down: once (default: one run now), catch-up (each missed run, at most 10) or skip (wait for the next)',
+	description: 'Runs missed while the host was down: once (default), catch-up (each one) or skip',
 	enum: ['once', 'catch-up', 'skip'],
 } as const;
 
