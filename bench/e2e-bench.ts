@@ -10,7 +10,7 @@ import {startScriptedOllama} from '../test/support/ollama-server.js';
 import {loadConfig} from '../src/config.js';
 import {createHost, type Host} from '../src/host/create-host.js';
 import {createLauncher} from '../src/runtimes/detect.js';
-import type {RuntimeName} from '../src/types.js';
+import type {OciEngine, RuntimeName} from '../src/types.js';
 import {percentiles, type Percentiles} from './ipc-bench.js';
 
 const run = promisify(execFile);
@@ -21,8 +21,10 @@ export interface E2eResult {
 }
 
 /** A host in this process on a temp home, answering through a scripted Ollama server that says "pong". */
-export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host) => Promise<T>, env: Record<string, string> = {}, engine?: OciEngine): Promise<T> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-e2e-bench-'));
+	// A root host runs `none` agents as uid 1000, which must reach the home (mkdtemp makes it 0700).
+	fs.chmodSync(root, 0o755);
 	const ollama = await startScriptedOllama({fallback: () => ({content: 'pong'}), chunkSize: 64, keepRequests: false});
 	const config = loadConfig({
 		env: {
@@ -33,10 +35,11 @@ export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, b
 			CONTAINER_IDLE_TIMEOUT: String(idleTimeoutMs),
 			LOG_LEVEL: 'warn',
 			TZ: 'UTC',
+			...(process.env.CONTAINER_IMAGE ? {CONTAINER_IMAGE: process.env.CONTAINER_IMAGE} : {}),
 			...env,
 		},
 	});
-	const host = await createHost({config, launcher: createLauncher(runtime, {timezone: config.timezone})});
+	const host = await createHost({config, launcher: createLauncher(runtime, {timezone: config.timezone, engine})});
 	await host.start();
 	try {
 		return await body(host);
@@ -74,7 +77,7 @@ export function runsEnded(host: Host): Promise<void> {
 	});
 }
 
-export async function measureE2e(runtime: RuntimeName, iterations: {cold: number; warm: number}): Promise<E2eResult> {
+export async function measureE2e(runtime: RuntimeName, iterations: {cold: number; warm: number}, engine?: OciEngine): Promise<E2eResult> {
 	const cold = await withHost(runtime, 1, async (host) => {
 		const samples: number[] = [];
 		for (let i = 0; i <= iterations.cold; i++) {
@@ -83,7 +86,7 @@ export async function measureE2e(runtime: RuntimeName, iterations: {cold: number
 			await runsEnded(host);
 		}
 		return samples;
-	});
+	}, {}, engine);
 	const warm = await withHost(runtime, 600_000, async (host) => {
 		const samples: number[] = [];
 		for (let i = 0; i <= iterations.warm; i++) {
@@ -97,16 +100,16 @@ export async function measureE2e(runtime: RuntimeName, iterations: {cold: number
 			});
 		}
 		return samples;
-	});
+	}, {}, engine);
 	return {cold: percentiles(cold), warm: percentiles(warm)};
 }
 
-/** A bare `docker run --rm` of the agent image running `node -e 0`. */
-export async function measureDockerRunBaseline(image: string, iterations: number): Promise<Percentiles> {
+/** A bare `ENGINE run --rm` (`run` = its argv up to the options, e.g. `docker run --runtime runsc`) of the agent image running `node -e 0`. */
+export async function measureBareRunBaseline(bareRun: string[], image: string, iterations: number): Promise<Percentiles> {
 	const samples: number[] = [];
 	for (let i = 0; i <= iterations; i++) {
 		const start = performance.now();
-		await run('docker', ['run', '--rm', '--network', 'none', image, 'node', '-e', '0']);
+		await run(bareRun[0], [...bareRun.slice(1), '--rm', '--network', 'none', image, 'node', '-e', '0']);
 		if (i > 0) samples.push(performance.now() - start);
 	}
 	return percentiles(samples);

@@ -1,13 +1,13 @@
 // `npm run bench`: every figure of the benchmark issue, printed as a table and written to
-// bench-results.json in the project root. Docker figures are null, with the reason, without Docker.
-import {execFileSync} from 'node:child_process';
+// bench-results.json in the project root. Docker, gVisor and Podman figures are null, with the
+// reason, where that runtime or its image is missing.
 import fs from 'node:fs';
 import path from 'node:path';
 import {loadConfig, projectRoot} from '../src/config.js';
-import {imageStaleness} from '../src/image/image-staleness.js';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
+import {checkTestRuntime, type TestRuntimeName} from '../test/support/runtimes.js';
 import {measureHostConversation, measureNaiveConversation, type ConversationFigures} from './context-bench.js';
-import {measureDockerRunBaseline, measureE2e} from './e2e-bench.js';
+import {measureBareRunBaseline, measureE2e} from './e2e-bench.js';
 import {measureIngest} from './ingest-bench.js';
 import {measureIpcAck, type Percentiles} from './ipc-bench.js';
 import {measureLoadMemory} from './load-bench.js';
@@ -25,14 +25,12 @@ interface Row {
 	met: boolean | null;
 }
 
-async function dockerProblem(): Promise<string | null> {
-	try {
-		execFileSync('docker', ['info', '--format', '{{json .ID}}'], {stdio: 'pipe', timeout: 15_000});
-	} catch {
-		return 'no Docker engine answers (`docker info` failed)';
-	}
-	return imageStaleness(loadConfig(), {runtime: 'docker'});
-}
+/** Each container runtime beside a bare run of its engine, and the cold aim against that bare run. */
+const containerRuntimes: Array<{name: TestRuntimeName; baselineKey: string; coldFactor: number}> = [
+	{name: 'docker', baselineKey: 'docker_run_baseline_ms', coldFactor: 1.5},
+	{name: 'gvisor', baselineKey: 'gvisor_run_baseline_ms', coldFactor: 1.3},
+	{name: 'podman', baselineKey: 'podman_run_baseline_ms', coldFactor: 1.5},
+];
 
 const fmt = (value: Figure) => (value === null ? 'null' : typeof value === 'number' ? String(value) : `p50 ${value.p50.toFixed(1)}  p95 ${value.p95.toFixed(1)}`);
 
@@ -48,21 +46,29 @@ async function main(): Promise<void> {
 	add('e2e_ms.none.cold', none.cold, 'p50 < 1000 ms', (v) => p(v).p50 < 1000);
 	add('e2e_ms.none.warm', none.warm, 'p50 < 30 ms', (v) => p(v).p50 < 30);
 
-	const docker = await dockerProblem();
-	let baseline: Percentiles | null = null;
-	if (docker) {
-		progress(`Docker figures skipped: ${docker}`);
-		add('e2e_ms.docker.cold', null, 'p50 < 1.5 × docker_run_baseline_ms', () => false);
-		add('e2e_ms.docker.warm', null, 'p50 < 30 ms', () => false);
-		add('docker_run_baseline_ms', null, '(reference)', () => true);
-	} else {
-		progress('bare docker run');
-		baseline = await measureDockerRunBaseline(loadConfig().containerImage, 10);
-		progress('end to end, runtime docker');
-		const inDocker = await measureE2e('docker', {cold: 10, warm: 30});
-		add('e2e_ms.docker.cold', inDocker.cold, 'p50 < 1.5 × docker_run_baseline_ms', (v) => p(v).p50 < 1.5 * baseline!.p50);
-		add('e2e_ms.docker.warm', inDocker.warm, 'p50 < 30 ms', (v) => p(v).p50 < 30);
-		add('docker_run_baseline_ms', baseline, '(reference)', () => true);
+	const image = loadConfig().containerImage;
+	const unavailable: Record<string, string> = {};
+	const baselines: Record<string, Percentiles | null> = {};
+	for (const {name, baselineKey, coldFactor} of containerRuntimes) {
+		const coldAim = `p50 ≤ ${coldFactor} × ${baselineKey}`;
+		const status = await checkTestRuntime(name, image);
+		if (!status.ok) {
+			progress(`${name} figures skipped: ${status.reason}`);
+			unavailable[name] = status.reason;
+			baselines[baselineKey] = null;
+			add(`e2e_ms.${name}.cold`, null, coldAim, () => false);
+			add(`e2e_ms.${name}.warm`, null, 'p50 < 30 ms', () => false);
+			add(baselineKey, null, '(reference)', () => true);
+			continue;
+		}
+		progress(`bare ${status.runtime.bareRun.join(' ')}`);
+		const baseline = await measureBareRunBaseline(status.runtime.bareRun, image, 10);
+		baselines[baselineKey] = baseline;
+		progress(`end to end, runtime ${name}`);
+		const measured = await measureE2e(name, {cold: 10, warm: 30}, status.runtime.engine);
+		add(`e2e_ms.${name}.cold`, measured.cold, coldAim, (v) => p(v).p50 <= coldFactor * baseline.p50);
+		add(`e2e_ms.${name}.warm`, measured.warm, 'p50 < 30 ms', (v) => p(v).p50 < 30);
+		add(baselineKey, baseline, '(reference)', () => true);
 	}
 
 	progress('IPC ack');
@@ -117,10 +123,12 @@ async function main(): Promise<void> {
 	const results = {
 		e2e_ms: {
 			none: {cold: byKey['e2e_ms.none.cold'], warm: byKey['e2e_ms.none.warm']},
-			docker: {cold: byKey['e2e_ms.docker.cold'], warm: byKey['e2e_ms.docker.warm'], ...(docker ? {reason: docker} : {})},
+			...Object.fromEntries(
+				containerRuntimes.map(({name}) => [name, {cold: byKey[`e2e_ms.${name}.cold`], warm: byKey[`e2e_ms.${name}.warm`], ...(unavailable[name] ? {reason: unavailable[name]} : {})}]),
+			),
 		},
-		docker_run_baseline_ms: baseline,
-		...(docker ? {docker_unavailable_reason: docker} : {}),
+		...baselines,
+		...(unavailable.docker ? {docker_unavailable_reason: unavailable.docker} : {}),
 		ipc_ack_ms: byKey.ipc_ack_ms,
 		scheduler_lateness_ms: byKey.scheduler_lateness_ms,
 		sqlite_ingest_per_s: byKey.sqlite_ingest_per_s,

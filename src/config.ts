@@ -53,7 +53,7 @@ function findProjectRoot(start: string): string {
 
 export const projectRoot = findProjectRoot(path.dirname(new URL(import.meta.url).pathname));
 
-const runtimeSettings = ['auto', 'apple-container', 'docker', 'podman', 'none'] as const;
+const runtimeSettings = ['auto', 'apple-container', 'docker', 'podman', 'gvisor', 'none'] as const;
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 const thinkSettings = ['off', 'on', 'low', 'medium', 'high'] as const;
 

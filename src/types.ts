@@ -1,6 +1,8 @@
 // Domain types shared by the host's parts. Nothing here does I/O.
 
-export type RuntimeName = 'apple-container' | 'docker' | 'podman' | 'none';
+export type RuntimeName = 'apple-container' | 'docker' | 'podman' | 'gvisor' | 'none';
+/** The Docker-compatible engines; gVisor runs on one of them (`--runtime runsc`). */
+export type OciEngine = 'docker' | 'podman';
 export type RuntimeSetting = 'auto' | RuntimeName;
 
 export interface ExtraMountSpec {

@@ -54,7 +54,7 @@ describe('config', () => {
 	});
 
 	it.each([
-		[{CONTAINER_RUNTIME: 'lxc'}, /CONTAINER_RUNTIME=lxc is not one of auto, apple-container, docker, podman, none/],
+		[{CONTAINER_RUNTIME: 'lxc'}, /CONTAINER_RUNTIME=lxc is not one of auto, apple-container, docker, podman, gvisor, none/],
 		[{CONTAINER_TIMEOUT: '-5'}, /CONTAINER_TIMEOUT=-5 is not a positive whole number of milliseconds/],
 		[{CONTAINER_IDLE_TIMEOUT: '5m'}, /CONTAINER_IDLE_TIMEOUT=5m is not a positive whole number/],
 		[{MAX_CONCURRENT_CONTAINERS: '0'}, /MAX_CONCURRENT_CONTAINERS=0/],

@@ -16,8 +16,9 @@ export const doctorHelp = `Usage
   $ babybot-tui doctor
 
 Checks what a host needs, one line each (ok, warn, fail): Node, the home folder, the size of
-the message history, whether a host is running, Ollama and the model, the container runtime
-and the agent image. Exits 1 when something fails. Works while a host runs.
+the message history, whether a host is running, Ollama and the model, the container runtime,
+whether gVisor is there (and if not, the two steps that add it) and the agent image. Exits 1
+when something fails. Works while a host runs.
 `;
 
 /** `bytes` for a person: 512 B, 52 KB, 1.2 MB, 3.4 GB. */

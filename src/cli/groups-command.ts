@@ -14,7 +14,7 @@ export const groupsHelp = `Usage
   $ babybot-tui groups remove JID|FOLDER
 
 --network gives the group's sandbox the runtime's default network (off for every group otherwise;
-an agent can never turn it on). Works while a host runs: the host picks changes up at the next message.
+an agent can never turn it on). Under gVisor such a group is refused: runsc runs with --network=none. Works while a host runs: the host picks changes up at the next message.
 `;
 
 /** `PATH` or `PATH:rw` (a trailing `:ro` is accepted too). */

@@ -4,7 +4,7 @@ import {HostLockedError} from '../host/lock.js';
 import {LogStore} from '../log-store.js';
 import type {CommandIo} from './main.js';
 import {unsandboxedWarning} from '../runtimes/none-limits.js';
-import {selectLauncher} from './launcher.js';
+import {runtimeLabel, selectLauncher} from './launcher.js';
 
 export interface HostCommandOptions {
 	config: Config;
@@ -32,7 +32,7 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 	const launcher = await selectLauncher(config);
 	let host: Host;
 	try {
-		host = await createHost({config, launcher, logStore: new LogStore(), logToStderr: headless, whatsapp: true});
+		host = await createHost({config, launcher, logStore: new LogStore(), logToStderr: headless, whatsapp: true, checkSandboxes: true});
 	} catch (error) {
 		if (!(error instanceof HostLockedError)) throw error;
 		io.stderr.write(`babybot-tui: ${error.holder}: use that one (chat in its UI with c), or stop it first (q in its UI, or kill ${error.pid})\n`);
@@ -41,7 +41,7 @@ export async function runHostCommand(options: HostCommandOptions): Promise<numbe
 	if (!launcher.sandboxed) io.stderr.write(`babybot-tui: ${unsandboxedWarning(process.getuid?.() === 0)}\n`);
 	await host.start();
 	if (signalled) {
-		io.stderr.write(`babybot-tui: host running headless (runtime ${launcher.sandboxed ? launcher.name : 'none, UNSANDBOXED'}); logs in ${config.home}/logs\n`);
+		io.stderr.write(`babybot-tui: host running headless (runtime ${launcher.sandboxed ? runtimeLabel(launcher) : 'none, UNSANDBOXED'}); logs in ${config.home}/logs\n`);
 		await signalled;
 		await host.stop();
 		return 0;

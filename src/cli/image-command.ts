@@ -35,8 +35,8 @@ export async function runImageCommand(argv: string[], config: Config, io: ImageC
 	}
 	try {
 		const runtime = await detectRuntime({setting: config.containerRuntime, platform: process.platform, probe: createRuntimeProbe()});
-		const {image, hash} = await buildAgentImage({config, runtime, offline: rest.includes('--offline'), output: io.stderr});
-		io.stdout.write(`built ${image} for ${runtime} (agent-runner ${hash})\n`);
+		const {image, hash} = await buildAgentImage({config, runtime: runtime.name, engine: runtime.engine, offline: rest.includes('--offline'), output: io.stderr});
+		io.stdout.write(`built ${image} for ${runtime.name}${runtime.engine ? ` on ${runtime.engine}` : ''} (agent-runner ${hash})\n`);
 		return 0;
 	} catch (error) {
 		io.stderr.write(`babybot-tui image build: ${(error as Error).message}\n`);

@@ -10,6 +10,7 @@ import {runHostCommand} from './host-command.js';
 import {imageHelp, runImageCommand} from './image-command.js';
 import {mountsHelp, runMountsCommand} from './mounts-command.js';
 import {pairHelp, runPairCommand} from './pair-command.js';
+import {runSandboxCommand, sandboxHelp} from './sandbox-command.js';
 
 export const mainHelp = `BabyBot: a personal AI assistant host, steered from the terminal.
 
@@ -22,6 +23,7 @@ Usage
   $ babybot-tui hosts list | allow HOST [--group F] [--http] [--internal] | revoke HOST [--group F] | check URL [--group F]
   $ babybot-tui image build [--offline]
   $ babybot-tui pair [--phone DIGITS]
+  $ babybot-tui sandbox check [--group F] [--runtime R]
   $ babybot-tui doctor
   $ babybot-tui COMMAND --help       that command's help
 
@@ -32,7 +34,7 @@ Options
   --help          this help
 
 Configuration comes from the environment and $BABYBOT_HOME/.env: ASSISTANT_NAME, OLLAMA_BASE_URL,
-OLLAMA_MODEL, OLLAMA_STALL_TIMEOUT, CONTAINER_RUNTIME (auto|apple-container|docker|podman|none), CONTAINER_IMAGE,
+OLLAMA_MODEL, OLLAMA_STALL_TIMEOUT, CONTAINER_RUNTIME (auto|apple-container|docker|podman|gvisor|none), CONTAINER_IMAGE,
 CONTAINER_TIMEOUT, CONTAINER_IDLE_TIMEOUT, CONTAINER_MAX_OUTPUT_SIZE, MAX_CONCURRENT_CONTAINERS,
 MOUNT_ALLOWLIST_PATH, LOG_LEVEL, TZ.
 `;
@@ -52,6 +54,7 @@ const commands: Record<string, {help: string; run: CommandRunner}> = {
 	mounts: {help: mountsHelp, run: (args, config, io) => runMountsCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},
 	image: {help: imageHelp, run: (args, config, io) => runImageCommand(args, config, io)},
 	pair: {help: pairHelp, run: (args, config, io) => runPairCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},
+	sandbox: {help: sandboxHelp, run: runSandboxCommand},
 };
 
 export interface ParsedCommandLine {

@@ -29,8 +29,8 @@ import {OutboxStore} from '../store/outbox-store.js';
 import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
 import {WebRequestStore} from '../store/web-requests.js';
-import type {InboundMessage} from '../types.js';
 import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
+import type {InboundMessage, RegisteredGroup} from '../types.js';
 import {WebAccess} from '../web/web-access.js';
 import {DiskQuota} from './disk-quota.js';
 import {HostEmitter} from './events.js';
@@ -40,6 +40,7 @@ import type {HostSnapshot, WhatsAppState} from './host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
+import {SandboxVerdicts} from './sandbox-verdicts.js';
 import {agentUid, installLabelFor, type HostPaths} from './sandbox-spec.js';
 import {createWhatsAppChannel, type WhatsAppLink, type WhatsAppParts} from './whatsapp-link.js';
 
@@ -58,6 +59,8 @@ export interface CreateHostOptions {
 	logToStderr?: boolean;
 	/** web_fetch's resolver, extra CA and limits: test seams (tests map names to loopback servers). */
 	web?: FetcherOptions;
+	/** Runs the sandbox check of every group in the background (once per runtime and image): the UI and headless modes. */
+	checkSandboxes?: boolean;
 	/** Time for the scheduler, the outbox, retention, log lines and run records; default the system's. */
 	clock?: HostClock;
 }
@@ -138,6 +141,16 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 	});
 	const llm = createLlmBridge(config, {onRequest: () => changed('ollama')});
 	let whatsapp: WhatsAppLink | undefined;
+	const sandboxDeps = {config, paths, installLabel: installLabelFor(config.home), launcher, extraMounts: (group: RegisteredGroup) => approvals.resolveGroupMounts(group)};
+	const verdicts = options.checkSandboxes
+		? new SandboxVerdicts({
+				deps: sandboxDeps,
+				groups: () => groups.all(),
+				logger,
+				onChange: () => changed('sandboxChecks'),
+				onFailed: (folder, reason) => events.emit('notice', {level: 'error', text: `${folder}: sandbox check FAILED: ${reason}`}),
+			})
+		: undefined;
 	const runner: GroupRunner = new GroupRunner({
 		config,
 		paths,
@@ -149,9 +162,9 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		web,
 		logger,
 		clock,
-		installLabel: installLabelFor(config.home),
+		installLabel: sandboxDeps.installLabel,
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
-		extraMounts: (group) => approvals.resolveGroupMounts(group),
+		extraMounts: sandboxDeps.extraMounts,
 		planTurn: (group, batch) => planSkillTurn({messages: batch, skills: skills.skills(), trigger: group.trigger, assistantName: config.assistantName}),
 		selfChatJid: () => whatsapp?.channel.selfJid(),
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
@@ -240,7 +253,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			scheduler,
 			approvals,
 			deliver: (chatJid, text) => deliver(chatJid, text),
-			onGroupsChanged: () => changed('groups'),
+			onGroupsChanged: () => {
+				changed('groups');
+				verdicts?.checkMissing();
+			},
 			chats: () => messages.chats(),
 			async refreshGroups() {
 				const channel = whatsapp?.channel;
@@ -270,6 +286,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		web,
 		skills,
 		llm,
+		verdicts,
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
@@ -289,6 +306,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			scheduler.stop();
 			warmer.stop();
 			retention.stop();
+			await verdicts?.stop();
 			await runner.stop();
 			outbox.stop();
 			for (const channel of channels) await channel.disconnect().catch(() => {});

@@ -20,6 +20,7 @@ import type {RunStore} from '../store/runs.js';
 import type {WebAccess} from '../web/web-access.js';
 import type {InboundMessage, RegisteredGroup} from '../types.js';
 import type {HostEmitter} from './events.js';
+import type {SandboxVerdicts} from './sandbox-verdicts.js';
 import type {GroupRunner} from './group-runner.js';
 import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from './host-api.js';
 import {installLabelFor} from './sandbox-spec.js';
@@ -51,6 +52,8 @@ export interface HostParts {
 	web: WebAccess;
 	skills: SkillLibrary;
 	llm: LlmBridge;
+	/** The sandbox checks, when this host runs them (the UI and headless modes). */
+	verdicts?: SandboxVerdicts;
 	whatsapp(): WhatsAppLink | undefined;
 	callbacks: ChannelCallbacks;
 	/** Stores a message and wakes its group; the sequence, or null when it was not stored. */
@@ -67,7 +70,7 @@ export function createHostApi(parts: HostParts): Host {
 	const {messages, groups, runs} = stores;
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
-	const runtime: RuntimeInfo = {name: launcher.name, sandboxed: launcher.sandboxed};
+	const runtime: RuntimeInfo = {name: launcher.name, engine: launcher.engine, sandboxed: launcher.sandboxed};
 
 	const requireGroup = (folder: string) => {
 		const group = groups.byFolder(folder);
@@ -100,9 +103,10 @@ export function createHostApi(parts: HostParts): Host {
 			if (reaped.length > 0) logger.info({containers: reaped}, 'removed containers an earlier host left running');
 			await parts.start();
 			for (const channel of parts.channels) await channel.connect().catch((error: Error) => logger.error({channel: channel.name, err: error.message}, 'channel failed to connect'));
+			parts.verdicts?.start();
 			const requeued = runner.recover();
 			if (requeued > 0) logger.info({groups: requeued}, 'unanswered messages queued again after a restart');
-			void imageStaleness(config, {runtime: launcher.name}).then((stale) => {
+			void imageStaleness(config, {runtime: launcher.name, engine: launcher.engine}).then((stale) => {
 				if (!stale) return;
 				runtime.imageStale = stale;
 				logger.warn(stale);
@@ -140,6 +144,7 @@ export function createHostApi(parts: HostParts): Host {
 				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
 				ollama: {...ollama, context: parts.llm.contextInUse() ?? ollama.context},
 				runtime: {...runtime},
+				sandboxChecks: parts.verdicts?.view() ?? {},
 				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
 				timezone: config.timezone,
 				selfChatJid: parts.whatsapp()?.channel.selfJid(),
@@ -174,6 +179,7 @@ export function createHostApi(parts: HostParts): Host {
 			groups.add(group);
 			logger.info({group: group.folder, jid: group.jid}, 'group registered by the operator');
 			changed('groups');
+			parts.verdicts?.checkMissing();
 			return group;
 		},
 		async unregisterGroup(jidOrFolder) {

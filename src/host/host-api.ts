@@ -2,7 +2,7 @@
 // Nothing in host/ imports React or Ink.
 import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
 import type {LogStore} from '../log-store.js';
-import type {ChatInfo, ContainerRun, MisfirePolicy, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
+import type {ChatInfo, ContainerRun, MisfirePolicy, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
 
 export type WhatsAppState =
 	| {status: 'off'}
@@ -31,9 +31,21 @@ export interface OllamaState {
 
 export interface RuntimeInfo {
 	name: RuntimeName;
+	/** The engine under gVisor (docker or podman). */
+	engine?: OciEngine;
 	sandboxed: boolean;
 	/** Set when the image is older than the agent-runner it should contain. */
 	imageStale?: string;
+}
+
+/** A group's sandbox check, run once per runtime and image (and by hand with `babybot-tui sandbox check`). */
+export interface SandboxVerdictView {
+	state: 'checking' | 'ok' | 'failed' | 'unchecked';
+	/** The check's lines (`ok …`, `FAIL …`, `n/a …`) once it ran. */
+	lines: string[];
+	/** The first failed line, or why the check was not run. */
+	reason?: string;
+	checkedAt?: string;
 }
 
 export interface AllowedRootView {
@@ -132,6 +144,8 @@ export interface HostSnapshot {
 	whatsapp: WhatsAppState;
 	ollama: OllamaState;
 	runtime: RuntimeInfo;
+	/** Per group folder: its sandbox check (absent until the host checks it). */
+	sandboxChecks: Record<string, SandboxVerdictView>;
 	limits: {idleTimeoutMs: number; hardTimeoutMs: number};
 	/** The time zone schedules are read in (TZ). */
 	timezone: string;

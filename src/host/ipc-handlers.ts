@@ -106,7 +106,7 @@ function checkInterval(type: string | undefined, value: string | undefined): voi
 	if (type !== 'interval' || value === undefined) return;
 	const ms = Number(value);
 	if (Number.isFinite(ms) && ms < agentBounds.minTaskIntervalMs) {
-		throw new Error(`interval ${value} ms is too short: the shortest is ${agentBounds.minTaskIntervalMs} ms (a minute)`);
+		throw new Error(`interval ${value} ms is too short: the minimum is ${agentBounds.minTaskIntervalMs} ms (${agentBounds.minTaskIntervalMs / 1000} s)`);
 	}
 }
 

@@ -6,7 +6,8 @@ import type {RunOutputs} from '../runner/run-output.js';
 import {SandboxRun} from '../runner/sandbox-run.js';
 import type {ContextMode, RegisteredGroup} from '../types.js';
 import type {GroupRunnerDeps} from './group-runner.js';
-import {buildSandboxSpec, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
+import {groupSandboxSpec} from './group-sandbox.js';
+import {sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
 
 export interface SandboxRunInput {
 	deps: GroupRunnerDeps;
@@ -21,13 +22,7 @@ export interface SandboxRunInput {
 export function createSandboxRun({deps, group, contextMode, outputs, warnedUnwritable}: SandboxRunInput): SandboxRun {
 	const {config, launcher, logger} = deps;
 	const extraMounts = deps.extraMounts(group);
-	const spec = buildSandboxSpec({
-		group,
-		config,
-		paths: deps.paths,
-		installLabel: deps.installLabel,
-		extraMounts,
-	});
+	const spec = groupSandboxSpec(deps, group, extraMounts);
 	if (launcher.sandboxed) {
 		for (const hostPath of unwritableBySandbox(extraMounts)) {
 			const key = `${group.folder}\u0000${hostPath}`;

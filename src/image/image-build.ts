@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {Config} from '../config.js';
-import {cliEnv, runCli, type RunCli} from '../runtimes/cli-exec.js';
-import type {RuntimeName} from '../types.js';
+import {cliEnv, runCli, runtimeCli, type RunCli} from '../runtimes/cli-exec.js';
+import type {OciEngine, RuntimeName} from '../types.js';
 import {agentRunnerHash, agentRunnerHashLabel, stageBuildContext} from './agent-runner-files.js';
 import {buildOfflineBase} from './offline-base.js';
 import {runStreaming} from './stream-exec.js';
@@ -9,6 +9,8 @@ import {runStreaming} from './stream-exec.js';
 export interface BuildImageInput {
 	config: Config;
 	runtime: RuntimeName;
+	/** gVisor's engine (the image is built with its CLI). */
+	engine?: OciEngine;
 	offline: boolean;
 	output: NodeJS.WritableStream;
 	exec?: RunCli;
@@ -16,7 +18,7 @@ export interface BuildImageInput {
 	aptDir?: string;
 }
 
-const binaries: Record<Exclude<RuntimeName, 'none'>, string> = {docker: 'docker', podman: 'podman', 'apple-container': 'container'};
+const binaries = {docker: 'docker', podman: 'podman', 'apple-container': 'container'} as const;
 
 /** The build argv (without the binary), pure. */
 export function imageBuildArgs(input: {image: string; hash: string; dockerfile: string; contextDir: string; baseImage?: string}): string[] {
@@ -39,8 +41,9 @@ export async function buildAgentImage(input: BuildImageInput): Promise<{image: s
 	if (runtime === 'none') {
 		throw new Error('no container runtime answers, so there is nothing to build for: install and start Docker or Podman (or Apple Container on macOS)');
 	}
-	const binary = binaries[runtime];
-	const env = cliEnv(runtime, input.env ?? process.env);
+	const cli = runtimeCli(runtime, input.engine);
+	const binary = binaries[cli];
+	const env = cliEnv(cli, input.env ?? process.env);
 	const exec = input.exec ?? runCli;
 	const cacheDir = path.join(config.home, 'cache');
 	const hash = agentRunnerHash(config.projectRoot);

@@ -1,10 +1,13 @@
+import crypto from 'node:crypto';
 import type {Config} from '../config.js';
-import {cliEnv, runCli, type RunCli} from '../runtimes/cli-exec.js';
-import type {RuntimeName} from '../types.js';
+import {cliEnv, runCli, runtimeCli, type RunCli} from '../runtimes/cli-exec.js';
+import type {OciEngine, RuntimeName} from '../types.js';
 import {agentRunnerHash, agentRunnerHashLabel} from './agent-runner-files.js';
 
 export interface StalenessDeps {
 	runtime: RuntimeName;
+	/** gVisor's engine. */
+	engine?: OciEngine;
 	exec?: RunCli;
 	env?: NodeJS.ProcessEnv;
 }
@@ -37,7 +40,7 @@ async function builtHash(config: Config, deps: StalenessDeps): Promise<{found: b
 			return {found: true};
 		}
 	}
-	const runtime = deps.runtime as 'docker' | 'podman';
+	const runtime = runtimeCli(deps.runtime as Exclude<RuntimeName, 'none' | 'apple-container'>, deps.engine) as OciEngine;
 	const result = await exec(runtime, ['image', 'inspect', '--format', `{{ index .Config.Labels "${agentRunnerHashLabel}" }}`, config.containerImage], {
 		env: cliEnv(runtime, deps.env ?? process.env),
 	});
@@ -65,4 +68,18 @@ export async function imageStaleness(config: Config, deps: StalenessDeps): Promi
 		return `image ${config.containerImage} is stale (agent-runner ${built.hash}, current ${current}): run \`babybot-tui image build\``;
 	}
 	return null;
+}
+
+/** The image's id in the runtime's engine (a digest of `container image inspect` on Apple Container), or undefined when it is missing. */
+export async function imageIdentity(config: Config, deps: StalenessDeps): Promise<string | undefined> {
+	if (deps.runtime === 'none') return undefined;
+	const exec = deps.exec ?? runCli;
+	if (deps.runtime === 'apple-container') {
+		const result = await exec('container', ['image', 'inspect', config.containerImage], {env: cliEnv('apple-container', deps.env ?? process.env)});
+		return result.ok ? `sha256:${crypto.createHash('sha256').update(result.stdout).digest('hex')}` : undefined;
+	}
+	const engine = runtimeCli(deps.runtime, deps.engine) as OciEngine;
+	const result = await exec(engine, ['image', 'inspect', '--format', '{{.Id}}', config.containerImage], {env: cliEnv(engine, deps.env ?? process.env)});
+	const id = result.stdout.trim();
+	return result.ok && id ? (id.startsWith('sha256:') ? id : `sha256:${id}`) : undefined;
 }

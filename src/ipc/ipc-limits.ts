@@ -1,12 +1,12 @@
-// How much an agent may ask of the host: per group and request type, a token bucket. Pure: the
-// clock is passed in. A refused request is answered with the reason; the chat hears once per flood.
+// How much an agent may ask of the host: per group and request type, at most `count` requests in
+// any `windowMs`. Pure: the clock is passed in. A refused request is answered with the reason; the
+// chat hears once per flood (a flood ends after a whole window without a refusal).
 import type {IpcRequestType} from './schemas.js';
 
 export interface RateLimit {
-	/** Requests allowed in a burst. */
-	burst: number;
-	/** Time to earn back one request, in ms. */
-	perMs: number;
+	/** Requests allowed in any window. */
+	count: number;
+	windowMs: number;
 	/** What the agent is told (with the limit) when it is over it. */
 	what: string;
 }
@@ -16,12 +16,12 @@ const hour = 60 * minute;
 
 /** The limits per request type; types not listed are not rate-limited (they cost the host little). */
 export const defaultRateLimits: Partial<Record<IpcRequestType, RateLimit>> = {
-	message: {burst: 20, perMs: 3_000, what: 'messages (20 a minute)'},
-	schedule_task: {burst: 10, perMs: 6 * minute, what: 'schedule_task requests (10 an hour)'},
-	update_task: {burst: 20, perMs: 3 * minute, what: 'update_task requests (20 an hour)'},
-	register_group: {burst: 10, perMs: 6 * minute, what: 'register_group requests (10 an hour)'},
-	request_mount: {burst: 5, perMs: 12 * minute, what: 'mount requests (5 an hour)'},
-	refresh_groups: {burst: 5, perMs: minute, what: 'refresh_groups requests (5 a minute)'},
+	message: {count: 20, windowMs: minute, what: 'messages (20 a minute)'},
+	schedule_task: {count: 10, windowMs: hour, what: 'schedule_task requests (10 an hour)'},
+	update_task: {count: 20, windowMs: hour, what: 'update_task requests (20 an hour)'},
+	register_group: {count: 10, windowMs: hour, what: 'register_group requests (10 an hour)'},
+	request_mount: {count: 5, windowMs: hour, what: 'mount requests (5 an hour)'},
+	refresh_groups: {count: 5, windowMs: minute, what: 'refresh_groups requests (5 a minute)'},
 };
 
 /** Other bounds on what an agent may create. */
@@ -40,14 +40,14 @@ export const agentBounds = {
 
 export type RateVerdict = {ok: true} | {ok: false; reason: string; firstOfFlood: boolean};
 
-interface Bucket {
-	tokens: number;
-	at: number;
-	flooding: boolean;
+interface Window {
+	/** When the requests granted in the current window were taken, oldest first. */
+	granted: number[];
+	lastRefusedAt?: number;
 }
 
 export class IpcRateLimiter {
-	private readonly buckets = new Map<string, Bucket>();
+	private readonly windows = new Map<string, Window>();
 
 	constructor(private readonly limits: Partial<Record<IpcRequestType, RateLimit>> = defaultRateLimits) {}
 
@@ -56,24 +56,16 @@ export class IpcRateLimiter {
 		const limit = this.limits[type];
 		if (!limit) return {ok: true};
 		const key = `${folder}\u0000${type}`;
-		const bucket = this.buckets.get(key) ?? {tokens: limit.burst, at: now, flooding: false};
-		bucket.tokens = Math.min(limit.burst, bucket.tokens + Math.max(0, now - bucket.at) / limit.perMs);
-		bucket.at = now;
-		this.buckets.set(key, bucket);
-		if (bucket.tokens >= 1) {
-			bucket.tokens -= 1;
-			// A flood is over once the bucket has refilled halfway; the next one is told again.
-			if (bucket.tokens >= limit.burst / 2) bucket.flooding = false;
+		const window = this.windows.get(key) ?? {granted: []};
+		this.windows.set(key, window);
+		while (window.granted.length > 0 && window.granted[0]! <= now - limit.windowMs) window.granted.shift();
+		if (window.granted.length < limit.count) {
+			window.granted.push(now);
 			return {ok: true};
 		}
-		const firstOfFlood = !bucket.flooding;
-		bucket.flooding = true;
-		const waitS = Math.ceil(((1 - bucket.tokens) * limit.perMs) / 1000);
+		const firstOfFlood = window.lastRefusedAt === undefined || now - window.lastRefusedAt >= limit.windowMs;
+		window.lastRefusedAt = now;
+		const waitS = Math.max(1, Math.ceil((window.granted[0]! + limit.windowMs - now) / 1000));
 		return {ok: false, reason: `too many ${limit.what}: this one was refused; try again in ${waitS} s`, firstOfFlood};
-	}
-
-	/** Forgets a group's buckets (it was unregistered). */
-	forget(folder: string): void {
-		for (const key of this.buckets.keys()) if (key.startsWith(`${folder}\u0000`)) this.buckets.delete(key);
 	}
 }

@@ -56,6 +56,8 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 	const now = options.now ?? Date.now;
 	const drains = new Map<string, GroupDrain>();
 	const timers = new Set<NodeJS.Timeout>();
+	/** Folders with a listing already asked for later (one timer per folder, however many files wait). */
+	const rescans = new Set<string>();
 	const pendingBound = options.pendingFilesPerGroup ?? agentBounds.pendingFilesPerGroup;
 	let stopped = true;
 	let sweep: NodeJS.Timeout | undefined;
@@ -70,7 +72,14 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 		maxFileBytes: options.maxFileBytes ?? agentBounds.requestFileBytes,
 		parseRetryMs: options.parseRetryMs ?? 250,
 		now,
-		rescanLater: (folder, ms) => later(() => ring(folder), ms),
+		rescanLater: (folder, ms) => {
+			if (rescans.has(folder)) return;
+			rescans.add(folder);
+			later(() => {
+				rescans.delete(folder);
+				ring(folder);
+			}, ms);
+		},
 		onFlood: (folder, reason) => options.onFlood?.(folder, reason),
 		onHandled: options.onHandled,
 	});
@@ -188,6 +197,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 			clearInterval(sweep);
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
+			rescans.clear();
 			doorbell.close();
 			await Promise.allSettled([...drains.values()].map((drain) => drain.running));
 			drains.clear();

@@ -28,7 +28,7 @@ export async function readRequestFile(dir: string, name: string, maxBytes: numbe
 		if (!stats.isFile()) return {ok: false, reason: 'the request is not a regular file (a FIFO, socket or device): write a regular file'};
 		if (stats.nlink !== 1) return {ok: false, reason: 'the request has more than one link (a hard link): write a new file'};
 		if (stats.size > maxBytes) return {ok: false, reason: `the request is ${stats.size} bytes: the limit is ${maxBytes}`};
-		const bytes = await readAtMost(handle, maxBytes + 1);
+		const bytes = await readAtMost(handle, maxBytes + 1, stats.size + 1);
 		if (bytes.length > maxBytes) {
 			return {ok: false, reason: `the request grew past the limit of ${maxBytes} bytes while it was read: write it completely, then rename it into place`, head: bytes.subarray(0, maxBytes)};
 		}
@@ -38,15 +38,18 @@ export async function readRequestFile(dir: string, name: string, maxBytes: numbe
 	}
 }
 
-async function readAtMost(handle: fsp.FileHandle, limit: number): Promise<Buffer> {
-	const buffer = Buffer.alloc(Math.min(limit, 64 * 1024));
+/** Up to `limit` bytes from the descriptor; the first read is sized by what fstat said (the file may still grow). */
+async function readAtMost(handle: fsp.FileHandle, limit: number, expected: number): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let total = 0;
+	let size = Math.min(limit, Math.max(1, expected));
 	while (total < limit) {
-		const {bytesRead} = await handle.read(buffer, 0, Math.min(buffer.length, limit - total), null);
+		const buffer = Buffer.allocUnsafe(Math.min(size, limit - total));
+		const {bytesRead} = await handle.read(buffer, 0, buffer.length, null);
 		if (bytesRead === 0) break;
-		chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
+		chunks.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
 		total += bytesRead;
+		size = 64 * 1024;
 	}
 	return Buffer.concat(chunks, total);
 }

@@ -106,7 +106,8 @@ export class IpcRequestHandler {
 		const first = this.firstMalformed.get(key);
 		const now = this.options.now();
 		if (first === undefined) {
-			if (this.firstMalformed.size >= 1000) this.firstMalformed.clear();
+			// Under a flood of broken files there is no waiting: refused at once.
+			if (this.firstMalformed.size >= 1000) return false;
 			this.firstMalformed.set(key, now);
 			this.options.rescanLater(file.folder, this.options.parseRetryMs);
 			return true;

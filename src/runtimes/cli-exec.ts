@@ -1,4 +1,5 @@
 import {execa} from 'execa';
+import type {OciEngine, RuntimeName} from '../types.js';
 
 export interface CliResult {
 	ok: boolean;
@@ -59,4 +60,9 @@ export function cliEnv(runtime: 'docker' | 'podman' | 'apple-container', source:
 	}
 	env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
 	return env;
+}
+
+/** The CLI family that manages a runtime's images and containers: gVisor's is its engine's. */
+export function runtimeCli(runtime: Exclude<RuntimeName, 'none'>, engine?: OciEngine): 'docker' | 'podman' | 'apple-container' {
+	return runtime === 'gvisor' ? (engine ?? 'docker') : runtime;
 }

@@ -1,19 +1,17 @@
-import type {RuntimeName, RuntimeSetting} from '../types.js';
-import {createAppleContainerLauncher, ensureAppleContainerSystem} from './apple-container.js';
-import {cliEnv, runCli, type RunCli} from './cli-exec.js';
+import type {OciEngine, RuntimeName, RuntimeSetting} from '../types.js';
+import {createAppleContainerLauncher} from './apple-container.js';
+import {cliEnv, type RunCli} from './cli-exec.js';
 import {createNoneLauncher} from './none.js';
-import {createDockerLauncher, createPodmanLauncher} from './oci-launcher.js';
+import {createDockerLauncher, createGvisorLauncher, createPodmanLauncher} from './oci-launcher.js';
+import {createRuntimeProbe, type RuntimeProbe, type SandboxRuntime} from './probes.js';
 import type {SandboxLauncher} from './runtime.js';
 
-export type SandboxRuntime = Exclude<RuntimeName, 'none'>;
-export type ProbeResult = {ok: true} | {ok: false; reason: string};
-/** Whether a runtime answers (its engine runs), not merely whether its binary exists. */
-export type RuntimeProbe = (runtime: SandboxRuntime) => Promise<ProbeResult>;
+export {createRuntimeProbe, type ProbeResult, type RuntimeProbe, type SandboxRuntime} from './probes.js';
 
-/** The `auto` order per platform; `none` only when none of them answers. */
+/** The `auto` order per platform (strongest first); `none` only when none of them answers. */
 export function autoOrder(platform: NodeJS.Platform): SandboxRuntime[] {
 	if (platform === 'darwin') return ['apple-container', 'docker', 'podman'];
-	if (platform === 'linux') return ['docker', 'podman'];
+	if (platform === 'linux') return ['gvisor', 'docker', 'podman'];
 	return [];
 }
 
@@ -29,46 +27,35 @@ export interface DetectRuntimeInput {
 	onSkip?: (runtime: SandboxRuntime, reason: string) => void;
 }
 
+/** The runtime picked, and for gVisor the engine that runs it. */
+export interface RuntimeChoice {
+	name: RuntimeName;
+	engine?: OciEngine;
+}
+
 /** The runtime to use; throws RuntimeUnavailableError when a forced runtime does not answer. */
-export async function detectRuntime(input: DetectRuntimeInput): Promise<RuntimeName> {
+export async function detectRuntime(input: DetectRuntimeInput): Promise<RuntimeChoice> {
 	const {setting, platform, probe} = input;
-	if (setting === 'none') return 'none';
+	if (setting === 'none') return {name: 'none'};
 	if (setting !== 'auto') {
 		if (setting === 'apple-container' && platform !== 'darwin') {
 			throw new RuntimeUnavailableError(`CONTAINER_RUNTIME=apple-container needs macOS: set CONTAINER_RUNTIME=auto, docker or podman`);
 		}
+		if (setting === 'gvisor' && platform !== 'linux') {
+			throw new RuntimeUnavailableError(`CONTAINER_RUNTIME=gvisor needs Linux: set CONTAINER_RUNTIME=auto`);
+		}
 		const result = await probe(setting);
-		if (result.ok) return setting;
+		if (result.ok) return {name: setting, engine: result.engine};
 		throw new RuntimeUnavailableError(
 			`CONTAINER_RUNTIME=${setting} but ${setting} does not answer (${result.reason}): start it, or set CONTAINER_RUNTIME=auto`,
 		);
 	}
 	for (const runtime of autoOrder(platform)) {
 		const result = await probe(runtime);
-		if (result.ok) return runtime;
+		if (result.ok) return {name: runtime, engine: result.engine};
 		input.onSkip?.(runtime, result.reason);
 	}
-	return 'none';
-}
-
-export interface ProbeDeps {
-	exec?: RunCli;
-	env?: NodeJS.ProcessEnv;
-	timeoutMs?: number;
-}
-
-/** Real probes: `docker info`, `podman info`, `container system status` (starting it when stopped). */
-export function createRuntimeProbe(deps: ProbeDeps = {}): RuntimeProbe {
-	const exec = deps.exec ?? runCli;
-	const timeoutMs = deps.timeoutMs ?? 15_000;
-	return async (runtime) => {
-		const env = cliEnv(runtime, deps.env ?? process.env);
-		const result =
-			runtime === 'apple-container'
-				? await ensureAppleContainerSystem({exec, env})
-				: await exec(runtime, ['info', '--format', '{{json .ID}}'], {env, timeoutMs});
-		return result.ok ? {ok: true} : {ok: false, reason: result.problem};
-	};
+	return {name: 'none'};
 }
 
 export interface LauncherDeps {
@@ -76,16 +63,23 @@ export interface LauncherDeps {
 	env?: NodeJS.ProcessEnv;
 	/** The configured time zone, for the runtimes that pass one to the agent (`none`). */
 	timezone?: string;
+	/** The engine gVisor runs on (default Docker). */
+	engine?: OciEngine;
 }
 
 export function createLauncher(name: RuntimeName, deps: LauncherDeps = {}): SandboxLauncher {
+	const env = deps.env ?? process.env;
 	switch (name) {
 		case 'docker':
-			return createDockerLauncher({exec: deps.exec, env: cliEnv('docker', deps.env ?? process.env)});
+			return createDockerLauncher({exec: deps.exec, env: cliEnv('docker', env)});
 		case 'podman':
-			return createPodmanLauncher({exec: deps.exec, env: cliEnv('podman', deps.env ?? process.env)});
+			return createPodmanLauncher({exec: deps.exec, env: cliEnv('podman', env)});
+		case 'gvisor': {
+			const engine = deps.engine ?? 'docker';
+			return createGvisorLauncher({engine, exec: deps.exec, env: cliEnv(engine, env)});
+		}
 		case 'apple-container':
-			return createAppleContainerLauncher({exec: deps.exec, env: cliEnv('apple-container', deps.env ?? process.env)});
+			return createAppleContainerLauncher({exec: deps.exec, env: cliEnv('apple-container', env)});
 		case 'none':
 			return createNoneLauncher({timezone: deps.timezone});
 	}
@@ -98,13 +92,13 @@ export interface ResolveLauncherInput extends LauncherDeps {
 	onSkip?: (runtime: SandboxRuntime, reason: string) => void;
 }
 
-/** Detection and the launcher in one step, for start-up, `doctor`, `chat` and `image build`. */
+/** Detection and the launcher in one step, for start-up, `doctor`, `chat`, `image build` and `sandbox check`. */
 export async function resolveLauncher(input: ResolveLauncherInput): Promise<SandboxLauncher> {
-	const runtime = await detectRuntime({
+	const choice = await detectRuntime({
 		setting: input.setting,
 		platform: input.platform ?? process.platform,
 		probe: input.probe ?? createRuntimeProbe({exec: input.exec, env: input.env}),
 		onSkip: input.onSkip,
 	});
-	return createLauncher(runtime, {exec: input.exec, env: input.env, timezone: input.timezone});
+	return createLauncher(choice.name, {exec: input.exec, env: input.env, timezone: input.timezone, engine: choice.engine});
 }

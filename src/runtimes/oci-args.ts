@@ -7,9 +7,19 @@ export interface OciArgsOptions {
 	user: string;
 	/** Extra flags right after the user (Podman's `--userns=keep-id`). */
 	userFlags?: string[];
+	/** Flags right after `run` (gVisor's `--runtime runsc` on Docker). */
+	runFlags?: string[];
 	/** Size of the tmpfs at /tmp. */
 	tmpSize?: string;
 }
+
+/**
+ * Explicit resource limits of every OCI sandbox. Explicit because a rootful Podman otherwise tries
+ * to raise them to the engine's defaults, which fails where a process may not raise its limits
+ * ("error setting rlimit type 7"); nproc counts every process of the sandbox's uid on the host, so
+ * it is a ceiling, and --pids-limit is the per-sandbox cap.
+ */
+export const sandboxUlimits = {nofile: 4096, nproc: 4096};
 
 /**
  * `run …` argv for Docker-compatible CLIs: every hardening flag of docs/ARCHITECTURE.md, the mounts as
@@ -19,6 +29,7 @@ export function buildOciRunArgs(spec: SandboxSpec, options: OciArgsOptions): str
 	const {mounts, hiddenFiles} = checkSpec(spec);
 	const args = [
 		'run',
+		...(options.runFlags ?? []),
 		'-i',
 		'--rm',
 		'--name',
@@ -39,6 +50,10 @@ export function buildOciRunArgs(spec: SandboxSpec, options: OciArgsOptions): str
 		spec.limits.memory,
 		'--cpus',
 		spec.limits.cpus,
+		'--ulimit',
+		`nofile=${sandboxUlimits.nofile}:${sandboxUlimits.nofile}`,
+		'--ulimit',
+		`nproc=${sandboxUlimits.nproc}:${sandboxUlimits.nproc}`,
 		'--init',
 		'--cap-drop',
 		'ALL',

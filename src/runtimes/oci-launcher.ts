@@ -1,13 +1,15 @@
+import type {OciEngine} from '../types.js';
 import {cliEnv, runCli, type RunCli} from './cli-exec.js';
 import {checkContainerName, checkInstallLabel} from './argv-checks.js';
 import {buildDockerArgs} from './docker-args.js';
+import {buildGvisorArgs} from './gvisor-args.js';
 import {workspacePathsFor} from './mount-plan.js';
 import {buildPodmanArgs} from './podman-args.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from './runtime.js';
 import {installLabelKey, type HostIdentity} from './sandbox-user.js';
 
 export interface OciLauncherOptions {
-	/** The CLI binary (default `docker` / `podman`). */
+	/** The CLI binary (default `docker` / `podman`, the engine's). */
 	binary?: string;
 	exec?: RunCli;
 	env?: Record<string, string>;
@@ -19,17 +21,19 @@ export interface OciLauncherOptions {
 const noSuchContainer = /no such container|no container with name or id/i;
 
 function createOciLauncher(
-	name: 'docker' | 'podman',
+	name: 'docker' | 'podman' | 'gvisor',
+	engine: OciEngine,
 	buildArgs: (spec: SandboxSpec) => string[],
 	options: OciLauncherOptions,
 ): SandboxLauncher {
-	const binary = options.binary ?? name;
+	const binary = options.binary ?? engine;
 	const exec = options.exec ?? runCli;
-	const env = options.env ?? cliEnv(name);
+	const env = options.env ?? cliEnv(engine);
 	const stopSeconds = options.stopSeconds ?? 3;
 	return {
 		name,
 		sandboxed: true,
+		engine,
 		buildLaunch(spec: SandboxSpec): LaunchCommand {
 			return {command: binary, args: buildArgs(spec), env, paths: workspacePathsFor(spec.mounts, 'container')};
 		},
@@ -45,18 +49,30 @@ function createOciLauncher(
 		},
 		async remove(containerNames) {
 			if (containerNames.length === 0) return;
-			const result = await exec(binary, ['rm', '-f', ...containerNames.map(checkContainerName)], {env, timeoutMs: 60_000});
+			// Podman's rm -f first waits 10 s for the container to stop; an orphan is killed at once, as Docker does.
+			const force = engine === 'podman' ? ['rm', '-f', '-t', '0'] : ['rm', '-f'];
+			const result = await exec(binary, [...force, ...containerNames.map(checkContainerName)], {env, timeoutMs: 60_000});
 			if (!result.ok && !noSuchContainer.test(result.stderr)) throw new Error(result.problem);
+		},
+		async hostPid(containerName) {
+			const result = await exec(binary, ['inspect', '--format', '{{.State.Pid}}', checkContainerName(containerName)], {env});
+			const pid = Number(result.stdout.trim());
+			return result.ok && Number.isInteger(pid) && pid > 0 ? pid : undefined;
 		},
 	};
 }
 
+const argsOptionsOf = (options: OciLauncherOptions) => ('host' in options ? {host: options.host} : {});
+
 export function createDockerLauncher(options: OciLauncherOptions = {}): SandboxLauncher {
-	const argsOptions = 'host' in options ? {host: options.host} : {};
-	return createOciLauncher('docker', (spec) => buildDockerArgs(spec, argsOptions), options);
+	return createOciLauncher('docker', 'docker', (spec) => buildDockerArgs(spec, argsOptionsOf(options)), options);
 }
 
 export function createPodmanLauncher(options: OciLauncherOptions = {}): SandboxLauncher {
-	const argsOptions = 'host' in options ? {host: options.host} : {};
-	return createOciLauncher('podman', (spec) => buildPodmanArgs(spec, argsOptions), options);
+	return createOciLauncher('podman', 'podman', (spec) => buildPodmanArgs(spec, argsOptionsOf(options)), options);
+}
+
+/** gVisor: the engine's CLI with the runsc runtime. */
+export function createGvisorLauncher(options: OciLauncherOptions & {engine: OciEngine}): SandboxLauncher {
+	return createOciLauncher('gvisor', options.engine, (spec) => buildGvisorArgs(spec, {engine: options.engine, ...argsOptionsOf(options)}), options);
 }

@@ -1,5 +1,5 @@
 import type {WorkspacePaths} from '../../container/agent-runner/src/protocol.js';
-import type {RuntimeName} from '../types.js';
+import type {OciEngine, RuntimeName} from '../types.js';
 
 /** One bind mount of the sandbox, as the mount table of docs/ARCHITECTURE.md lays it out. */
 export interface MountPlanEntry {
@@ -41,6 +41,8 @@ export interface LaunchCommand {
 export interface SandboxLauncher {
 	readonly name: RuntimeName;
 	readonly sandboxed: boolean;
+	/** The Docker-compatible engine whose CLI it drives (gVisor's is Docker or Podman); none for the others. */
+	readonly engine?: OciEngine;
 	buildLaunch(spec: SandboxSpec): LaunchCommand;
 	/** Graceful stop (then the caller kills the process if it lingers). */
 	stop(containerName: string): Promise<void>;
@@ -48,4 +50,6 @@ export interface SandboxLauncher {
 	listInstallContainers(installLabel: string): Promise<string[]>;
 	/** Removes the named containers (orphans of an earlier host). */
 	remove(containerNames: string[]): Promise<void>;
+	/** The host pid of a running sandbox (for reading its cgroup from the host), where the engine tells it. */
+	hostPid?(containerName: string): Promise<number | undefined>;
 }

@@ -1,4 +1,5 @@
-// Pure text helpers for the panes: durations, cells, limits.
+// Pure text helpers for the panes: durations, cells, limits, verdicts.
+import type {HostSnapshot} from '../host/host-api.js';
 import type {ContainerRun, MisfirePolicy} from '../types.js';
 
 /** `ms` as a short duration: 45s, 3m05s, 2h07m, 3d04h. */
@@ -86,4 +87,22 @@ export function windowStart(cursor: number, total: number, height: number, previ
 
 export function clamp(value: number, min: number, max: number): number {
 	return Math.max(min, Math.min(max, value));
+}
+
+/** A group's sandbox as the Groups pane shows it: red for UNSANDBOXED and for a failed sandbox check. */
+export function sandboxLabel(snapshot: Pick<HostSnapshot, 'runtime' | 'sandboxChecks'>, folder: string): {text: string; color?: string} {
+	if (!snapshot.runtime.sandboxed) return {text: 'UNSANDBOXED', color: 'red'};
+	const verdict = snapshot.sandboxChecks[folder];
+	switch (verdict?.state) {
+		case 'ok':
+			return {text: 'ok', color: 'green'};
+		case 'failed':
+			return {text: 'FAIL', color: 'red'};
+		case 'checking':
+			return {text: 'checking…', color: 'yellow'};
+		case 'unchecked':
+			return {text: 'unchecked', color: 'yellow'};
+		default:
+			return {text: '-'};
+	}
 }

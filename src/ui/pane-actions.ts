@@ -3,7 +3,7 @@ import {describeRequest, describeSummary} from '../llm/llm-stats.js';
 import type {HostSnapshot, RunOutputView} from '../host/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../types.js';
 import type {Controller} from './controller.js';
-import {isLive, localTime, misfireText} from './format.js';
+import {isLive, localTime, misfireText, sandboxLabel} from './format.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
 import {accessRows, groupRows, runRows, skillRows, taskRows} from './panes/rows.js';
 
@@ -234,6 +234,7 @@ export class PaneActions {
 					`added: ${group.addedAt}`,
 					'extra mounts:',
 					...(group.extraMounts.length ? group.extraMounts.map((mount) => `  ${mount.hostPath} → ${mount.containerPath ?? '(default)'} ${mount.readonly === false ? 'rw' : 'ro'}`) : ['  none']),
+					...this.sandboxDetails(group.folder),
 				],
 			});
 		}
@@ -302,6 +303,17 @@ export class PaneActions {
 			'earlier decisions for this host:',
 			...(decided.length ? decided.map((other) => `  #${other.id} ${other.groupFolder} ${other.status}${other.scope ? ` (${other.scope})` : ''} by ${other.decidedBy ?? '-'} at ${other.decidedAt ?? '-'}`) : ['  none']),
 		];
+	}
+
+	/** The group's sandbox check, line by line (as `babybot-tui sandbox check` prints it). */
+	private sandboxDetails(folder: string): string[] {
+		const {snapshot} = this;
+		const label = sandboxLabel(snapshot, folder).text;
+		const verdict = snapshot.sandboxChecks[folder];
+		const heading = `sandbox check: ${label}${verdict?.checkedAt ? ` (${snapshot.runtime.name}, ${verdict.checkedAt})` : ''}`;
+		if (!snapshot.runtime.sandboxed) return [heading, '  agents run on this machine without a sandbox'];
+		if (!verdict) return [heading, `  not run yet: \`babybot-tui sandbox check --group ${folder}\` runs it`];
+		return [heading, ...(verdict.lines.length > 0 ? verdict.lines : [verdict.reason ?? 'under way']).map((text) => `  ${text}`)];
 	}
 
 	private runDetails(run: ContainerRun): string[] {

@@ -69,8 +69,10 @@ describe('doctor', () => {
 			'ok   no host is running',
 			`ok   Ollama 0.12.0 at ${ollama!.url}, model qwen3:8b (tools)`,
 			'ok   context: num_ctx 16384 (auto; model maximum unknown), 2048 kept for answers, keep_alive 30m, think off',
-			`warn runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or docker, podman) in the environment or ${home}/.env`,
+			`warn runtime none, forced by CONTAINER_RUNTIME=none: agents run UNSANDBOXED on this machine; to sandbox them set CONTAINER_RUNTIME=auto (or gvisor, docker, podman) in the environment or ${home}/.env`,
 			...noneCannotProtect(process.getuid?.() === 0).map((line) => `warn none cannot protect ${line}`),
+			// Whatever this machine has: gVisor available, or the two steps that add it.
+			expect.stringMatching(/^(ok {3}gVisor is available \(runsc on (docker|podman)\) but not in use: set CONTAINER_RUNTIME=gvisor|warn gVisor is not available \(.*\): install runsc .* kill -HUP \$\(pidof dockerd\)`$)/),
 		]);
 		expect(result.stdout).not.toContain('install Docker');
 		expect(fs.existsSync(path.join(home, 'host.lock'))).toBe(false);
@@ -98,6 +100,16 @@ describe('doctor', () => {
 	])('with %s says so', async (_name, lock, expected) => {
 		const {lines} = await doctor(lock);
 		expect(lines[3]).toBe(expected());
+	});
+
+	it('on a machine without any engine, says gVisor is missing and the two steps that add it', async () => {
+		const {home, allowlist} = tempHome();
+		ollama ??= await startScriptedOllama();
+		const env = {...cliEnv({home, allowlist, ollamaUrl: ollama.url, runtime: 'none'}), PATH: path.dirname(process.execPath)};
+		const result = await runCli(['doctor'], env);
+		expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+			'warn gVisor is not available (no engine lists a runsc runtime): install runsc (Debian: apt-get install runsc), then register it in /etc/docker/daemon.json as {"runtimes": {"runsc": {"path": "/usr/bin/runsc", "runtimeArgs": ["--network=none", "--platform=ptrace"]}}} and reload dockerd with `kill -HUP $(pidof dockerd)`',
+		);
 	});
 
 	it('without Ollama fails with the URL it tried, exit 1', async () => {

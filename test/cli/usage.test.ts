@@ -42,6 +42,7 @@ describe('--version and --help', () => {
 		['hosts --help', () => ['hosts', '--help'], '$ babybot-tui hosts allow HOST [--group FOLDER] [--http] [--internal]'],
 		['image --help', () => ['image', '--help'], '$ babybot-tui image build [--offline]'],
 		['pair --help', () => ['pair', '--help'], '$ babybot-tui pair --phone DIGITS'],
+		['sandbox --help', () => ['sandbox', '--help'], '$ babybot-tui sandbox check [--group FOLDER] [--runtime RUNTIME]'],
 	])('%s prints that help and starts nothing', async (_name, argv, expected) => {
 		const s = setup();
 		const result = await runCli(argv(s.home), s.env);
@@ -63,6 +64,7 @@ describe('unknown flags', () => {
 		[['image', 'build', '--fast'], '--fast', 'babybot-tui image --help'],
 		[['image', '--fast'], '--fast', 'babybot-tui image --help'],
 		[['pair', '--qr'], '--qr', 'babybot-tui pair --help'],
+		[['sandbox', 'check', '--fast'], '--fast', 'babybot-tui sandbox --help'],
 	])('%j: one line naming %s and %s, exit 2', async (argv, flag, hint) => {
 		const s = setup();
 		const result = await runCli(argv, s.env);
@@ -78,6 +80,8 @@ describe('unknown flags', () => {
 		[['groups', 'list', '--home'], /^babybot-tui: --home needs a folder/],
 		[['--headless', 'doctor'], /^babybot-tui: --headless starts the host and takes no command/],
 		[['frobnicate'], /^babybot-tui: unknown command "frobnicate": run `babybot-tui --help`/],
+		[['sandbox'], /^babybot-tui sandbox: missing action: use `babybot-tui sandbox check \[--group F\] \[--runtime R\]`\n$/],
+		[['sandbox', 'check', '--runtime', 'lxc'], /^babybot-tui sandbox: --runtime lxc is not one of auto, apple-container, docker, podman, gvisor, none\n$/],
 	])('%j: one-line usage error, exit 2', async (argv, message) => {
 		const s = setup();
 		const result = await runCli(argv, s.env);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, expect, it} from 'vitest';
 import {cliEnv, queryStore, waitFor} from '../support/cli.js';
-import {describeWithDocker} from '../support/docker-gate.js';
+import {describeWithRuntimes} from '../support/docker-gate.js';
 import {startHostProcess, type HostProcess} from '../support/host-process.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {tempHome} from '../support/temp-home.js';
@@ -27,14 +27,14 @@ function dropIpc(home: string, folder: string, kind: string, name: string, body:
 	fs.renameSync(path.join(dir, `.tmp-${name}`), path.join(dir, name));
 }
 
-await describeWithDocker('a host killed mid-run', () => {
+await describeWithRuntimes('a host killed mid-run', (rt) => {
 	it('answers every message once after a restart, keeps the outbox and the task, and leaves no container', async () => {
 		const made = tempHome();
 		let stalling = true;
 		ollama = await startScriptedOllama({
 			fallback: (request) => (stalling ? {stall: true} : {content: `answer to: ${request.messages.at(-1)!.content.match(/hello \w+/g)?.join(', ') ?? 'a task'}`}),
 		});
-		const env = cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, runtime: 'docker'});
+		const env = cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, runtime: rt.name});
 
 		const first = await startHostProcess(made.root, env);
 		hosts.push(first);
@@ -46,14 +46,14 @@ await describeWithDocker('a host killed mid-run', () => {
 		first.send({type: 'send', folder: 'main', text: 'hello main'});
 		first.send({type: 'send', folder: 'family', text: 'hello family'});
 		await waitFor('both runs to reach the model', () => ollama!.chatRequests.length >= 2, 60_000);
-		const leftBehind = installContainers(made.home);
+		const leftBehind = installContainers(made.home, rt.engine);
 		expect(leftBehind).toHaveLength(2);
 		await first.kill();
 
 		stalling = false;
 		const second = await startHostProcess(made.root, env);
 		hosts.push(second);
-		expect(installContainers(made.home).filter((name) => leftBehind.includes(name))).toEqual([]);
+		expect(installContainers(made.home, rt.engine).filter((name) => leftBehind.includes(name))).toEqual([]);
 		await waitFor('both answers and the task run', () => {
 			const answers = queryStore<{n: number}>(made.home, "SELECT COUNT(*) AS n FROM messages WHERE is_bot = 1 AND content LIKE 'answer to:%'");
 			const runs = queryStore<{n: number}>(made.home, "SELECT COUNT(*) AS n FROM task_run_logs WHERE status = 'success'");
@@ -69,6 +69,6 @@ await describeWithDocker('a host killed mid-run', () => {
 		expect(outbox).toEqual([{chat_jid: 'family@g.us', text: 'queued for WhatsApp', sent_at: null}]);
 		const tasks = queryStore<{status: string}>(made.home, 'SELECT status FROM scheduled_tasks');
 		expect(tasks).toEqual([{status: 'completed'}]);
-		expect(installContainers(made.home)).toEqual([]);
+		expect(installContainers(made.home, rt.engine)).toEqual([]);
 	}, 180_000);
 });

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {expect, it} from 'vitest';
 import {cliEnv, runCli, waitFor} from '../support/cli.js';
-import {describeWithDocker} from '../support/docker-gate.js';
+import {describeWithRuntimes} from '../support/docker-gate.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
-import {probeReplies, toolResults} from '../support/probe.js';
+import {listDir, probeReplies, readOnlyRefusal, toolResults} from '../support/probe.js';
 import {tempHome} from '../support/temp-home.js';
 import {startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
 
@@ -15,7 +15,7 @@ let running: TestHost | undefined;
 const track = closeAfterEach();
 
 
-await describeWithDocker('extra mounts in Docker', () => {
+await describeWithRuntimes('extra mounts', (rt) => {
 	it('an allowed mount is visible read-only, a read-write one writable, a refused one absent until approved', async () => {
 		const made = tempHome();
 		const shared = path.join(made.root, 'shared');
@@ -33,17 +33,17 @@ await describeWithDocker('extra mounts in Docker', () => {
 		ollama = track(await startScriptedOllama());
 		const added = await runCli(
 			['groups', 'add', '--jid', 'work@g.us', '--name', 'Work', '--folder', 'work', '--no-trigger', '--mount', notes, '--mount', `${code}:rw`, '--mount', outside],
-			cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, runtime: 'docker'}),
+			cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, runtime: rt.name}),
 		);
 		expect(added.code).toBe(0);
-		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made}));
+		running = track(await startTestHost({runtime: rt.name, engine: rt.engine, ollamaUrl: ollama.url, home: made}));
 
-		ollama.push(...probeReplies(['ls /workspace/extra', 'cat /workspace/extra/notes/todo.md; touch /workspace/extra/notes/x', 'echo from-agent > /workspace/extra/code/out.txt && echo wrote']));
+		ollama.push(...probeReplies([listDir('/workspace/extra'), 'cat /workspace/extra/notes/todo.md; touch /workspace/extra/notes/x', 'echo from-agent > /workspace/extra/code/out.txt && echo wrote']));
 		expect(await running.ask('work', 'look around')).toMatchObject({ok: true});
 		const [listing, notesProbe, codeProbe] = toolResults(ollama.chatRequests.at(-1)!);
 		expect(listing).toMatch(/stdout:\ncode\nnotes\n\nstderr/);
 		expect(notesProbe).toContain('buy milk');
-		expect(notesProbe).toContain('Read-only file system');
+		expect(notesProbe).toMatch(readOnlyRefusal(rt.name));
 		expect(codeProbe).toContain('stdout:\nwrote');
 		expect(fs.readFileSync(path.join(code, 'out.txt'), 'utf8')).toBe('from-agent\n');
 
@@ -59,11 +59,11 @@ await describeWithDocker('extra mounts in Docker', () => {
 		]);
 		await waitFor('the approval to close the warm run', () => running!.host.snapshot().runs.every((run) => run.state === 'ended'));
 
-		ollama.push(...probeReplies(['ls /workspace/extra', 'cat /workspace/extra/photos/pic.txt; touch /workspace/extra/photos/y']));
+		ollama.push(...probeReplies([listDir('/workspace/extra'), 'cat /workspace/extra/photos/pic.txt; touch /workspace/extra/photos/y']));
 		expect(await running.ask('work', 'look again')).toMatchObject({ok: true});
 		const [after, photos] = toolResults(ollama.chatRequests.at(-1)!);
 		expect(after).toMatch(/stdout:\ncode\nnotes\nphotos\n/);
 		expect(photos).toContain('a photo');
-		expect(photos).toContain('Read-only file system');
+		expect(photos).toMatch(readOnlyRefusal(rt.name));
 	});
 });

@@ -1,13 +1,13 @@
-// The sandbox contract in a real Docker container: what the agent can see, reach and change.
+// The sandbox contract in a real container (Docker, Podman and gVisor): what the agent can see, reach and change.
 // The scripted Ollama server makes the agent run probe commands; their results come back to the
 // "model" as tool messages, which is where these tests read them.
 import fs from 'node:fs';
 import path from 'node:path';
 import {expect, it} from 'vitest';
 import {cliEnv, runCli} from '../support/cli.js';
-import {describeWithDocker} from '../support/docker-gate.js';
+import {describeWithRuntimes} from '../support/docker-gate.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
-import {probeReplies, toolResults} from '../support/probe.js';
+import {listDir, probeReplies, readOnlyRefusal, toolResults} from '../support/probe.js';
 import {installContainers, startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';
 import {tempHome} from '../support/temp-home.js';
 
@@ -25,13 +25,13 @@ function projectCopy(root: string): string {
 	return project;
 }
 
-await describeWithDocker('the Docker sandbox', () => {
+await describeWithRuntimes('the sandbox', (rt) => {
 	it('runs the whole chat flow: a bash call writes into the group folder, the answer is printed, no container is left', async () => {
 		const {home, allowlist} = tempHome();
 		ollama = track(await startScriptedOllama({
 			replies: [{toolCalls: [{name: 'bash', arguments: {command: 'echo "made in a container" > note.txt && pwd && id -u'}}]}, {content: 'Wrote note.txt.'}],
 		}));
-		const result = await runCli(['chat', 'write a note'], cliEnv({home, allowlist, ollamaUrl: ollama.url, runtime: 'docker'}));
+		const result = await runCli(['chat', 'write a note'], cliEnv({home, allowlist, ollamaUrl: ollama.url, runtime: rt.name}));
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
 		expect(result.stdout.trim()).toBe('Wrote note.txt.');
@@ -39,26 +39,27 @@ await describeWithDocker('the Docker sandbox', () => {
 		const [pwdAndUid] = toolResults(ollama.chatRequests[1]);
 		expect(pwdAndUid).toContain('exit code: 0');
 		expect(pwdAndUid).toMatch(/stdout:\n\/workspace\/group\n1000\n/);
-		expect(installContainers(home)).toEqual([]);
+		expect(installContainers(home, rt.engine)).toEqual([]);
 	});
 
 	it('a non-main group: non-root, only lo, no secrets, its own folder only, global and skills read-only', async () => {
 		ollama = track(await startScriptedOllama());
-		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url}));
+		running = track(await startTestHost({runtime: rt.name, engine: rt.engine, ollamaUrl: ollama.url}));
 		await running.host.registerGroup({jid: 'family@g.us', name: 'Family', folder: 'family', requiresTrigger: false});
 		const mainDir = path.join(running.home, 'groups', 'main');
 		fs.writeFileSync(path.join(mainDir, 'main-secret-marker.txt'), 'main only\n');
 		const probes = [
 			'id -u; id -g',
-			'ls /sys/class/net',
+			// /sys/class/net cannot be listed under gVisor; /proc/net/dev can everywhere.
+			"tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '",
 			'env',
 			`cat ${mainDir}/main-secret-marker.txt; find / -name main-secret-marker.txt -not -path '/proc/*' 2>/dev/null | wc -l`,
-			'ls /workspace; ls /workspace/ipc',
+			`${listDir('/workspace')}; ${listDir('/workspace/ipc')}`,
 			'touch /workspace/global/x',
-			'ls /workspace/skills | head -3; touch /workspace/skills/x',
+			`${listDir('/workspace/skills')} | head -3; touch /workspace/skills/x`,
 			'touch /usr/x; touch /tmp/ok && echo tmp-writable',
 			'echo from-the-agent > /workspace/group/written.txt',
-			'ls /workspace/project',
+			listDir('/workspace/project'),
 		];
 		ollama.push(...probeReplies(probes));
 		const outcome = await running.ask('family', 'probe');
@@ -71,10 +72,10 @@ await describeWithDocker('the Docker sandbox', () => {
 		expect(otherGroup).toContain('No such file or directory');
 		expect(otherGroup).toMatch(/stdout:\n0\n/);
 		expect(workspace).toMatch(/stdout:\nextra\nglobal\ngroup\nipc\nsession\nskills\nacks\nmessages\nrequests\ntasks\n/);
-		expect(global).toContain('Read-only file system');
+		expect(global).toMatch(readOnlyRefusal(rt.name));
 		expect(skills).toMatch(/stdout:\nadd-clear\nadd-discord\nadd-memory\n/);
-		expect(skills).toContain('Read-only file system');
-		expect(rootfs).toContain('Read-only file system');
+		expect(skills).toMatch(readOnlyRefusal(rt.name));
+		expect(rootfs).toMatch(readOnlyRefusal(rt.name));
 		expect(rootfs).toContain('tmp-writable');
 		expect(write).toContain('exit code: 0');
 		expect(project).toContain('No such file or directory');
@@ -84,7 +85,7 @@ await describeWithDocker('the Docker sandbox', () => {
 	it('main sees the project read-only with .env hidden, and may write the global memory', async () => {
 		const made = tempHome();
 		ollama = track(await startScriptedOllama());
-		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url, home: made, projectRoot: projectCopy(made.root)}));
+		running = track(await startTestHost({runtime: rt.name, engine: rt.engine, ollamaUrl: ollama.url, home: made, projectRoot: projectCopy(made.root)}));
 		ollama.push(
 			...probeReplies([
 				'cat /workspace/project/README.md; wc -c < /workspace/project/.env',
@@ -96,26 +97,26 @@ await describeWithDocker('the Docker sandbox', () => {
 		expect(outcome.ok).toBe(true);
 		const [readme, writeProject, global] = toolResults(ollama.chatRequests.at(-1)!);
 		expect(readme).toMatch(/stdout:\nthe project\n0\n/);
-		expect(writeProject).toContain('Read-only file system');
+		expect(writeProject).toMatch(readOnlyRefusal(rt.name));
 		expect(global).toContain('stdout:\nok');
 		expect(fs.readFileSync(path.join(running.home, 'groups', 'global', 'MEMORY.md'), 'utf8')).toContain('remembered');
 	});
 
 	it('a follow-up message reaches the warm container: no second container is started', async () => {
 		ollama = track(await startScriptedOllama({replies: [{content: 'first answer'}, {content: 'second answer'}]}));
-		running = track(await startTestHost({runtime: 'docker', ollamaUrl: ollama.url}));
+		running = track(await startTestHost({runtime: rt.name, engine: rt.engine, ollamaUrl: ollama.url}));
 		expect(await running.ask('main', 'one')).toMatchObject({ok: true, replies: ['first answer']});
-		const [warm] = installContainers(running.home);
+		const [warm] = installContainers(running.home, rt.engine);
 		expect(warm).toMatch(/^babybot-main-\d{17}$/);
 		expect(await running.ask('main', 'two')).toMatchObject({ok: true, replies: ['second answer']});
-		expect(installContainers(running.home)).toEqual([warm]);
+		expect(installContainers(running.home, rt.engine)).toEqual([warm]);
 		const runs = running.host.snapshot().runs;
 		expect(runs).toHaveLength(1);
-		expect(runs[0]).toMatchObject({containerName: warm, runtime: 'docker', state: 'idle'});
+		expect(runs[0]).toMatchObject({containerName: warm, runtime: rt.name, state: 'idle'});
 		expect(runs[0].argv).toEqual(expect.arrayContaining(['--network', 'none', '--cap-drop', 'ALL', '--read-only', '--init']));
 		const {home} = running;
 		await running.stop();
 		running = undefined;
-		expect(installContainers(home)).toEqual([]);
+		expect(installContainers(home, rt.engine)).toEqual([]);
 	});
 });

@@ -136,7 +136,7 @@ describe('IPC watcher (real files, real fs.watch)', () => {
 	});
 
 	it('refuses a flood past the rate limit with a reason, tells the chat once, and serves other groups meanwhile', async () => {
-		const {host} = await started(undefined, {limiter: new IpcRateLimiter({message: {burst: 3, perMs: 60_000, what: 'messages (test)'}})});
+		const {host} = await started(undefined, {limiter: new IpcRateLimiter({message: {count: 3, windowMs: 60_000, what: 'messages (test)'}})});
 		for (let i = 0; i < 8; i++) host.drop('family', 'messages', `${1000 + i}.json`, message(`f${i}`, 'wa:family@g.us'));
 		host.drop('main', 'messages', '5000.json', message('main too'));
 		await host.handled(9);

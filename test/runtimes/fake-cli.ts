@@ -1,6 +1,7 @@
 // A fake runtime CLI on PATH: a real executable that records its argv and answers like the runtime.
 // Asked to `run`, it execs node on the built agent-runner, emulating the bind mounts by translating
-// the container paths of the start message to the mounted host directories.
+// the container paths of the start message to the mounted host directories; asked to run the
+// sandbox check's probe (`node -e`), it runs that on the host.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -49,6 +50,13 @@ else if (args[0] === 'run') {
 		return value;
 	};
 	const group = mounts.find((m) => m.target === '/workspace/group');
+	const probeAt = args.lastIndexOf('-e');
+	if (probeAt > 0 && args[probeAt - 1] === 'node') {
+		// The sandbox check's probe: run as given (on this host, so only what the host is can be seen).
+		const probe = spawn(cfg.node, ['-e', args[probeAt + 1]], {cwd: group.source, stdio: 'inherit', env: {PATH: process.env.PATH}});
+		probe.on('exit', (code) => process.exit(code === null ? 1 : code));
+		return;
+	}
 	const child = spawn(cfg.node, [cfg.agentMain], {cwd: group.source, stdio: ['pipe', 'inherit', 'inherit'], env: {PATH: process.env.PATH}});
 	readline.createInterface({input: process.stdin})
 		.on('line', (line) => {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {SandboxArgvError} from '../../src/runtimes/argv-checks.js';
 import {buildDockerArgs} from '../../src/runtimes/docker-args.js';
+import {buildGvisorArgs} from '../../src/runtimes/gvisor-args.js';
 import {buildPodmanArgs} from '../../src/runtimes/podman-args.js';
 import {sampleSpec, valuesOf} from './spec-fixture.js';
 
@@ -27,8 +28,13 @@ describe('docker argv', () => {
 		['--security-opt', 'no-new-privileges'],
 		['-w', '/workspace/group'],
 		['--tmpfs', '/tmp:rw,nosuid,nodev,size=256m'],
+		['--runtime', undefined],
 	])('has %s %s', (flag, value) => {
-		expect(valuesOf(args, flag)).toEqual([value]);
+		expect(valuesOf(args, flag)).toEqual(value === undefined ? [] : [value]);
+	});
+
+	it('passes explicit nofile and nproc limits (a rootful Podman cannot start without them here)', () => {
+		expect(valuesOf(args, '--ulimit')).toEqual(['nofile=4096:4096', 'nproc=4096:4096']);
 	});
 
 	it.each(['--read-only', '--init'])('has %s', (flag) => {
@@ -85,6 +91,26 @@ describe('podman argv', () => {
 	});
 });
 
+describe('gVisor argv', () => {
+	it('on Docker: docker run --runtime runsc with every hardening flag', () => {
+		const args = buildGvisorArgs(sampleSpec(), {engine: 'docker', host: rootHost});
+		expect(args.slice(0, 3)).toEqual(['run', '--runtime', 'runsc']);
+		expect(args.slice(3)).toEqual(buildDockerArgs(sampleSpec(), {host: rootHost}).slice(1));
+	});
+
+	it('on Podman: the runtime and --network=none as global flags before run', () => {
+		const args = buildGvisorArgs(sampleSpec(), {engine: 'podman', host: rootHost});
+		expect(args.slice(0, 5)).toEqual(['--runtime', 'runsc', '--runtime-flag', 'network=none', 'run']);
+		expect(args.slice(4)).toEqual(buildPodmanArgs(sampleSpec(), {host: rootHost}));
+	});
+
+	it.each(['docker', 'podman'] as const)('on %s refuses a group with network in one line that says what to do', (engine) => {
+		expect(() => buildGvisorArgs(sampleSpec({network: true, groupFolder: 'web'}), {engine, host: rootHost})).toThrow(
+			/^group web has network, which gVisor cannot give \(runsc runs with --network=none\): run it under CONTAINER_RUNTIME=docker, or add the group again without --network$/,
+		);
+	});
+});
+
 const attacks: Array<[string, Parameters<typeof sampleSpec>[0], RegExp]> = [
 	['a name that is a flag', {containerName: '--privileged'}, /container name/],
 	['a name with a space', {containerName: 'babybot main'}, /container name/],
@@ -111,7 +137,11 @@ const attacks: Array<[string, Parameters<typeof sampleSpec>[0], RegExp]> = [
 
 describe('unsafe input never reaches argv', () => {
 	it.each(attacks)('refuses %s', (_name, overrides, message) => {
-		for (const build of [() => buildDockerArgs(sampleSpec(overrides), {host: rootHost}), () => buildPodmanArgs(sampleSpec(overrides), {host: userHost})]) {
+		for (const build of [
+			() => buildDockerArgs(sampleSpec(overrides), {host: rootHost}),
+			() => buildPodmanArgs(sampleSpec(overrides), {host: userHost}),
+			() => buildGvisorArgs(sampleSpec(overrides), {engine: 'docker', host: rootHost}),
+		]) {
 			let error: unknown;
 			try {
 				build();

@@ -1,6 +1,6 @@
 // Docker and Podman launchers against a fake CLI on PATH (a real executable recording its argv).
 import {describe, expect, it} from 'vitest';
-import {createDockerLauncher, createPodmanLauncher} from '../../src/runtimes/oci-launcher.js';
+import {createDockerLauncher, createGvisorLauncher, createPodmanLauncher} from '../../src/runtimes/oci-launcher.js';
 import {reapOrphans} from '../../src/runtimes/reap.js';
 import {cliEnv} from '../../src/runtimes/cli-exec.js';
 import {tempHome} from '../support/temp-home.js';
@@ -8,9 +8,9 @@ import {installFakeCli} from './fake-cli.js';
 import {sampleSpec} from './spec-fixture.js';
 
 describe.each([
-	['docker', createDockerLauncher],
-	['podman', createPodmanLauncher],
-] as const)('%s launcher', (name, create) => {
+	['docker', createDockerLauncher, ['rm', '-f']],
+	['podman', createPodmanLauncher, ['rm', '-f', '-t', '0']],
+] as const)('%s launcher', (name, create, removeArgs) => {
 	it('lists by install label, removes with rm -f, stops with stop -t', async () => {
 		const {root} = tempHome('babybot-oci-');
 		const fake = installFakeCli({root, name, listOutput: 'babybot-main-1\nbabybot-family-2\n'});
@@ -20,7 +20,7 @@ describe.each([
 		await launcher.remove([]);
 		expect(fake.calls()).toEqual([
 			['ps', '-a', '--filter', 'label=babybot.install=abc123def456', '--format', '{{.Names}}'],
-			['rm', '-f', 'babybot-main-1', 'babybot-family-2'],
+			[...removeArgs, 'babybot-main-1', 'babybot-family-2'],
 			['stop', '-t', '3', 'babybot-main-1'],
 		]);
 	});
@@ -43,5 +43,19 @@ describe.each([
 		expect(launch.paths.group).toBe('/workspace/group');
 		expect(launch.paths.project).toBe('/workspace/project');
 		expect(launch.paths.readOnly).toEqual(['/workspace/ipc/acks', '/workspace/skills', '/workspace/project']);
+	});
+});
+
+describe('gVisor launcher', () => {
+	it.each(['docker', 'podman'] as const)('drives the %s CLI with runsc and lists, stops and removes through it', async (engine) => {
+		const {root} = tempHome('babybot-oci-');
+		const fake = installFakeCli({root, name: engine, listOutput: 'babybot-main-1\n'});
+		const launcher = createGvisorLauncher({engine, env: {PATH: fake.path}, host: {uid: 0, gid: 0}});
+		expect(launcher).toMatchObject({name: 'gvisor', engine, sandboxed: true});
+		const launch = launcher.buildLaunch(sampleSpec());
+		expect(launch.command).toBe(engine);
+		expect(launch.args.slice(0, engine === 'docker' ? 3 : 5)).toEqual(engine === 'docker' ? ['run', '--runtime', 'runsc'] : ['--runtime', 'runsc', '--runtime-flag', 'network=none', 'run']);
+		expect(await reapOrphans(launcher, 'abc123def456')).toEqual(['babybot-main-1']);
+		expect(fake.calls().map((call) => call[0])).toEqual(['ps', 'rm']);
 	});
 });

@@ -1,52 +1,76 @@
-// Whether the Docker suite can run here: an engine that answers and a current agent image.
-// With BABYBOT_REQUIRE_DOCKER=1 (CI) a missing engine or image fails the suite instead of skipping it.
-import {execFileSync} from 'node:child_process';
+// Which real container runtimes the container suites run on: Docker, Podman and gVisor (runsc on
+// an engine), each when its engine answers and holds the current agent image. The same test files
+// run once per runtime (describeWithRuntimes). Environment:
+//   BABYBOT_TEST_RUNTIMES=docker,podman   only these (default: all three)
+//   BABYBOT_REQUIRE_RUNTIMES=docker,gvisor a listed runtime that is missing fails instead of skipping
+//   BABYBOT_REQUIRE_DOCKER=1               the same for docker (CI sets both)
 import {describe, it} from 'vitest';
-import {loadConfig} from '../../src/config.js';
-import {imageStaleness} from '../../src/image/image-staleness.js';
+import {checkTestRuntime, testRuntime, testRuntimeNames, type RuntimeStatus, type TestRuntime, type TestRuntimeName} from './runtimes.js';
+
+export {testRuntimeNames, type RuntimeStatus, type TestRuntime, type TestRuntimeName} from './runtimes.js';
 
 /** The agent image the container suites use: CONTAINER_IMAGE when set (a second checkout builds its own), else the default. */
 export const testImage = process.env.CONTAINER_IMAGE?.trim() || 'babybot-agent:latest';
 
-export type DockerStatus = {ok: true} | {ok: false; reason: string};
+const listed = (variable: string): string[] =>
+	(process.env[variable] ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
 
-let status: Promise<DockerStatus> | undefined;
-
-async function probe(): Promise<DockerStatus> {
-	try {
-		execFileSync('docker', ['info', '--format', '{{json .ID}}'], {stdio: 'pipe', timeout: 15_000});
-	} catch {
-		return {ok: false, reason: 'no Docker engine answers (`docker info` failed): start dockerd, or run .ci/setup-docker.sh as root'};
-	}
-	const config = loadConfig({env: {BABYBOT_HOME: '/nonexistent-babybot-home', CONTAINER_IMAGE: testImage}});
-	const stale = await imageStaleness(config, {runtime: 'docker'});
-	if (stale) return {ok: false, reason: `${stale} (or run .ci/build-image.sh)`};
-	return {ok: true};
+function unknownNames(variable: string): string[] {
+	return listed(variable).filter((name) => !testRuntimeNames.includes(name as TestRuntimeName));
 }
 
-export function dockerStatus(): Promise<DockerStatus> {
-	status ??= probe();
-	return status;
+/** The runtimes asked for (BABYBOT_TEST_RUNTIMES, default all) and those that must be present. */
+export function runtimeSelection(): {wanted: TestRuntimeName[]; required: TestRuntimeName[]} {
+	const bad = [...unknownNames('BABYBOT_TEST_RUNTIMES'), ...unknownNames('BABYBOT_REQUIRE_RUNTIMES')];
+	if (bad.length > 0) throw new Error(`unknown runtime ${bad.join(', ')} in BABYBOT_TEST_RUNTIMES or BABYBOT_REQUIRE_RUNTIMES: use ${testRuntimeNames.join(', ')}`);
+	const wanted = listed('BABYBOT_TEST_RUNTIMES') as TestRuntimeName[];
+	const required = listed('BABYBOT_REQUIRE_RUNTIMES') as TestRuntimeName[];
+	if (process.env.BABYBOT_REQUIRE_DOCKER === '1' && !required.includes('docker')) required.push('docker');
+	return {wanted: wanted.length > 0 ? wanted : [...testRuntimeNames], required};
+}
+
+const statuses = new Map<TestRuntimeName, Promise<RuntimeStatus>>();
+
+/** Whether `name` can be tested here (asked once per test file). */
+export function runtimeStatus(name: TestRuntimeName): Promise<RuntimeStatus> {
+	if (!statuses.has(name)) statuses.set(name, checkTestRuntime(name, testImage));
+	return statuses.get(name)!;
+}
+
+export interface DescribeWithRuntimesOptions {
+	/** The runtimes this file runs on (default all three); the environment may narrow them. */
+	runtimes?: readonly TestRuntimeName[];
 }
 
 /**
- * `describe` for tests that need real Docker: runs them when Docker is ready, fails when it is
- * required (BABYBOT_REQUIRE_DOCKER=1) but absent, and otherwise skips them, saying so on stderr.
+ * `describe(name [runtime])` once per runtime that is asked for and present. A missing runtime is
+ * skipped, saying so on stderr, unless it is required (then its suite fails with the reason).
  */
-export async function describeWithDocker(name: string, body: () => void): Promise<void> {
-	const docker = await dockerStatus();
-	if (docker.ok) {
-		describe(name, body);
-		return;
-	}
-	if (process.env.BABYBOT_REQUIRE_DOCKER === '1') {
-		describe(name, () => {
-			it('needs a Docker engine and the agent image (BABYBOT_REQUIRE_DOCKER=1)', () => {
-				throw new Error(docker.reason);
+export async function describeWithRuntimes(name: string, body: (runtime: TestRuntime) => void, options: DescribeWithRuntimesOptions = {}): Promise<void> {
+	const {wanted, required} = runtimeSelection();
+	for (const runtimeName of options.runtimes ?? testRuntimeNames) {
+		if (!wanted.includes(runtimeName)) continue;
+		const status = await runtimeStatus(runtimeName);
+		const title = `${name} [${runtimeName}]`;
+		if (status.ok) {
+			describe(title, () => body(status.runtime));
+		} else if (required.includes(runtimeName)) {
+			describe(title, () => {
+				it(`needs ${runtimeName} and the agent image in it (BABYBOT_REQUIRE_RUNTIMES / BABYBOT_REQUIRE_DOCKER)`, () => {
+					throw new Error(status.reason);
+				});
 			});
-		});
-		return;
+		} else {
+			process.stderr.write(`\nSKIPPED the container tests "${title}": ${status.reason}\n`);
+			describe.skip(title, () => body(testRuntime(runtimeName)));
+		}
 	}
-	process.stderr.write(`\nSKIPPED the Docker tests "${name}": ${docker.reason}\n`);
-	describe.skip(name, body);
+}
+
+/** `describe` for tests that need real Docker itself (a second dockerd): describeWithRuntimes on docker only. */
+export function describeWithDocker(name: string, body: () => void): Promise<void> {
+	return describeWithRuntimes(name, () => body(), {runtimes: ['docker']});
 }

@@ -73,6 +73,7 @@ export function baseSnapshot(): HostSnapshot {
 		whatsapp: {status: 'off'},
 		ollama: {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: true},
 		runtime: {name: 'docker', sandboxed: true},
+		sandboxChecks: {},
 		limits: {idleTimeoutMs: 30 * 60_000, hardTimeoutMs: 60 * 60_000},
 		timezone: 'UTC',
 	};

@@ -11,3 +11,14 @@ export function toolResults(request: ChatRequestBody): string[] {
 	const lastUser = request.messages.map((m) => m.role).lastIndexOf('user');
 	return request.messages.slice(lastUser).filter((m) => m.role === 'tool').map((m) => m.content);
 }
+
+/**
+ * A shell command listing a directory's entries (not the hidden ones) one a line, sorted, like ls. Not `ls`: GNU ls 9.1 fails
+ * under the runsc of Debian 12 ("cannot access: Invalid argument", its statx call is refused).
+ */
+export const listDir = (dir: string) => `find ${dir} -mindepth 1 -maxdepth 1 -not -name '.*' -printf '%f\\n' | LC_ALL=C sort`;
+
+/** What a write into a read-only mount answers: gVisor checks permissions first, so it may say Permission denied. */
+export function readOnlyRefusal(runtime: string): RegExp {
+	return runtime === 'gvisor' ? /Read-only file system|Permission denied/ : /Read-only file system/;
+}

@@ -6,7 +6,7 @@ import type {HostClock} from '../../src/clock.js';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createHost, type Host} from '../../src/host/create-host.js';
 import {createLauncher} from '../../src/runtimes/detect.js';
-import type {RuntimeName} from '../../src/types.js';
+import type {OciEngine, RuntimeName} from '../../src/types.js';
 import {localJid} from '../../src/channels/local-chat.js';
 import {installLabelFor} from '../../src/host/sandbox-spec.js';
 import type {WhatsAppParts} from '../../src/host/whatsapp-link.js';
@@ -16,6 +16,8 @@ import {tempHome} from './temp-home.js';
 
 export interface TestHostOptions {
 	runtime: RuntimeName;
+	/** The engine gVisor runs on (default Docker). */
+	engine?: OciEngine;
 	ollamaUrl: string;
 	/** Extra configuration, named like the environment variables (`CONTAINER_TIMEOUT`, …). */
 	env?: Record<string, string>;
@@ -29,6 +31,8 @@ export interface TestHostOptions {
 	whatsapp?: WhatsAppParts;
 	/** web_fetch's resolver and limits (tests map host names to their loopback servers). */
 	web?: FetcherOptions;
+	/** Runs the sandbox checks in the background, as the UI does. */
+	checkSandboxes?: boolean;
 	/** The host's clock (scheduler, outbox, runs); default the system's. */
 	clock?: HostClock;
 }
@@ -67,13 +71,8 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 		},
 	});
 	const config: Config = options.projectRoot ? {...base, projectRoot: options.projectRoot} : base;
-	const host = await createHost({
-		config,
-		launcher: createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv}),
-		whatsapp: options.whatsapp,
-		web: options.web,
-		clock: options.clock,
-	});
+	const launcher = createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv, engine: options.engine});
+	const host = await createHost({config, launcher, whatsapp: options.whatsapp, web: options.web, checkSandboxes: options.checkSandboxes, clock: options.clock});
 	const replies = new Map<string, string[]>();
 	const waiting = new Map<string, Array<(outcome: TurnOutcome) => void>>();
 	host.events.on('reply', (reply) => {
@@ -107,11 +106,11 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 }
 
 /**
- * Names of this install's running containers. (A stopped `--rm` container may still be listed by
- * `docker ps -a` for a moment while the engine removes it.)
+ * Names of this install's running containers in `engine`. (A stopped `--rm` container may still be
+ * listed by `ps -a` for a moment while the engine removes it.)
  */
-export function installContainers(home: string): string[] {
-	const out = execFileSync('docker', ['ps', '--filter', `label=babybot.install=${installLabelFor(home)}`, '--format', '{{.Names}}'], {encoding: 'utf8'});
+export function installContainers(home: string, engine: OciEngine = 'docker'): string[] {
+	const out = execFileSync(engine, ['ps', '--filter', `label=babybot.install=${installLabelFor(home)}`, '--format', '{{.Names}}'], {encoding: 'utf8'});
 	return out.split('\n').filter(Boolean);
 }
 

@@ -19,6 +19,7 @@ const snapshot = {
 	whatsapp: {status: 'off'},
 	ollama: {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: true},
 	runtime: {name: 'none', sandboxed: false},
+	sandboxChecks: {},
 	limits: {idleTimeoutMs: 60_000, hardTimeoutMs: 600_000},
 };
 const done = async () => {};

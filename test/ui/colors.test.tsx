@@ -29,6 +29,26 @@ describe('colors', () => {
 		expect(app.frame()).not.toContain('UNSANDBOXED');
 	});
 
+	it('draws a failed sandbox check red in the Groups pane, like UNSANDBOXED, and a passed one green', async () => {
+		const snapshot = baseSnapshot();
+		snapshot.groups.push({...snapshot.groups[0], jid: 'fam@g.us', name: 'Family', folder: 'family', isMain: false});
+		snapshot.sandboxChecks = {
+			main: {state: 'ok', lines: ['ok   user: not root'], checkedAt: '2026-01-01T00:00:00.000Z'},
+			family: {state: 'failed', lines: ['FAIL user: runs as root'], reason: 'user: runs as root', checkedAt: '2026-01-01T00:00:00.000Z'},
+		};
+		app = renderApp(new FakeHost(snapshot));
+		await app.waitForText('FAIL');
+		const lines = app.rawFrame().split('\n');
+		const family = lines.find((line) => line.includes('fam@g.us'))!;
+		expect(family.slice(family.indexOf('FAIL') - 10, family.indexOf('FAIL'))).toContain(red);
+		const main = lines.find((line) => line.includes('local:main'))!;
+		expect(main).toContain('\u001b[32mok');
+		expect(main).not.toContain(red);
+		const status = lines.find((line) => line.includes('sandbox check FAILED'))!;
+		expect(status).toContain('docker (sandbox check FAILED for 1 group)');
+		expect(status).toContain(red);
+	});
+
 	it('shows a host error notice in red in the status bar', async () => {
 		const host = new FakeHost();
 		app = renderApp(host);

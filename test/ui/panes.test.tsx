@@ -31,7 +31,7 @@ describe('panes render their data', () => {
 			s.chats.push({jid: '4915112345678@s.whatsapp.net', name: 'Me', channel: 'whatsapp', lastMessageAt: new Date().toISOString(), isGroup: false});
 			s.chats.push({jid: 'work@g.us', name: 'Work chat', channel: 'whatsapp', lastMessageAt: null, isGroup: true});
 		});
-		app = renderApp(host);
+		app = renderApp(host, {size: {columns: 112, rows: 30}});
 		await app.waitForText('Work chat');
 		const frame = app.frame();
 		expect(frame).toMatch(/your WhatsApp self-chat\s+main\s+main\s+4915112345678@s\.whatsapp\.net/);
@@ -40,6 +40,28 @@ describe('panes render their data', () => {
 		app.type('j');
 		await app.typeAndWait('n', 'your WhatsApp self-chat already counts as input to main');
 		await app.typeAndWait('c', 'Chat with main');
+	});
+
+	it("Groups shows each group's sandbox check, and the details view lists its lines", async () => {
+		const host = hostWith((s) => {
+			s.groups.push(group({jid: 'fam@g.us', name: 'Family', folder: 'family', isMain: false}), group({jid: 'new@g.us', name: 'Newcomer', folder: 'newcomer', isMain: false}));
+			s.sandboxChecks = {
+				main: {state: 'ok', lines: ['ok   user: not root (uid 1000, gid 1000)', 'ok   capabilities: no capabilities (CapEff, CapPrm, CapBnd all zero)'], checkedAt: '2026-01-01T00:00:00.000Z'},
+				family: {state: 'failed', lines: ['ok   user: not root (uid 1000, gid 1000)', 'FAIL capabilities: capabilities held: CapBnd 00000000a80425fb'], reason: 'capabilities: capabilities held: CapBnd 00000000a80425fb', checkedAt: '2026-01-01T00:00:00.000Z'},
+				newcomer: {state: 'checking', lines: []},
+			};
+		});
+		app = renderApp(host);
+		await app.waitForText('Newcomer');
+		const frame = app.frame();
+		expect(frame).toMatch(/SANDBOX/);
+		expect(frame).toMatch(/local:main\s+ok\s/);
+		expect(frame).toMatch(/Family .*FAIL/);
+		expect(frame).toMatch(/Newcomer .*checking…/);
+		app.type('j');
+		await app.typeAndWait('\r', 'Group Family');
+		expect(app.frame()).toContain('sandbox check: FAIL (docker, 2026-01-01T00:00:00.000Z)');
+		expect(app.frame()).toContain('FAIL capabilities: capabilities held: CapBnd 00000000a80425fb');
 	});
 
 	it('Containers shows live and ended runs and marks runs past their limits', async () => {

@@ -71,6 +71,8 @@ export function StatusBar({snapshot, pane, notice, inputLine, width, now}: Statu
 	const {ollama, runtime, whatsapp} = snapshot;
 	const counts = statusCounts(snapshot, now);
 	const ollamaColor = !ollama.reachable || ollama.modelPresent === false || ollama.toolsSupported === false ? 'red' : ollama.context?.warning ? 'yellow' : 'green';
+	// The runtime's name promises a sandbox; a failed check says it does not hold.
+	const failedChecks = Object.values(snapshot.sandboxChecks).filter((verdict) => verdict.state === 'failed').length;
 	const ollamaText = !ollama.reachable
 		? 'unreachable'
 		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}${contextLabel(ollama)}`;
@@ -89,6 +91,8 @@ export function StatusBar({snapshot, pane, notice, inputLine, width, now}: Statu
 					<Text color="red" bold>
 						UNSANDBOXED
 					</Text>
+				) : failedChecks > 0 ? (
+					<Text color="red" bold>{`${runtime.name} (sandbox check FAILED for ${failedChecks} group${failedChecks === 1 ? '' : 's'})`}</Text>
 				) : (
 					<Text color={runtime.imageStale ? 'yellow' : 'green'}>{runtime.imageStale ? `${runtime.name} (image stale)` : runtime.name}</Text>
 				)}

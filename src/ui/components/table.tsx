@@ -8,6 +8,8 @@ export interface Column<Row> {
 	width: number;
 	flex?: boolean;
 	cell: (row: Row) => string;
+	/** This cell's colour (over the row's), e.g. a red FAIL. */
+	color?: (row: Row) => string | undefined;
 }
 
 export interface TableProps<Row> {
@@ -29,6 +31,13 @@ export function Table<Row>({columns, rows, cursor, width, height, rowColor, empt
 	const fixed = columns.reduce((sum, column) => sum + (column.flex ? 0 : column.width + 1), 0);
 	const widthOf = (column: Column<Row>) => (column.flex ? Math.max(column.width, width - fixed - 1) : column.width);
 	const line = (cells: string[]) => cells.map((text, index) => fit(text, widthOf(columns[index]))).join(' ');
+	const cells = (row: Row) =>
+		columns.map((column, index) => (
+			<Text key={column.header}>
+				{index > 0 ? ' ' : ''}
+				<Text color={column.color?.(row)}>{fit(column.cell(row), widthOf(column))}</Text>
+			</Text>
+		));
 	const visible = rows.slice(start.current, start.current + bodyHeight);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
@@ -40,7 +49,7 @@ export function Table<Row>({columns, rows, cursor, width, height, rowColor, empt
 				const selected = start.current + index === cursor;
 				return (
 					<Text key={start.current + index} inverse={selected} color={rowColor?.(row)} wrap="truncate">
-						{line(columns.map((column) => column.cell(row)))}
+						{columns.some((column) => column.color) ? cells(row) : line(columns.map((column) => column.cell(row)))}
 					</Text>
 				);
 			})}

@@ -1,5 +1,5 @@
 import {Table, type Column} from '../components/table.js';
-import {since} from '../format.js';
+import {sandboxLabel, since} from '../format.js';
 import type {PaneProps} from './pane-props.js';
 import {groupRows, type GroupRow} from './rows.js';
 
@@ -14,6 +14,12 @@ const columns: Column<GroupRow>[] = [
 
 export function GroupsPane({snapshot, filter, cursor, width, height, now}: PaneProps) {
 	const rows = groupRows(snapshot, filter);
+	const sandbox: Column<GroupRow> = {
+		header: 'SANDBOX',
+		width: 11,
+		cell: (row) => (row.kind === 'group' ? sandboxLabel(snapshot, row.group.folder).text : ''),
+		color: (row) => (row.kind === 'group' ? sandboxLabel(snapshot, row.group.folder).color : undefined),
+	};
 	const lastSeen: Column<GroupRow> = {
 		header: 'LAST MSG',
 		width: 9,
@@ -24,7 +30,7 @@ export function GroupsPane({snapshot, filter, cursor, width, height, now}: PaneP
 	};
 	return (
 		<Table
-			columns={[...columns, lastSeen]}
+			columns={[...columns, sandbox, lastSeen]}
 			rows={rows}
 			cursor={cursor}
 			width={width}
