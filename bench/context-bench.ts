@@ -85,6 +85,8 @@ function runChat(home: string, env: NodeJS.ProcessEnv, text: string): Promise<st
 /** The conversation through the real binary, as the host sends it now. */
 export async function measureHostConversation(): Promise<ConversationFigures> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-context-bench-'));
+	// A root host runs `none` agents as uid 1000, which must reach the home (mkdtemp makes it 0700).
+	fs.chmodSync(root, 0o755);
 	const ollama = await startScriptedOllama({realistic: m2, fallback: conversationReply, chunkSize: 256, keepRequests: false});
 	try {
 		const home = path.join(root, 'home');

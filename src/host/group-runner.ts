@@ -15,6 +15,7 @@ import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
 import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
 import {ChatBatches} from './chat-batches.js';
+import {ChatCursors} from './chat-cursors.js';
 import {chatsOfGroup} from './sandbox-spec.js';
 import {createSandboxRun} from './sandbox-run-factory.js';
 import type {HostPaths} from './sandbox-spec.js';
@@ -78,14 +79,8 @@ interface LiveRun {
  */
 export class GroupRunner {
 	private readonly live = new Map<string, LiveRun>();
-	/** Per chat: the last message sequence handed to a live run and not yet confirmed. */
-	private readonly inFlight = new Map<string, number>();
 	private readonly tasks = new Map<string, TaskWork[]>();
-	/**
-	 * Messages concluded without a turn (host commands answered, chatter passed) while a turn of their
-	 * chat was in flight: the cursor passes them once that turn (`after`) concludes.
-	 */
-	private readonly passedAhead = new Map<string, {after: number; seq: number}>();
+	private readonly cursors: ChatCursors;
 	/** Read-write mounts already reported as not writable by the sandbox user (once per host). */
 	private readonly warnedUnwritable = new Set<string>();
 	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
@@ -98,6 +93,7 @@ export class GroupRunner {
 
 	constructor(private readonly deps: GroupRunnerDeps) {
 		this.batches = new ChatBatches(deps.messages);
+		this.cursors = new ChatCursors(deps.messages);
 		this.queue = new GroupQueue({
 			maxConcurrent: deps.config.maxConcurrentContainers,
 			run: (folder) => this.runGroup(folder),
@@ -261,8 +257,7 @@ export class GroupRunner {
 			this.live.delete(folder);
 			this.deps.afterRun?.(group);
 			for (const chat of this.chatsOf(group)) {
-				this.inFlight.delete(chat);
-				this.passedAhead.delete(chat);
+				this.cursors.forget(chat);
 			}
 			// Work that arrived as the run ended; after a failure the queue's retry takes it (or, once it
 			// gives up, the next message), so a dead runtime is not retried in a tight loop.
@@ -278,12 +273,8 @@ export class GroupRunner {
 		return this.chatsOf(group).some((chat) => this.pendingMessages(chat).length > 0);
 	}
 
-	private pendingAfter(chatJid: string): number {
-		return Math.max(this.deps.messages.cursor(chatJid), this.inFlight.get(chatJid) ?? 0);
-	}
-
 	private pendingMessages(chatJid: string): StoredMessage[] {
-		return this.batches.pending(chatJid, this.pendingAfter(chatJid));
+		return this.batches.pending(chatJid, this.cursors.pendingAfter(chatJid));
 	}
 
 	/**
@@ -296,32 +287,23 @@ export class GroupRunner {
 		return {messages: batchWindow, chars};
 	}
 
-	/** Moves the chat's cursor past `seq` without a turn; behind a turn in flight, once that turn concludes. */
-	private passThrough(chatJid: string, seq: number): void {
-		const behind = this.inFlight.get(chatJid);
-		if (behind === undefined) return this.deps.messages.advanceCursor(chatJid, seq);
-		const earlier = this.passedAhead.get(chatJid);
-		this.inFlight.set(chatJid, seq);
-		this.passedAhead.set(chatJid, {after: earlier?.seq === behind ? earlier.after : behind, seq});
-	}
-
 	/** The next triggered batch of messages of any of the group's chats, as a turn. */
 	private nextMessageTurn(group: RegisteredGroup): {chatJid: string; throughSeq: number; begin(run: SandboxRun): Promise<boolean>} | undefined {
 		for (const chatJid of this.chatsOf(group)) {
-			const pending = this.batches.next(chatJid, this.pendingAfter(chatJid), chatTrigger(group, chatJid), this.batchLimits(), (seq) => this.passThrough(chatJid, seq));
+			const pending = this.batches.next(chatJid, this.cursors.pendingAfter(chatJid), chatTrigger(group, chatJid), this.batchLimits(), (seq) => this.cursors.passThrough(chatJid, seq));
 			if (!pending) continue;
 			const lastSeq = pending.at(-1)!.seq;
 			const plan = this.deps.planTurn?.(group, pending) ?? {};
 			if ('reply' in plan) {
 				// Behind a turn still in flight, the cursor waits for that turn (which may yet fail), and
 				// the answer does not count for recovery, which would otherwise skip that turn.
-				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq, provisional: this.inFlight.has(chatJid)});
-				this.passThrough(chatJid, lastSeq);
+				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq, provisional: this.cursors.hasInFlight(chatJid)});
+				this.cursors.passThrough(chatJid, lastSeq);
 				this.deps.onTurn({groupFolder: group.folder, chatJid, ok: true, throughSeq: lastSeq});
 				continue;
 			}
 			const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid, prompt: formatMessages(pending), throughSeq: lastSeq, ...plan};
-			this.inFlight.set(chatJid, lastSeq);
+			this.cursors.take(chatJid, lastSeq);
 			return {
 				chatJid,
 				throughSeq: lastSeq,
@@ -344,10 +326,10 @@ export class GroupRunner {
 		const outcome = await result;
 		this.deps.setTyping?.(request.chatJid, false);
 		if (outcome.ok) {
-			this.advanceCursor(request.chatJid, lastSeq);
+			this.cursors.conclude(request.chatJid, lastSeq);
 			this.lastCrash.delete(group.folder);
 		} else {
-			this.inFlight.delete(request.chatJid);
+			this.cursors.drop(request.chatJid);
 			const error = outcome.error ?? 'the agent failed';
 			this.deps.logger.error({group: group.folder, chat: request.chatJid, err: error}, 'turn failed');
 			// A crashed sandbox is retried by the queue (the chat hears if it gives up); a shutdown is
@@ -372,21 +354,14 @@ export class GroupRunner {
 
 	/** A message turn answered with why it cannot run, without starting a sandbox. */
 	private refuseTurn(group: RegisteredGroup, turn: {chatJid: string; throughSeq: number}, error: string): void {
-		this.inFlight.delete(turn.chatJid);
+		this.cursors.drop(turn.chatJid);
 		this.answerWithError(turn.chatJid, error, turn.throughSeq);
 		this.deps.onTurn({groupFolder: group.folder, chatJid: turn.chatJid, ok: false, error, throughSeq: turn.throughSeq});
 	}
 
 	private answerWithError(chatJid: string, error: string, throughSeq: number): void {
 		this.deps.deliver(chatJid, `⚠️ ${error}`, {error: true, throughSeq});
-		this.advanceCursor(chatJid, throughSeq);
-	}
-
-	/** Past a concluded turn, and past what was concluded without a turn while it was the last one in flight. */
-	private advanceCursor(chatJid: string, throughSeq: number): void {
-		const ahead = this.passedAhead.get(chatJid);
-		if (ahead?.after === throughSeq) this.passedAhead.delete(chatJid);
-		this.deps.messages.advanceCursor(chatJid, ahead?.after === throughSeq ? ahead.seq : throughSeq);
+		this.cursors.conclude(chatJid, throughSeq);
 	}
 
 	private giveUp(folder: string, attempts: number): void {
