@@ -166,9 +166,11 @@ export function planMonth(seed: number, options: {restarts?: boolean} = {}): Mon
 	// WhatsApp returns. Messages of the garden group while it is unregistered are never sent.
 	const deliveryOf = (at: number): number => {
 		if (!isUp(at)) return deliveryOf(upAfter(at)[0] + 2000);
-		const drop = offline.find(([from, to]) => at >= from && at < to);
-		// After WhatsApp returns, the channel reconnects at its next try (its backoff is at most 5 minutes).
-		return drop ? deliveryOf(drop[1] + 6 * 60_000) : at;
+		// After WhatsApp returns, the channel reconnects at its next try (its backoff is at most 5
+		// minutes): what is written meanwhile arrives after that.
+		const reconnected = 6 * 60_000;
+		const drop = offline.find(([from, to]) => at >= from && at < to + reconnected);
+		return drop ? deliveryOf(drop[1] + reconnected) : at;
 	};
 	const batches = new Map<string, PlanEvent & {kind: 'messages'}>();
 	const kept: PlanMessage[] = [];

@@ -96,6 +96,8 @@ for await (const line of readline.createInterface({input: process.stdin})) {
 				say({type: 'settled'});
 				break;
 			case 'wa-in': {
+				// WhatsApp delivers to a connected client only (a reconnect may still be under way).
+				await until(() => host.snapshot().whatsapp.status === 'paired', () => 'WhatsApp to connect (' + JSON.stringify(host.snapshot().whatsapp) + ')');
 				factory.current.upsert(command.messages.map((m) => waMessage({id: m.id, remoteJid: m.jid, participant: m.participant, pushName: m.name, text: m.text, seconds: Math.floor(m.at / 1000)})));
 				await until(
 					() => command.messages.every((m) => stored.has(m.id)),
