@@ -86,6 +86,7 @@ export function planMonth(seed: number, options: {restarts?: boolean} = {}): Mon
 	const start = Date.parse('2026-03-15T00:00:00+01:00');
 	const end = start + 30 * day + 10 * 60_000;
 	// Restarts never within minutes of a slot (tasks run at :00 and :30): minute 5-25 or 35-55.
+	// The fourth outage lasts 2 hours at least: a once task due in it runs late, at the restart.
 	const offSlot = (at: number) => {
 		const minute = Math.floor(between(5, 25)) + (random() < 0.5 ? 0 : 30);
 		return Math.floor(at / hour) * hour + minute * 60_000 + Math.floor(between(0, 59_999));
@@ -97,9 +98,10 @@ export function planMonth(seed: number, options: {restarts?: boolean} = {}): Mon
 	if (options.restarts !== false) {
 		for (let k = 0; k < hows.length; k++) {
 			const at = offSlot(Math.max(start + (3 + 4 * k) * day + between(0, 1.5) * day, upSince + day));
-			const downMs = k === 1 ? 4 * day + between(0, 6) * hour : between(0.25, 20) * hour;
+			const downMs = k === 1 ? 4 * day + between(1, 6) * hour : between(k === 3 ? 2 : 0.25, 20) * hour;
 			ups.push([upSince, at]);
-			downs.push([at, offSlot(at + downMs)]);
+			const upAgain = offSlot(at + downMs);
+			downs.push([at, upAgain > at + 10 * 60_000 ? upAgain : upAgain + hour]);
 			upSince = downs.at(-1)![1];
 		}
 	}
