@@ -1,5 +1,5 @@
 // The soak's month comes from a seed; every seed must make a month it can play, or the soak would
-// fail for some seeds and not others. Pure: checks the plans of 2,000 seeds.
+// fail for some seeds and not others. Pure: checks the plans of 500 seeds.
 import {describe, expect, it} from 'vitest';
 import {planMonth} from '../support/month-plan.js';
 
@@ -8,7 +8,7 @@ const day = 24 * 60 * 60_000;
 describe('month plans', () => {
 	it('every seed: uptimes in order, one outage of 4 days, each way of stopping, messages only while up', () => {
 		const problems: string[] = [];
-		for (let seed = 0; seed < 2000; seed++) {
+		for (let seed = 0; seed < 500; seed++) {
 			const plan = planMonth(seed);
 			const up = (at: number) => plan.ups.some(([from, to]) => at >= from && at < to);
 			if (plan.ups.some(([from, to], i) => !(from < to) || (i > 0 && !(plan.ups[i - 1]![1] < from)))) problems.push(`${seed}: uptimes out of order`);
