@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {RuntimeSetting} from './types.js';
+import type {RuntimeSetting} from './api/types.js';
 
 export interface Config {
 	home: string;

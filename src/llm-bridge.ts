@@ -2,7 +2,7 @@ import {Ollama, type ChatResponse} from 'ollama';
 import type {ContextBudget, LlmChunkMessage, LlmRequestMessage} from '../container/agent-runner/src/protocol.js';
 import {promptLimit, requestWeight, estimateTokens} from '../container/agent-runner/src/token-budget.js';
 import type {ThinkSetting} from './config.js';
-import type {OllamaState} from './host/host-api.js';
+import type {OllamaState} from './api/host-api.js';
 import {Calibration} from './llm/calibration.js';
 import {answerReserve, chooseNumCtx, minimumNumCtx, modelFactsFromShow, type ContextChoice, type ModelFacts, type NumCtxSetting} from './llm/context-size.js';
 import type {ContextInUse, LlmRequestStats} from './llm/llm-stats.js';

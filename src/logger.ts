@@ -4,7 +4,7 @@ import {Writable} from 'node:stream';
 import pino from 'pino';
 import {LogStore} from './log-store.js';
 import {safeTerminalText} from './terminal-text.js';
-import type {LogLine} from './types.js';
+import type {LogLine} from './api/types.js';
 
 export type Logger = pino.Logger;
 

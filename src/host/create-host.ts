@@ -28,13 +28,13 @@ import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
 import {WebRequestStore} from '../store/web-requests.js';
 import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
-import type {InboundMessage, RegisteredGroup} from '../types.js';
+import type {InboundMessage, RegisteredGroup} from '../api/types.js';
 import {WebAccess} from '../web/web-access.js';
 import {DiskQuota} from './disk-quota.js';
-import {HostEmitter} from './events.js';
+import {HostEmitter} from '../api/host-emitter.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
-import type {HostSnapshot, WhatsAppState} from './host-api.js';
+import type {HostSnapshot, WhatsAppState} from '../api/host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
@@ -264,6 +264,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runner,
 		scheduler,
 		approvals,
+		allowlist,
 		web,
 		skills,
 		llm,

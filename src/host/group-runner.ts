@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type {TurnInput} from '../../container/agent-runner/src/protocol.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import {describeRequest, describeSummary} from '../llm/llm-stats.js';
@@ -9,16 +8,14 @@ import type {SandboxLauncher} from '../runtimes/runtime.js';
 import {RunOutputs} from '../runner/run-output.js';
 import {swarmSettings} from '../runner/subagents.js';
 import {SandboxRun, type LlmServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
+import type {TurnPlan} from '../skills/turn-plan.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
-import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
+import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../api/types.js';
 import {groupSandboxSpec} from './group-sandbox.js';
 import {chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
 import type {HostPaths} from './sandbox-spec.js';
-
-/** What a batch of messages turns into before the model sees it. */
-export type TurnPlan = {reply: string} | {skills?: TurnInput['skills']; command?: TurnInput['command']};
 
 export interface GroupRunnerDeps {
 	config: Config;

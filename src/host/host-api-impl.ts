@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
@@ -6,22 +7,23 @@ import {imageStaleness} from '../image/image-staleness.js';
 import type {LlmBridge} from '../llm-bridge.js';
 import type {Logger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
+import {existingFolder} from '../paths.js';
+import type {MountAllowlist} from '../mounts/allowlist.js';
 import type {MountApprovals} from '../mounts/mount-requests.js';
-import {folderProblem} from '../paths.js';
 import {reapOrphans} from '../runtimes/reap.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import type {TaskScheduler} from '../scheduler/task-scheduler.js';
 import {skillText} from '../skills/skill-loader.js';
 import type {SkillLibrary} from '../skills/skill-sync.js';
-import type {GroupStore} from '../store/groups.js';
+import {newGroup, type GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
 import type {WebAccess} from '../web/web-access.js';
-import type {InboundMessage, RegisteredGroup} from '../types.js';
-import type {HostEmitter} from './events.js';
+import type {InboundMessage, RegisteredGroup} from '../api/types.js';
+import type {HostEmitter} from '../api/host-emitter.js';
 import type {SandboxVerdicts} from './sandbox-verdicts.js';
 import type {GroupRunner} from './group-runner.js';
-import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from './host-api.js';
+import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from '../api/host-api.js';
 import {installLabelFor} from './sandbox-spec.js';
 import type {WhatsAppLink} from './whatsapp-link.js';
 
@@ -45,6 +47,7 @@ export interface HostParts {
 	runner: GroupRunner;
 	scheduler: TaskScheduler;
 	approvals: MountApprovals;
+	allowlist: MountAllowlist;
 	web: WebAccess;
 	skills: SkillLibrary;
 	llm: LlmBridge;
@@ -60,7 +63,7 @@ export interface HostParts {
 
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
 export function createHostApi(parts: HostParts): Host {
-	const {config, launcher, logger, events, stores, runner, scheduler, approvals, web, skills} = parts;
+	const {config, launcher, logger, events, stores, runner, scheduler, approvals, allowlist, web, skills} = parts;
 	const {messages, groups, runs} = stores;
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
@@ -143,7 +146,7 @@ export function createHostApi(parts: HostParts): Host {
 				selfChatJid: parts.whatsapp()?.channel.selfJid(),
 			};
 		},
-		runOutput: (runId) => runner.outputs.get(runId),
+		runOutput: async (runId) => runner.outputs.get(runId),
 		async sendLocalMessage(folder, text) {
 			requireGroup(folder);
 			const now = new Date().toISOString();
@@ -170,9 +173,7 @@ export function createHostApi(parts: HostParts): Host {
 			logger.info({run: runId, subagent: subagentId}, 'sub-agent killed by the operator');
 		},
 		async registerGroup(input) {
-			const problem = folderProblem(input.folder);
-			if (problem) throw new Error(problem);
-			const group: RegisteredGroup = {...input, trigger: config.trigger, isMain: false, addedAt: new Date().toISOString(), extraMounts: [], network: false};
+			const group = newGroup(input, config.trigger);
 			groups.add(group);
 			logger.info({group: group.folder, jid: group.jid}, 'group registered by the operator');
 			changed('groups');
@@ -186,6 +187,7 @@ export function createHostApi(parts: HostParts): Host {
 			groups.remove(group.jid);
 			logger.info({group: group.folder}, 'group unregistered by the operator (its folder is kept)');
 			changed('groups');
+			return group;
 		},
 		async approveMount(requestId, mode, scope = 'group') {
 			const approved = approvals.approve(requestId, mode, 'operator', scope);
@@ -194,6 +196,19 @@ export function createHostApi(parts: HostParts): Host {
 		},
 		async rejectMount(requestId) {
 			approvals.reject(requestId, 'operator');
+		},
+		async allowMountRoot(hostPath, readWrite, scope = {}) {
+			if (!path.isAbsolute(hostPath)) throw new Error(`${hostPath} is not an absolute path: give the folder's full path`);
+			const {added} = allowlist.addAllowedRoot(existingFolder(hostPath), readWrite, undefined, scope);
+			allowlist.reload();
+			logger.info({root: hostPath, readWrite, ...scope}, 'allowed mount root added by the operator');
+			return {added, allowlistPath: allowlist.file};
+		},
+		async revokeMountRoot(hostPath) {
+			const {removed} = allowlist.removeAllowedRoot(hostPath);
+			allowlist.reload();
+			logger.info({root: hostPath}, 'allowed mount root revoked by the operator');
+			return {removed, allowlistPath: allowlist.file};
 		},
 		async approveHost(requestId, scope) {
 			web.approve(requestId, scope, 'operator');
@@ -218,7 +233,11 @@ export function createHostApi(parts: HostParts): Host {
 			await requireWhatsApp().startPairing(options);
 		},
 		stop() {
-			stopping ??= parts.stop();
+			if (!stopping) {
+				// Listeners hear of it first (a listener may call stop() again: it gets this same promise).
+				stopping = Promise.resolve().then(() => parts.stop());
+				events.emit('stopping', {reason: 'the host was stopped'});
+			}
 			return stopping;
 		},
 	};

@@ -4,7 +4,7 @@
 // independently, main first, so one group's flood never holds up another's requests.
 import fsp from 'node:fs/promises';
 import type {Logger} from '../logger.js';
-import type {RegisteredGroup, ScheduledTask} from '../types.js';
+import type {RegisteredGroup, ScheduledTask} from '../api/types.js';
 import {IpcDoorbell, type WatchDir} from './doorbell.js';
 import {agentBounds, IpcRateLimiter} from './ipc-limits.js';
 import {ensureGroupIpc, ipcKinds, type GroupIpcDirs, type IpcKind} from './ipc-layout.js';

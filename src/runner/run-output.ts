@@ -2,7 +2,7 @@
 // bounded per run and kept for the last runs only.
 
 import type {SubagentMessage} from '../../container/agent-runner/src/protocol.js';
-import type {RunOutputView} from '../host/host-api.js';
+import type {RunOutputView} from '../api/host-api.js';
 import {addToSummary, emptySummary, type LlmRequestStats, type RunLlmSummary} from '../llm/llm-stats.js';
 import {RunSubagents, type SubagentView} from './subagents.js';
 

@@ -4,7 +4,7 @@ import type {LlmRequestStats} from '../llm/llm-stats.js';
 import type {Lane} from '../llm/queue-policy.js';
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
-import type {ContainerRun, RunEndReason} from '../types.js';
+import type {ContainerRun, RunEndReason} from '../api/types.js';
 import {LineSplitter, maxAgentLineBytes, parseAgentLine} from './agent-lines.js';
 import {RunLlmRequests, type LlmServer} from './llm-requests.js';
 import {RunOutput} from './run-output.js';

@@ -2,7 +2,7 @@
 import {randomBytes} from 'node:crypto';
 import type {Logger} from '../logger.js';
 import type {TaskStore} from '../store/tasks.js';
-import type {ContextMode, ScheduledTask, ScheduleType} from '../types.js';
+import type {ContextMode, ScheduledTask, ScheduleType} from '../api/types.js';
 import {nextRunAfter, validateSchedule} from './schedule.js';
 
 export interface SchedulerClock {

@@ -15,7 +15,7 @@ export const paneTitles: Record<PaneId, string> = {
 };
 
 /** Scopes of the keys that work while a modal is open (see `modalScopes`). */
-export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'approveHost', 'register', 'text', 'modal'] as const;
+export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'approveHost', 'register', 'quit', 'text', 'modal'] as const;
 export type ModalScope = (typeof modalScopeIds)[number];
 
 export type KeyScope = 'global' | PaneId | ModalScope;
@@ -35,6 +35,7 @@ export const scopeTitles: Record<KeyScope, string> = {
 	approve: 'Approving a mount',
 	approveHost: 'Approving a web host',
 	register: 'Registering a chat',
+	quit: 'Quitting with the host in this UI',
 	text: 'Text fields (filter, command line, chat, prompts)',
 	modal: 'Any dialog, overlay or text field',
 };
@@ -81,6 +82,8 @@ export type ActionName =
 	| 'approveHost.all'
 	| 'register.trigger'
 	| 'register.every'
+	| 'quit.background'
+	| 'quit.stop'
 	| 'text.submit'
 	| 'text.cancel'
 	| 'text.backspace'
@@ -111,13 +114,13 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['pageup'], action: 'cursor.pageUp', description: 'Page up', scope: 'global'},
 	{keys: ['pagedown'], action: 'cursor.pageDown', description: 'Page down', scope: 'global'},
 	{keys: ['/'], action: 'filter', description: 'Filter the rows of this pane', scope: 'global', hint: 'filter'},
-	{keys: [':'], action: 'command', description: 'Command line (:pair, :skill NAME, :q)', scope: 'global', hint: 'cmd'},
+	{keys: [':'], action: 'command', description: 'Command line (:pair, :skill NAME, :stop, :q)', scope: 'global', hint: 'cmd'},
 	{keys: ['?'], action: 'help', description: 'This help', scope: 'global', hint: 'help'},
 	{keys: ['enter'], action: 'details', description: 'Details of the selected row', scope: 'global'},
 	{keys: ['escape'], action: 'back', description: 'Back / close / clear the filter', scope: 'global'},
 	{keys: ['c'], action: 'chat', description: 'Chat with the selected group (main elsewhere)', scope: 'global', hint: 'chat'},
 	{keys: ['p'], action: 'pairing', description: 'WhatsApp pairing (QR or code)', scope: 'global'},
-	{keys: ['q', 'ctrl-c'], action: 'quit', description: 'Quit (asks first when runs are live)', scope: 'global', hint: 'quit'},
+	{keys: ['q', 'ctrl-c'], action: 'quit', description: 'Quit: detach, or keep or stop the host', scope: 'global', hint: 'quit'},
 	{keys: ['n'], action: 'group.register', description: 'Register the selected chat as a group', scope: 'groups', hint: 'register'},
 	{keys: ['d'], action: 'group.unregister', description: 'Unregister the selected group', scope: 'groups', hint: 'unregister'},
 	{keys: ['x'], action: 'run.kill', description: 'Kill the selected run, or only the sub-agent', scope: 'containers', hint: 'kill'},
@@ -142,6 +145,8 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['a'], action: 'approveHost.all', description: 'Allow the host for all groups', scope: 'approveHost'},
 	{keys: ['t'], action: 'register.trigger', description: 'Answer only after the trigger word', scope: 'register'},
 	{keys: ['a'], action: 'register.every', description: 'Answer every message', scope: 'register'},
+	{keys: ['b'], action: 'quit.background', description: 'Keep the host running in the background', scope: 'quit'},
+	{keys: ['s', 'ctrl-c'], action: 'quit.stop', description: 'Stop the host (closes its runs)', scope: 'quit'},
 	{keys: ['enter'], action: 'text.submit', description: 'Submit (send, keep, ok)', scope: 'text'},
 	{keys: ['escape'], action: 'text.cancel', description: 'Cancel / close', scope: 'text'},
 	{keys: ['backspace'], action: 'text.backspace', description: 'Delete the last character', scope: 'text'},

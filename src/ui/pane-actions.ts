@@ -1,7 +1,7 @@
 // The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
 import {describeRequest, describeSummary} from '../llm/llm-stats.js';
-import type {HostSnapshot, RunOutputView} from '../host/host-api.js';
-import type {ContainerRun, RegisteredGroup} from '../types.js';
+import type {HostSnapshot, RunOutputView} from '../api/host-api.js';
+import type {ContainerRun, RegisteredGroup} from '../api/types.js';
 import type {Controller} from './controller.js';
 import {isLive, sandboxLabel} from './format.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
@@ -237,8 +237,19 @@ export class PaneActions {
 		}
 		if (pane === 'containers') {
 			const row = this.selected(containerRows);
-			if (row?.kind === 'run') open({kind: 'details', title: `Run ${row.run.containerName}`, scroll: 0, lines: this.runDetails(row.run)});
-			if (row?.kind === 'subagent') open({kind: 'details', title: `Sub-agent ${row.subagent.name} of ${row.run.containerName}`, scroll: 0, lines: this.subagentDetails(row)});
+			if (row?.kind === 'run') {
+				const {run} = row;
+				this.controller.deps.host.runOutput(run.id).then(
+					(tail) => open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run, tail)}),
+					(error: Error) => this.notify('error', error.message),
+				);
+			}
+			if (row?.kind === 'subagent') {
+				this.controller.deps.host.runOutput(row.run.id).then(
+					(tail) => open({kind: 'details', title: `Sub-agent ${row.subagent.name} of ${row.run.containerName}`, scroll: 0, lines: this.subagentDetails(row, tail)}),
+					(error: Error) => this.notify('error', error.message),
+				);
+			}
 			return;
 		}
 		if (pane === 'tasks') {
@@ -302,8 +313,8 @@ export class PaneActions {
 		];
 	}
 
-	private subagentDetails({run, subagent}: Extract<ContainerRow, {kind: 'subagent'}>): string[] {
-		const transcript = this.controller.deps.host.runOutput(run.id)?.subagents?.[subagent.id];
+	private subagentDetails({run, subagent}: Extract<ContainerRow, {kind: 'subagent'}>, tail: RunOutputView | undefined): string[] {
+		const transcript = tail?.subagents?.[subagent.id];
 		return [
 			`run: ${run.containerName} (${run.groupFolder}) · state: ${subagentState(subagent)}`,
 			`rounds: ${subagent.rounds} · tokens: ${subagent.tokens} · started: ${subagent.startedAt} · last update: ${subagent.updatedAt}`,
@@ -324,7 +335,7 @@ export class PaneActions {
 		return [heading, ...(verdict.lines.length > 0 ? verdict.lines : [verdict.reason ?? 'under way']).map((text) => `  ${text}`)];
 	}
 
-	private runDetails(run: ContainerRun): string[] {
+	private runDetails(run: ContainerRun, tail: RunOutputView | undefined): string[] {
 		const {host} = this.controller.deps;
 		const logs = host.logs;
 		const recent: string[] = [];
@@ -332,7 +343,6 @@ export class PaneActions {
 			const line = logs.at(index);
 			if (line && (line.fields.includes(run.id) || line.fields.includes(run.containerName) || line.msg.includes(run.containerName))) recent.unshift(`  ${line.msg} ${line.fields}`);
 		}
-		const tail = host.runOutput(run.id);
 		const indent = (lines: string[] | undefined, none: string) => (lines?.length ? lines.map((line) => `  ${line}`) : [`  ${none}`]);
 		return [
 			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,

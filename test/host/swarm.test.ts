@@ -78,7 +78,7 @@ describe('sub-agents in the host', () => {
 			['beta', 'killed'],
 			['gamma', 'done'],
 		]);
-		const transcript = t.host.runOutput(beta.runId)!.subagents![beta.id];
+		const transcript = (await t.host.runOutput(beta.runId))!.subagents![beta.id];
 		expect(transcript[0]).toBe('task: Write beta.txt with the findings about beta.');
 		expect(transcript.at(-1)).toBe('killed: it was killed by the operator');
 		const logged = t.host.logs.all().filter((line) => line.fields.includes('subagent=beta'));

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import type {SubagentView} from '../../src/host/host-api.js';
+import type {SubagentView} from '../../src/api/host-api.js';
 import {addToSummary, emptySummary} from '../../src/llm/llm-stats.js';
 import {keymap} from '../../src/ui/keymap.js';
 import {helpLines} from '../../src/ui/overlays/help-overlay.js';
@@ -66,12 +66,12 @@ describe('key dispatch', () => {
 	});
 
 	it('? shows a help overlay listing every keymap entry, Esc closes it', async () => {
-		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 40}});
+		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 46}});
 		await app.waitForText('FOLDER');
 		await app.typeAndWait('?', 'Keys (Esc/? to close');
 		for (const line of helpLines()) expect(app.frame()).toContain(line.trimEnd());
 		for (const binding of keymap) expect(app.frame()).toContain(binding.description);
-		expect(app.frame()).toContain('Quit (asks first when runs are live)');
+		expect(app.frame()).toContain('Quit: detach, or keep or stop the host');
 		await app.typeAndWait('\u001b', 'FOLDER');
 		expect(app.frame()).not.toContain('Keys (Esc');
 	});
@@ -342,42 +342,67 @@ describe('actions', () => {
 		await waitFor(() => host.callsOf('triggerSkill').length === 1);
 		expect(host.callsOf('triggerSkill')).toEqual([['main', 'weather', 'Paris']]);
 		app.type(':nope\r');
-		await app.waitForText('unknown command ":nope": try :pair, :skill NAME, :q');
+		await app.waitForText('unknown command ":nope": try :pair, :skill NAME, :stop, :q');
 		app.type(':pair\r');
 		await app.waitForText('WhatsApp pairing');
 	});
 });
 
 describe('quit', () => {
-	it('q quits at once when no run is live', async () => {
+	it('with the host in this UI, q asks whether to keep it running: b hands it to the background, Esc stays', async () => {
 		app = renderApp();
 		await app.waitForText('FOLDER');
-		app.type('q');
+		await app.typeAndWait('q', 'Quit: keep the host running in the background');
+		app.type('\u001b');
+		await app.waitForNoText('Quit: keep');
+		expect(app.quits).toBe(0);
+		await app.typeAndWait('q', 'b keep it running in the background');
+		app.type('b');
 		await waitFor(() => app!.quits === 1);
+		expect(app.choices).toEqual(['background']);
+		await app.waitForText('Handing the host to a background process');
 	});
 
-	it('Ctrl-C quits even from a text field', async () => {
+	it('Ctrl-C twice stops, even from a text field', async () => {
 		app = renderApp();
 		await app.waitForText('FOLDER');
 		await app.typeAndWait('c', 'Chat with main');
+		await app.typeAndWait('\u0003', 'Quit: keep');
 		app.type('\u0003');
 		await waitFor(() => app!.quits === 1);
+		expect(app.choices).toEqual(['stop']);
 	});
 
-	it('q asks first when runs are live; n stays, y quits', async () => {
+	it('s stops, and says how many live runs that closes', async () => {
 		const host = hostWith((s) => {
 			s.runs = [run()];
 		});
 		app = renderApp(host);
 		await app.waitForText('FOLDER');
-		await app.typeAndWait('q', '1 run is live: quit and close it?');
+		await app.typeAndWait(':q\r', 's stop it (closes 1 live run)');
+		app.type('s');
+		await waitFor(() => app!.quits === 1);
+		expect(app.choices).toEqual(['stop']);
+		await app.waitForText('Stopping');
+	});
+
+	it('attached: the status bar names the host, q detaches at once; :stop asks, then stops it', async () => {
+		app = renderApp(hostWith((s) => void (s.runs = [run()])), {attachedTo: 4242});
+		await app.waitForText('attached to host pid 4242');
+		app.type('q');
+		await waitFor(() => app!.quits === 1);
+		expect(app.choices).toEqual(['detach']);
+		await app.waitForText('Detaching: the host keeps running');
+		app.unmount();
+		app = renderApp(hostWith((s) => void (s.runs = [run()])), {attachedTo: 4242});
+		await app.waitForText('FOLDER');
+		await app.typeAndWait(':stop\r', 'Stop the host (pid 4242)? Its 1 live run close, WhatsApp goes offline');
 		app.type('n');
-		await app.waitForNoText('quit and close');
+		await app.waitForNoText('Stop the host');
 		expect(app.quits).toBe(0);
-		app.type(':q\r');
-		await app.waitForText('quit and close it?');
+		await app.typeAndWait(':stop\r', 'Stop the host');
 		app.type('y');
 		await waitFor(() => app!.quits === 1);
-		await app.waitForText('Stopping');
+		expect(app.choices).toEqual(['stop']);
 	});
 });

@@ -1,5 +1,5 @@
-import type {SubagentView} from '../../host/host-api.js';
-import type {ContainerRun} from '../../types.js';
+import type {SubagentView} from '../../api/host-api.js';
+import type {ContainerRun} from '../../api/types.js';
 import {Table, type Column} from '../components/table.js';
 import {runLimitState, since} from '../format.js';
 import type {PaneProps} from './pane-props.js';

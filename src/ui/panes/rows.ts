@@ -1,6 +1,6 @@
 // What each list pane shows, as pure functions of the snapshot (the App uses them to find the selection).
-import type {AllowedHostView, AllowedRootView, HostSnapshot, MountRequestView, SkillView, SubagentView, WebRequestView} from '../../host/host-api.js';
-import type {ChatInfo, ContainerRun, RegisteredGroup, ScheduledTask} from '../../types.js';
+import type {AllowedHostView, AllowedRootView, HostSnapshot, MountRequestView, SkillView, SubagentView, WebRequestView} from '../../api/host-api.js';
+import type {ChatInfo, ContainerRun, RegisteredGroup, ScheduledTask} from '../../api/types.js';
 import {filterRows} from '../format.js';
 import type {PaneId} from '../keymap.js';
 

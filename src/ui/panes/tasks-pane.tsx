@@ -1,4 +1,4 @@
-import type {ScheduledTask} from '../../types.js';
+import type {ScheduledTask} from '../../api/types.js';
 import {Table, type Column} from '../components/table.js';
 import {countdown} from '../format.js';
 import type {PaneProps} from './pane-props.js';
