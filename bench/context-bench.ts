@@ -17,7 +17,7 @@ import {answer, conversationReply, conversationTurns, logText, question, writeCo
 import {OllamaSimulation, type RealisticOptions, type SimRecord} from '../test/support/ollama-model.js';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
 
-const m2: RealisticOptions = {promptTokensPerSecond: 150, generateTokensPerSecond: 16, loadMs: 3000, defaultThinking: 'Let me think about what the user wants here. '.repeat(30)};
+export const m2: RealisticOptions = {promptTokensPerSecond: 150, generateTokensPerSecond: 16, loadMs: 3000, defaultThinking: 'Let me think about what the user wants here. '.repeat(30)};
 
 export interface ConversationFigures {
 	requests: number;
@@ -71,7 +71,7 @@ function figures(sim: OllamaSimulation, records: SimRecord[]): ConversationFigur
 	};
 }
 
-function runChat(home: string, env: NodeJS.ProcessEnv, text: string): Promise<string> {
+export function runChat(home: string, env: NodeJS.ProcessEnv, text: string): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'babybot-tui.js'), 'chat', text], {env, stdio: ['ignore', 'pipe', 'pipe']});
 		let out = '';
@@ -82,25 +82,35 @@ function runChat(home: string, env: NodeJS.ProcessEnv, text: string): Promise<st
 	});
 }
 
+/** A temp folder for a bench's home, traversable like a home folder: a root host's none-runtime agent (uid 1000) reaches its group. */
+export function benchRoot(prefix: string): string {
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	fs.chmodSync(root, 0o711);
+	return root;
+}
+
+/** The environment of `babybot-tui chat` in a bench: its own home under `root`, runtime none. */
+export function chatEnv(root: string, home: string, ollamaUrl: string): NodeJS.ProcessEnv {
+	return {
+		PATH: process.env.PATH,
+		HOME: root,
+		BABYBOT_HOME: home,
+		MOUNT_ALLOWLIST_PATH: path.join(root, 'allowlist.json'),
+		OLLAMA_BASE_URL: ollamaUrl,
+		CONTAINER_RUNTIME: 'none',
+		LOG_LEVEL: 'warn',
+		TZ: 'UTC',
+	};
+}
+
 /** The conversation through the real binary, as the host sends it now. */
 export async function measureHostConversation(): Promise<ConversationFigures> {
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-context-bench-'));
-	// A root host runs `none` agents as uid 1000, which must reach the home (mkdtemp makes it 0700).
-	fs.chmodSync(root, 0o755);
+	const root = benchRoot('babybot-context-bench-');
 	const ollama = await startScriptedOllama({realistic: m2, fallback: conversationReply, chunkSize: 256, keepRequests: false});
 	try {
 		const home = path.join(root, 'home');
 		writeConversationFiles(path.join(home, 'groups', 'main'));
-		const env: NodeJS.ProcessEnv = {
-			PATH: process.env.PATH,
-			HOME: root,
-			BABYBOT_HOME: home,
-			MOUNT_ALLOWLIST_PATH: path.join(root, 'allowlist.json'),
-			OLLAMA_BASE_URL: ollama.url,
-			CONTAINER_RUNTIME: 'none',
-			LOG_LEVEL: 'warn',
-			TZ: 'UTC',
-		};
+		const env = chatEnv(root, home, ollama.url);
 		for (let turn = 1; turn <= conversationTurns; turn++) {
 			const out = await runChat(home, env, question(turn));
 			if (out.trim() !== answer(turn)) throw new Error(`turn ${turn} answered ${JSON.stringify(out.slice(0, 200))}`);

@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
-import {loadConfig} from '../src/config.js';
+import {loadConfig, type Config} from '../src/config.js';
 import {createHost, type Host} from '../src/host/create-host.js';
 import {createLauncher} from '../src/runtimes/detect.js';
-import type {OciEngine, RuntimeName} from '../src/types.js';
+import type {OciEngine, RuntimeName} from '../src/api/types.js';
 import {percentiles, type Percentiles} from './ipc-bench.js';
 
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ export interface E2eResult {
 }
 
 /** A host in this process on a temp home, answering through a scripted Ollama server that says "pong". */
-export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host) => Promise<T>, env: Record<string, string> = {}, engine?: OciEngine): Promise<T> {
+export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host, config: Config) => Promise<T>, env: Record<string, string> = {}, engine?: OciEngine): Promise<T> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-e2e-bench-'));
 	// A root host runs `none` agents as uid 1000, which must reach the home (mkdtemp makes it 0700).
 	fs.chmodSync(root, 0o755);
@@ -42,7 +42,7 @@ export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, b
 	const host = await createHost({config, launcher: createLauncher(runtime, {timezone: config.timezone, engine})});
 	await host.start();
 	try {
-		return await body(host);
+		return await body(host, config);
 	} finally {
 		await host.stop();
 		await ollama.close();

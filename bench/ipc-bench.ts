@@ -7,7 +7,7 @@ import {ensureGroupIpc} from '../src/ipc/ipc-layout.js';
 import type {IpcHandlers} from '../src/ipc/ipc-types.js';
 import {createIpcWatcher} from '../src/ipc/ipc-watcher.js';
 import {silentLogger} from '../src/logger.js';
-import type {RegisteredGroup} from '../src/types.js';
+import type {RegisteredGroup} from '../src/api/types.js';
 
 export interface Percentiles {
 	p50: number;

@@ -5,28 +5,37 @@ import os from 'node:os';
 import path from 'node:path';
 import {projectRoot} from '../src/config.js';
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
 	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
 	const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
 	return Math.round((kb / 1024) * 10) / 10;
 }
 
-/** Starts `babybot-tui --headless`, waits until it says it runs and settles, then reads its RSS. */
-export async function measureIdleRss(ollamaUrl: string, settleMs = 3000): Promise<number | {value: null; reason: string}> {
-	if (!fs.existsSync('/proc/self/status')) return {value: null, reason: 'no /proc on this system'};
+export interface BenchHost {
+	pid: number;
+	home: string;
+	/** SIGTERM, wait, and remove its temp folder. */
+	stop(): Promise<void>;
+}
+
+/** Starts `babybot-tui --headless` on a temp home (runtime none) and waits until it says it runs. */
+export async function startBenchHost(ollamaUrl: string, logLevel = 'warn'): Promise<BenchHost> {
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-rss-bench-'));
+	// Traversable like a home folder, so a root host's none-runtime agent (uid 1000) reaches its group.
+	fs.chmodSync(root, 0o711);
+	const home = path.join(root, 'home');
 	const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'babybot-tui.js'), '--headless'], {
-		env: {
-			PATH: process.env.PATH,
-			HOME: root,
-			BABYBOT_HOME: path.join(root, 'home'),
-			MOUNT_ALLOWLIST_PATH: path.join(root, 'allowlist.json'),
-			OLLAMA_BASE_URL: ollamaUrl,
-			CONTAINER_RUNTIME: 'none',
-			LOG_LEVEL: 'warn',
-		},
+		env: {PATH: process.env.PATH, HOME: root, BABYBOT_HOME: home, MOUNT_ALLOWLIST_PATH: path.join(root, 'allowlist.json'), OLLAMA_BASE_URL: ollamaUrl, CONTAINER_RUNTIME: 'none', LOG_LEVEL: logLevel},
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});
+	const stop = async () => {
+		if (child.exitCode === null && child.signalCode === null) {
+			const closed = new Promise((resolve) => child.once('close', resolve));
+			child.kill('SIGTERM');
+			await closed;
+		}
+		fs.rmSync(root, {recursive: true, force: true});
+	};
 	try {
 		await new Promise<void>((resolve, reject) => {
 			let text = '';
@@ -36,14 +45,21 @@ export async function measureIdleRss(ollamaUrl: string, settleMs = 3000): Promis
 			});
 			child.once('exit', (code) => reject(new Error(`the headless host exited with ${code}: ${text.trim()}`)));
 		});
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return {pid: child.pid!, home, stop};
+}
+
+/** Starts a headless host, lets it settle, then reads its RSS. */
+export async function measureIdleRss(ollamaUrl: string, settleMs = 3000): Promise<number | {value: null; reason: string}> {
+	if (!fs.existsSync('/proc/self/status')) return {value: null, reason: 'no /proc on this system'};
+	const host = await startBenchHost(ollamaUrl);
+	try {
 		await new Promise((resolve) => setTimeout(resolve, settleMs));
-		return rssMb(child.pid!);
+		return rssMb(host.pid);
 	} finally {
-		if (child.exitCode === null && child.signalCode === null) {
-			const closed = new Promise((resolve) => child.once('close', resolve));
-			child.kill('SIGTERM');
-			await closed;
-		}
-		fs.rmSync(root, {recursive: true, force: true});
+		await host.stop();
 	}
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {loadConfig, projectRoot} from '../src/config.js';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
 import {checkTestRuntime, type TestRuntimeName} from '../test/support/runtimes.js';
+import {measureEventLatency, measureRssWithClients, measureSnapshotOverSocket} from './control-bench.js';
 import {measureHostConversation, measureNaiveConversation, type ConversationFigures} from './context-bench.js';
 import {measureBareRunBaseline, measureE2e} from './e2e-bench.js';
 import {measureIngest} from './ingest-bench.js';
@@ -14,6 +15,7 @@ import {measureLoadMemory} from './load-bench.js';
 import {measureMonth} from './month-bench.js';
 import {measureIdleRss} from './rss-bench.js';
 import {measureSchedulerLateness} from './scheduler-bench.js';
+import {measureSwarm} from './swarm-bench.js';
 import {measureLogsFrame} from './tui-bench.js';
 
 type Figure = Percentiles | number | null;
@@ -85,8 +87,19 @@ async function main(): Promise<void> {
 	add('load_1000_heap_growth_mb', load.growthMb, '< 10 MB (heap after GC)', (v) => (v as number) < 10);
 	progress('idle host RSS');
 	const ollama = await startScriptedOllama();
-	const rss = await measureIdleRss(ollama.url).finally(() => ollama.close());
+	const rss = await measureIdleRss(ollama.url);
 	add('host_idle_rss_mb', typeof rss === 'number' ? rss : null, '< 200 MB', (v) => (v as number) < 200);
+	progress('host RSS with three attached clients');
+	const withClients = await measureRssWithClients(ollama.url).finally(() => ollama.close());
+	add('host_rss_3_clients_mb', typeof withClients === 'number' ? withClients : null, '< host_idle_rss_mb + 30 MB', (v) => typeof rss !== 'number' || (v as number) < rss + 30);
+	progress('event latency, in-process and attached');
+	const latency = await measureEventLatency(400);
+	add('event_latency_ms.in_process', latency.inProcess, '(reference)', () => true);
+	add('event_latency_ms.attached', latency.attached, 'p50 within 5 ms of in-process', (v) => p(v).p50 - latency.inProcess.p50 <= 5);
+	progress('snapshot over the socket (1,000 messages, 100 runs)');
+	const snapshot = await measureSnapshotOverSocket(50);
+	add('snapshot_over_socket_ms', snapshot.attachMs, 'p50 < 20 ms', (v) => p(v).p50 < 20);
+	add('snapshot_in_process_ms', snapshot.inProcessMs, '(reference)', () => true);
 	progress('12-turn conversation with ~6 KB tool outputs, simulated M2 Mac mini');
 	const context = await measureHostConversation();
 	const naive = measureNaiveConversation();
@@ -101,6 +114,12 @@ async function main(): Promise<void> {
 	add('context.full_evaluation_s', c('full_evaluation_s'), '(every prompt evaluated in full)', () => true);
 	add('context.naive_client.truncated_requests', naive.truncated_requests, `(of ${naive.requests}, num_ctx ${naive.num_ctx})`, () => true);
 	add('context.naive_client.simulated_s', naive.simulated_s, '(no num_ctx, whole history, thinking)', () => true);
+	progress('a swarm of three sub-agents (4 requests each), simulated M2 Mac mini');
+	const swarm = await measureSwarm();
+	add('swarm.evaluated_tokens', swarm.host.evaluated_tokens, `< naive order ${swarm.naive.evaluated_tokens}`, (v) => (v as number) < swarm.naive.evaluated_tokens);
+	add('swarm.cached_share', swarm.host.cached_share, `(naive order ${swarm.naive.cached_share})`, () => true);
+	add('swarm.subagent_followup_evaluated_share_median', swarm.host.subagent_followup_evaluated_share_median, `(naive order ${swarm.naive.subagent_followup_evaluated_share_median})`, () => true);
+	add('swarm.simulated_s', swarm.host.simulated_s, `< naive order ${swarm.naive.simulated_s} s`, (v) => (v as number) < swarm.naive.simulated_s);
 	progress('a simulated month in one host process');
 	const month = await measureMonth();
 	add('month_rss_start_mb', month.start.rssMb, '(reference, idle)', () => true);
@@ -136,8 +155,16 @@ async function main(): Promise<void> {
 		host_idle_rss_mb: byKey.host_idle_rss_mb,
 		load_1000_heap_growth_mb: byKey.load_1000_heap_growth_mb,
 		load_1000: load,
+		host_rss_3_clients_mb: byKey.host_rss_3_clients_mb,
+		...(typeof withClients === 'number' ? {} : {host_rss_3_clients_reason: withClients.reason}),
+		event_latency_ms: {in_process: latency.inProcess, attached: latency.attached},
+		snapshot_over_socket_ms: snapshot.attachMs,
+		snapshot_in_process_ms: snapshot.inProcessMs,
+		snapshot_bytes: snapshot.snapshotBytes,
 		context_conversation: context,
 		context_conversation_naive_client: naive,
+		swarm: swarm.host,
+		swarm_naive_order: swarm.naive,
 		month,
 		...(typeof rss === 'number' ? {} : {host_idle_rss_reason: rss.reason}),
 		aims: Object.fromEntries(rows.map((r) => [r.key, {aim: r.aim, met: r.met}])),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {RuntimeSetting} from './types.js';
+import type {RuntimeSetting} from './api/types.js';
 
 export interface Config {
 	home: string;
@@ -17,6 +17,16 @@ export interface Config {
 	/** keep_alive sent on every request: a Go duration (`30m`) or seconds; negative keeps the model loaded. */
 	ollamaKeepAlive: string | number;
 	ollamaThink: ThinkSetting;
+	/** Model requests sent to Ollama at once (its OLLAMA_NUM_PARALLEL); the rest wait in the host's fair queue. */
+	ollamaNumParallel: number;
+	/** The delegate tool (sub-agents); off removes it. */
+	enableAgentSwarms: boolean;
+	/** Sub-agents one delegate call may start. */
+	agentSwarmMax: number;
+	/** Rounds of tool calls one sub-agent may make. */
+	agentSwarmMaxRounds: number;
+	/** Prompt and output tokens one sub-agent may use. */
+	agentSwarmTokenBudget: number;
 	containerRuntime: RuntimeSetting;
 	containerImage: string;
 	containerTimeoutMs: number;
@@ -88,6 +98,21 @@ function positiveInt(source: ConfigSource, key: string, fallback: number, unit: 
 		throw new ConfigError(`${key}=${raw} is not a positive whole number of ${unit}: set it like ${key}=${fallback}`);
 	}
 	return Number(raw);
+}
+
+function boundedInt(source: ConfigSource, key: string, fallback: number, max: number, unit: string): number {
+	const value = positiveInt(source, key, fallback, unit);
+	if (value > max) throw new ConfigError(`${key}=${value} is more than ${max} ${unit}: set it between 1 and ${max}`);
+	return value;
+}
+
+function onOff(source: ConfigSource, key: string, fallback: boolean): boolean {
+	const raw = source[key];
+	if (raw === undefined || raw.trim() === '') return fallback;
+	const value = raw.trim().toLowerCase();
+	if (['1', 'true', 'on', 'yes'].includes(value)) return true;
+	if (['0', 'false', 'off', 'no'].includes(value)) return false;
+	throw new ConfigError(`${key}=${raw} is neither on nor off: set ${key}=true or ${key}=false`);
 }
 
 function oneOf<T extends string>(source: ConfigSource, key: string, allowed: readonly T[], fallback: T): T {
@@ -199,6 +224,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 		ollamaNumCtx: numCtxSetting(source.OLLAMA_NUM_CTX),
 		ollamaKeepAlive: keepAliveSetting(source.OLLAMA_KEEP_ALIVE),
 		ollamaThink: oneOf(source, 'OLLAMA_THINK', thinkSettings, 'off'),
+		ollamaNumParallel: boundedInt(source, 'OLLAMA_NUM_PARALLEL', 1, 32, 'requests'),
+		enableAgentSwarms: onOff(source, 'ENABLE_AGENT_SWARMS', true),
+		agentSwarmMax: boundedInt(source, 'AGENT_SWARM_MAX', 3, 10, 'sub-agents'),
+		agentSwarmMaxRounds: boundedInt(source, 'AGENT_SWARM_MAX_ROUNDS', 10, 100, 'rounds'),
+		agentSwarmTokenBudget: positiveInt(source, 'AGENT_SWARM_TOKEN_BUDGET', 60_000, 'tokens'),
 		containerRuntime: oneOf(source, 'CONTAINER_RUNTIME', runtimeSettings, 'auto'),
 		containerImage: image,
 		containerTimeoutMs: positiveInt(source, 'CONTAINER_TIMEOUT', 30 * 60_000, 'milliseconds'),

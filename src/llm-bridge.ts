@@ -2,10 +2,12 @@ import {Ollama, type ChatResponse} from 'ollama';
 import type {ContextBudget, LlmChunkMessage, LlmRequestMessage} from '../container/agent-runner/src/protocol.js';
 import {promptLimit, requestWeight, estimateTokens} from '../container/agent-runner/src/token-budget.js';
 import type {ThinkSetting} from './config.js';
-import type {OllamaState} from './host/host-api.js';
+import type {OllamaState} from './api/host-api.js';
 import {Calibration} from './llm/calibration.js';
 import {answerReserve, chooseNumCtx, minimumNumCtx, modelFactsFromShow, type ContextChoice, type ModelFacts, type NumCtxSetting} from './llm/context-size.js';
 import type {ContextInUse, LlmRequestStats} from './llm/llm-stats.js';
+import type {ModelQueue, ModelQueueView} from './llm/model-queue.js';
+import type {RequestOrigin} from './llm/queue-policy.js';
 
 export interface LlmBridgeOptions {
 	baseUrl: string;
@@ -25,6 +27,8 @@ export interface LlmBridgeOptions {
 	fixedTokens?: (charsPerToken: number) => number;
 	/** Called after every answered request (the status bar shows the context in use). */
 	onRequest?: (stats: LlmRequestStats) => void;
+	/** The fair queue every request waits in before it goes to Ollama (none: requests go at once). */
+	queue?: ModelQueue;
 }
 
 export class LlmError extends Error {
@@ -54,6 +58,8 @@ export interface ModelSetup {
 export interface ServeHooks {
 	/** The model's thinking as it streams (kept in the run's details; never sent to the agent or a chat). */
 	onThinking?(text: string): void;
+	/** Who asks: where the request waits in the queue (default: a chat turn of its own). */
+	origin?: RequestOrigin;
 }
 
 /** Turns a transport or Ollama error into one line that says what to do. */
@@ -119,6 +125,10 @@ export class LlmBridge {
 		return {numCtx: this.settled.choice.numCtx, reserveTokens: this.settled.reserveTokens, charsPerToken: this.calibration.get(this.options.model).charsPerToken};
 	}
 
+	queueView(): ModelQueueView | undefined {
+		return this.options.queue?.view();
+	}
+
 	contextInUse(): ContextInUse | undefined {
 		const setup = this.settled;
 		if (!setup) return undefined;
@@ -145,7 +155,16 @@ export class LlmBridge {
 		if (estimatedTokens > promptLimit(budget)) {
 			throw new LlmBudgetError(`the request (about ${estimatedTokens} tokens) does not fit the model's context (${promptLimit(budget)} of num_ctx ${budget.numCtx} with the answer's reserve)`, budget);
 		}
-		const final = await this.stream(request, setup, send, signal, hooks);
+		const release = await this.options.queue?.enter(hooks.origin ?? {group: '', lane: 'chat', agent: request.requestId}, signal).catch((error: Error) => {
+			throw new LlmError(error.message);
+		});
+		let calledTools = false;
+		let final: ChatResponse;
+		try {
+			({last: final, calledTools} = await this.stream(request, setup, estimatedTokens, send, signal, hooks));
+		} finally {
+			release?.({calledTools});
+		}
 		const promptTokens = final.prompt_eval_count || undefined;
 		const overBudget = promptTokens !== undefined && promptTokens > promptLimit(budget);
 		const promptMs = ms(final.prompt_eval_duration);
@@ -174,24 +193,29 @@ export class LlmBridge {
 	}
 
 	/** One streamed `/api/chat`, bounded by the stall and request timeouts; resolves with the last part. */
-	private async stream(request: LlmRequestMessage, setup: ModelSetup, send: (chunk: LlmChunkMessage) => void, signal: AbortSignal | undefined, hooks: ServeHooks): Promise<ChatResponse> {
+	private async stream(request: LlmRequestMessage, setup: ModelSetup, estimatedTokens: number, send: (chunk: LlmChunkMessage) => void, signal: AbortSignal | undefined, hooks: ServeHooks): Promise<{last: ChatResponse; calledTools: boolean}> {
 		let stream: ({abort(): void} & AsyncIterable<ChatResponse>) | undefined;
 		let timer: NodeJS.Timeout | undefined;
 		let why: string | undefined;
+		// Ollama sends nothing until its first token (a model load, a long prompt): aborting must end the HTTP request too.
+		const http = new AbortController();
+		const client = new Ollama({host: this.options.baseUrl, fetch: (input, init) => (this.options.fetch ?? fetch)(input, {...init, signal: init?.signal ? AbortSignal.any([init.signal, http.signal]) : http.signal})});
 		const abort = (reason: string) => {
 			why ??= reason;
 			stream?.abort();
+			http.abort();
 		};
 		const arm = () => {
 			clearTimeout(timer);
 			timer = setTimeout(() => abort(`the model sent nothing for ${Math.round(this.stallTimeoutMs / 1000)} s (stalled)`), this.stallTimeoutMs);
 		};
 		const hardTimer = setTimeout(() => abort(`the model did not finish within ${Math.round(this.requestTimeoutMs / 1000)} s`), this.requestTimeoutMs);
-		const onAbort = () => abort('the run was stopped');
+		const onAbort = () => abort(typeof signal?.reason === 'string' ? signal.reason : 'the run was stopped');
 		signal?.addEventListener('abort', onAbort);
+		if (signal?.aborted) onAbort();
 		try {
 			arm();
-			const opened = await this.client.chat({
+			const opened = await client.chat({
 				model: this.options.model,
 				messages: request.messages as never,
 				tools: request.tools as never,
@@ -203,11 +227,17 @@ export class LlmBridge {
 			stream = opened;
 			if (why) throw new Error(why);
 			let last: ChatResponse | undefined;
+			let calledTools = false;
+			let outputChars = 0;
 			for await (const part of opened) {
 				arm();
 				const message = part.message ?? {content: ''};
 				if (message.thinking) hooks.onThinking?.(message.thinking);
+				if (message.tool_calls?.length) calledTools = true;
+				outputChars += (message.content ?? '').length;
 				if (!message.content && !message.tool_calls?.length && !part.done) continue;
+				// What the request cost, for a sub-agent's token budget: Ollama's counts, else the estimates.
+				const usage = part.done ? {promptTokens: part.prompt_eval_count || estimatedTokens, outputTokens: part.eval_count || Math.ceil(outputChars / 4)} : undefined;
 				send({
 					type: 'llm_chunk',
 					requestId: request.requestId,
@@ -215,11 +245,12 @@ export class LlmBridge {
 					tool_calls: message.tool_calls as LlmChunkMessage['tool_calls'],
 					done: part.done,
 					...(part.done && part.done_reason ? {done_reason: part.done_reason} : {}),
+					...(usage ? {usage} : {}),
 				});
 				if (part.done) last = part;
 			}
 			if (!last) throw new Error('the model stream ended before it was done');
-			return last;
+			return {last, calledTools};
 		} catch (error) {
 			if (why) throw new LlmError(`Ollama at ${this.options.baseUrl}: ${why}`);
 			if (/Did not receive done|ended before it was done/i.test(String((error as Error).message))) {

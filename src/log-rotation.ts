@@ -10,6 +10,12 @@ export interface RotatingLogOptions {
 	maxBytes: number;
 	/** Files kept, the current one included (at least 1). */
 	maxFiles: number;
+	/**
+	 * Files another process appends to with what the host writes (a service manager's copy of its
+	 * output): looked at when the file rotates, and rotated along (copy, then truncate) once past
+	 * `maxBytes`, so each stays under twice that.
+	 */
+	companions?: string[];
 }
 
 /** The names of the files rotation keeps, current first. Pure. */
@@ -56,5 +62,24 @@ export class RotatingLogFile {
 		}
 		this.fd = fs.openSync(this.options.file, 'a');
 		this.size = 0;
+		for (const companion of this.options.companions ?? []) {
+			if ((fs.statSync(companion, {throwIfNoEntry: false})?.size ?? 0) > this.options.maxBytes) copyTruncate(companion, this.options.maxFiles);
+		}
 	}
+}
+
+/**
+ * Rotates a file that another process holds open for appending: copies it to `.1` (older copies
+ * shift on) and empties it, so that process's next writes start the file again. What it writes
+ * between the copy and the truncate is lost.
+ */
+export function copyTruncate(file: string, maxFiles: number): void {
+	const names = rotatedNames(file, maxFiles);
+	if (names.length > 1) {
+		for (let index = names.length - 1; index > 1; index--) {
+			if (fs.existsSync(names[index - 1]!)) fs.renameSync(names[index - 1]!, names[index]!);
+		}
+		fs.copyFileSync(file, names[1]!);
+	}
+	fs.truncateSync(file, 0);
 }

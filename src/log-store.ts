@@ -1,4 +1,4 @@
-import type {LogLine} from './types.js';
+import type {LogLine} from './api/types.js';
 
 type Listener = (lines: LogLine[]) => void;
 

@@ -6,7 +6,7 @@ import type {HostClock} from './clock.js';
 import {RotatingLogFile} from './log-rotation.js';
 import {LogStore} from './log-store.js';
 import {safeTerminalText} from './terminal-text.js';
-import type {LogLine} from './types.js';
+import type {LogLine} from './api/types.js';
 
 export type Logger = pino.Logger;
 
@@ -51,8 +51,8 @@ export interface CreateLoggerOptions {
 	store?: LogStore;
 	/** Also write to stderr (headless and CLI modes, never while the UI owns the screen). */
 	stderr?: boolean;
-	/** Rotation of `logs/babybot.log` (LOG_MAX_SIZE, LOG_MAX_FILES); default 10 MiB × 5 files. */
-	rotation?: {maxBytes: number; maxFiles: number};
+	/** Rotation of `logs/babybot.log` (LOG_MAX_SIZE, LOG_MAX_FILES; default 10 MiB × 5 files), and of the files that copy it. */
+	rotation?: {maxBytes: number; maxFiles: number; companions?: string[]};
 	/** The time each line carries; default the system's. */
 	clock?: HostClock;
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const folderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -28,8 +29,14 @@ export interface HomePaths {
 	ipcErrorsDir: string;
 	sessionsDir: string;
 	logsDir: string;
+	/** What the service manager, and a host handed to the background, append the headless host's output to. */
+	serviceLogFile: string;
+	backgroundLogFile: string;
 	skillsDir: string;
 	lockFile: string;
+	/** Owner-only folder of the control socket. */
+	controlDir: string;
+	socketFile: string;
 }
 
 export function homePaths(home: string): HomePaths {
@@ -45,8 +52,12 @@ export function homePaths(home: string): HomePaths {
 		ipcErrorsDir: path.join(home, 'ipc', 'errors'),
 		sessionsDir: path.join(home, 'sessions'),
 		logsDir: path.join(home, 'logs'),
+		serviceLogFile: path.join(home, 'logs', 'service.log'),
+		backgroundLogFile: path.join(home, 'logs', 'background.log'),
 		skillsDir: path.join(home, 'skills'),
 		lockFile: path.join(home, 'host.lock'),
+		controlDir: path.join(home, 'control'),
+		socketFile: path.join(home, 'control', 'host.sock'),
 	};
 }
 
@@ -60,4 +71,16 @@ export function groupPaths(paths: HomePaths, folder: string): {group: string; ip
 		return resolved;
 	};
 	return {group: inside(paths.groupsDir), ipc: inside(paths.ipcDir), session: inside(paths.sessionsDir)};
+}
+
+/** The real path of an existing folder (links resolved); `shown` is how errors name it. */
+export function existingFolder(folder: string, shown = folder): string {
+	let real: string;
+	try {
+		real = fs.realpathSync(folder);
+	} catch {
+		throw new Error(`${shown} does not exist: create the folder first`);
+	}
+	if (!fs.statSync(real).isDirectory()) throw new Error(`${shown} is not a directory: allow a folder`);
+	return real;
 }

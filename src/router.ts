@@ -1,4 +1,4 @@
-import type {RegisteredGroup, StoredMessage} from './types.js';
+import type {RegisteredGroup, StoredMessage} from './api/types.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

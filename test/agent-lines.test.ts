@@ -9,6 +9,8 @@ describe('parseAgentLine', () => {
 		['{"type":"llm_request","requestId":"r","messages":[],"tools":[]}', 'llm_request'],
 		['{"type":"log","level":"warn","msg":"x"}', 'log'],
 		['{"type":"web_request","requestId":"r","url":"https://a.test/","maxBytes":100}', 'web_request'],
+		['{"type":"llm_cancel","requestId":"r"}', 'llm_cancel'],
+		['{"type":"subagent","id":"sa1","name":"alpha","state":"timed out","rounds":1,"tokens":9}', 'subagent'],
 	])('accepts %s', (line, type) => {
 		expect(parseAgentLine(line)?.type).toBe(type);
 	});
@@ -21,6 +23,9 @@ describe('parseAgentLine', () => {
 		['{"type":"log","level":"loud","msg":"x"}'],
 		['{"type":"web_request","requestId":"r","url":5,"maxBytes":100}'],
 		['{"type":"web_request","requestId":"r","url":"https://a.test/"}'],
+		['{"type":"llm_cancel"}'],
+		['{"type":"subagent","id":"sa1","name":"alpha","state":"asleep"}'],
+		['{"type":"subagent","id":1,"name":"alpha","state":"done"}'],
 		['{not json'],
 		['[1,2]'],
 		[''],

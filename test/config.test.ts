@@ -27,6 +27,11 @@ describe('config', () => {
 			logMaxBytes: 10 * 1024 * 1024,
 			logMaxFiles: 5,
 			retentionDays: 30,
+			ollamaNumParallel: 1,
+			enableAgentSwarms: true,
+			agentSwarmMax: 3,
+			agentSwarmMaxRounds: 10,
+			agentSwarmTokenBudget: 60_000,
 		});
 		expect(config.ollamaModel).toMatch(/^qwen3/);
 		expect(config.mountAllowlistPath).toMatch(/\.config\/babybot\/mount-allowlist\.json$/);
@@ -49,6 +54,13 @@ describe('config', () => {
 		[{LOG_MAX_SIZE: '1048576'}, 'logMaxBytes', 1_048_576],
 		[{LOG_MAX_FILES: '2'}, 'logMaxFiles', 2],
 		[{RETENTION_DAYS: '90'}, 'retentionDays', 90],
+		[{OLLAMA_NUM_PARALLEL: '4'}, 'ollamaNumParallel', 4],
+		[{ENABLE_AGENT_SWARMS: 'off'}, 'enableAgentSwarms', false],
+		[{ENABLE_AGENT_SWARMS: 'FALSE'}, 'enableAgentSwarms', false],
+		[{ENABLE_AGENT_SWARMS: '1'}, 'enableAgentSwarms', true],
+		[{AGENT_SWARM_MAX: '5'}, 'agentSwarmMax', 5],
+		[{AGENT_SWARM_MAX_ROUNDS: '4'}, 'agentSwarmMaxRounds', 4],
+		[{AGENT_SWARM_TOKEN_BUDGET: '20000'}, 'agentSwarmTokenBudget', 20_000],
 	])('reads %j', (env, key, value) => {
 		expect(base(env)[key as keyof ReturnType<typeof base>]).toEqual(value);
 	});
@@ -74,6 +86,11 @@ describe('config', () => {
 		[{LOG_MAX_SIZE: '10MB'}, /LOG_MAX_SIZE=10MB is not a positive whole number of bytes: set it like LOG_MAX_SIZE=10485760/],
 		[{LOG_MAX_FILES: '0'}, /LOG_MAX_FILES=0 is not a positive whole number of files/],
 		[{RETENTION_DAYS: 'forever'}, /RETENTION_DAYS=forever is not a positive whole number of days: set it like RETENTION_DAYS=30/],
+		[{OLLAMA_NUM_PARALLEL: '0'}, /OLLAMA_NUM_PARALLEL=0 is not a positive whole number of requests/],
+		[{ENABLE_AGENT_SWARMS: 'sometimes'}, /ENABLE_AGENT_SWARMS=sometimes is neither on nor off: set ENABLE_AGENT_SWARMS=true or ENABLE_AGENT_SWARMS=false/],
+		[{AGENT_SWARM_MAX: '11'}, /AGENT_SWARM_MAX=11 is more than 10 sub-agents: set it between 1 and 10/],
+		[{AGENT_SWARM_MAX_ROUNDS: 'many'}, /AGENT_SWARM_MAX_ROUNDS=many is not a positive whole number of rounds/],
+		[{AGENT_SWARM_TOKEN_BUDGET: '-1'}, /AGENT_SWARM_TOKEN_BUDGET=-1 is not a positive whole number of tokens/],
 	])('refuses %j with a one-line error', (env, message) => {
 		let error: unknown;
 		try {

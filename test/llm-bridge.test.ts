@@ -2,6 +2,7 @@ import http from 'node:http';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {LlmChunkMessage} from '../container/agent-runner/src/protocol.js';
 import {LlmBridge, LlmBudgetError} from '../src/llm-bridge.js';
+import {ModelQueue} from '../src/llm/model-queue.js';
 import {startScriptedOllama, type ScriptedOllama, type ScriptedReply} from './support/ollama-server.js';
 
 let server: ScriptedOllama | undefined;
@@ -63,6 +64,24 @@ describe('LlmBridge', () => {
 		const state = await bridge.probe();
 		expect(state.reachable).toBe(false);
 		expect(state.error).toMatch(/not reachable/);
+	});
+
+	it('a request stopped before Ollama sent a byte (a load, a long prompt) ends at once, and the model is free for the next', async () => {
+		let hold!: (reply: ScriptedReply) => void;
+		server = await startScriptedOllama({replies: [() => new Promise<ScriptedReply>((resolve) => (hold = resolve)), {content: 'next'}]});
+		const bridge = new LlmBridge({baseUrl: server.url, model: 'qwen3:8b', queue: new ModelQueue({parallel: 1})});
+		const stop = new AbortController();
+		const first = bridge.serve(request, () => {}, stop.signal, {origin: {group: 'main', lane: 'subagent', agent: 'a'}});
+		const chunks: LlmChunkMessage[] = [];
+		const second = bridge.serve({...request, requestId: 'r2'}, (chunk) => chunks.push(chunk), undefined, {origin: {group: 'main', lane: 'subagent', agent: 'b'}});
+		while (server.chatRequests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+		expect(bridge.queueView()).toEqual({parallel: 1, running: 1, waiting: [{group: 'main', lane: 'subagent'}]});
+		stop.abort('the agent cancelled the request');
+		await expect(first).rejects.toThrow('the agent cancelled the request');
+		await second;
+		expect(chunks.map((chunk) => chunk.content).join('')).toBe('next');
+		expect(chunks.at(-1)).toMatchObject({done: true, usage: {promptTokens: expect.any(Number), outputTokens: 1}});
+		hold({content: 'too late'});
 	});
 
 	it('probes version, model presence and tool support', async () => {

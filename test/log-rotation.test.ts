@@ -31,6 +31,28 @@ describe('log rotation', () => {
 		expect(numbers.length).toBeGreaterThan(40);
 	});
 
+	it('rotates along a copy another process appends to (the service manager\'s service.log), by copy and truncate', () => {
+		const dir = path.join(tempHome().root, 'logs');
+		fs.mkdirSync(dir, {recursive: true});
+		const service = path.join(dir, 'service.log');
+		// The service manager's file descriptor: opened once for appending, written through all along.
+		const manager = fs.openSync(service, 'a');
+		const log = new RotatingLogFile({file: path.join(dir, 'babybot.log'), maxBytes: 1000, maxFiles: 3, companions: [service]});
+		for (let i = 0; i < 300; i++) {
+			const line = `line ${String(i).padStart(4, '0')} ${'x'.repeat(40)}\n`;
+			log.write(line);
+			fs.writeSync(manager, line);
+		}
+		log.close();
+		fs.closeSync(manager);
+		expect(fs.readdirSync(dir).sort()).toEqual(['babybot.log', 'babybot.log.1', 'babybot.log.2', 'service.log', 'service.log.1', 'service.log.2']);
+		// Looked at when babybot.log rotates: never more than twice the size.
+		for (const name of ['service.log', 'service.log.1', 'service.log.2']) expect(fs.statSync(path.join(dir, name)).size).toBeLessThanOrEqual(2 * 1000);
+		// Appending after the truncate starts the file again: no hole of zeros before the new lines.
+		expect(fs.readFileSync(service, 'utf8').startsWith('line ')).toBe(true);
+		expect(fs.readFileSync(service, 'utf8').trim().split('\n').at(-1)).toMatch(/^line 0299/);
+	});
+
 	it('a host logger writes through it; older files beyond LOG_MAX_FILES are removed at start', () => {
 		const logsDir = path.join(tempHome().root, 'logs');
 		fs.mkdirSync(logsDir, {recursive: true});

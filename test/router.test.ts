@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {chatTrigger, formatMessages, formatScheduledPrompt, messageChars, planBatch, stripInternal, triggerPattern} from '../src/router.js';
-import type {StoredMessage} from '../src/types.js';
+import type {StoredMessage} from '../src/api/types.js';
 
 const group = {isMain: false, requiresTrigger: true, trigger: '@Baby'};
 const chat = 'club@g.us';

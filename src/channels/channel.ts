@@ -1,4 +1,4 @@
-import type {InboundMessage} from '../types.js';
+import type {InboundMessage} from '../api/types.js';
 
 export interface ChannelCallbacks {
 	/** Every inbound message of a chat the host cares about; the host stores it before acting. */

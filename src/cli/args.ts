@@ -55,8 +55,11 @@ export function checkFlags(argv: readonly string[], flags: AnyFlags, command?: s
 		if (!isFlag(arg)) continue;
 		const equals = arg.indexOf('=');
 		const name = arg.slice(arg.startsWith('--') ? 2 : 1, equals === -1 ? undefined : equals);
-		const negated = name.startsWith('no-') ? flags[name.slice(3)] : undefined;
-		const spec: FlagSpec | undefined = arg.startsWith('--') ? (flags[name] ?? (negated?.type === 'boolean' ? negated : undefined)) : undefined;
+		const named = (flag: string) => flags[flag] ?? flags[flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())];
+		const negated = name.startsWith('no-') ? named(name.slice(3)) : undefined;
+		const spec: FlagSpec | undefined = arg.startsWith('--')
+			? (named(name) ?? (negated?.type === 'boolean' ? negated : undefined))
+			: Object.values(flags).find((candidate) => 'shortFlag' in candidate && candidate.shortFlag === name);
 		const shown = equals === -1 ? arg : arg.slice(0, equals);
 		if (!spec) throw new UsageError(`unknown flag ${shown}: ${helpHint(command)}`);
 		if (spec.type === 'boolean' && equals !== -1) throw new UsageError(`${shown} takes no value: ${helpHint(command)}`);

@@ -1,7 +1,10 @@
-import type {Config} from '../config.js';
-import {createHost, type Host} from '../host/create-host.js';
-import {HostLockedError} from '../host/lock.js';
+import type {HostApi} from '../api/host-api.js';
 import {localJid} from '../channels/local-chat.js';
+import type {Config} from '../config.js';
+import {attachToRunningHost} from '../control/attach.js';
+import {createHost} from '../host/create-host.js';
+import {HostLockedError} from '../host/lock.js';
+import {homePaths} from '../paths.js';
 import {parseArgs} from './args.js';
 import type {CommandIo} from './main.js';
 import {unsandboxedWarning} from '../runtimes/none-limits.js';
@@ -13,9 +16,35 @@ export const chatHelp = `Usage
 
 Sends MESSAGE as the local operator to the group (default: main), prints the agent's
 replies and exits 0 when the run is done; non-zero with a one-line error otherwise.
-Put \`--\` before a message that starts with a dash. While a host runs for this home,
-chat from its UI (press c) instead.
+Put \`--\` before a message that starts with a dash. Goes through the host that runs for
+this home (a service, a UI); with none, starts one for the message and stops it after.
 `;
+
+/** The host the message goes to: the running one (attached), else one started here for this message. */
+interface ChatHost {
+	host: HostApi;
+	start(): Promise<void>;
+	/** Detaches, or stops the host started here. */
+	leave(): Promise<void>;
+}
+
+async function openChatHost(config: Config): Promise<ChatHost> {
+	const remote = await attachToRunningHost({paths: homePaths(config.home)});
+	if (remote) return {host: remote, start: async () => {}, leave: async () => remote.close()};
+	try {
+		const host = await createHost({config, launcher: await selectLauncher(config)});
+		return {host, start: () => host.start(), leave: () => host.stop()};
+	} catch (error) {
+		// A host started meanwhile: use that one.
+		if (error instanceof HostLockedError) return openChatHost(config);
+		throw error;
+	}
+}
+
+/** The one place `chat` prints what the agent answered (made safe for the terminal). */
+function printAnswer(io: CommandIo, text: string): void {
+	io.stdout.write(safeTerminalText(text) + '\n');
+}
 
 export async function runChatCommand(args: string[], config: Config, io: CommandIo): Promise<number> {
 	const cli = parseArgs(args, {command: 'chat', flags: {group: {type: 'string', default: 'main'}}});
@@ -24,17 +53,17 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 		io.stderr.write('babybot-tui chat: no message given: run `babybot-tui chat "hello"`\n');
 		return 2;
 	}
-	let host: Host;
+	let chat: ChatHost;
 	try {
-		host = await createHost({config, launcher: await selectLauncher(config)});
+		chat = await openChatHost(config);
 	} catch (error) {
-		if (!(error instanceof HostLockedError)) throw error;
-		io.stderr.write(`babybot-tui chat: ${error.holder}: chat from its UI (press c), or stop it first (q in its UI, or kill ${error.pid})\n`);
+		io.stderr.write(`babybot-tui chat: ${(error as Error).message}\n`);
 		return 1;
 	}
+	const {host} = chat;
 	const folder = cli.flags.group;
-	if (!host.groupOfFolder(folder)) {
-		await host.stop();
+	if (!host.snapshot().groups.some((group) => group.folder === folder)) {
+		await chat.leave();
 		io.stderr.write(`babybot-tui chat: no group with folder "${folder}": see \`babybot-tui groups list\`\n`);
 		return 2;
 	}
@@ -47,11 +76,16 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 	const seen: Event[] = [];
 	let sent: number | undefined;
 	let failure: string | undefined;
-	let finished: () => void = () => {};
-	const done = new Promise<void>((resolve) => (finished = resolve));
+	let settled = false;
+	let settle: () => void = () => {};
+	const done = new Promise<void>((resolve) => (settle = resolve));
+	const finished = () => {
+		settled = true;
+		settle();
+	};
 	const consider = (event: Event): void => {
 		if (sent === undefined) return void seen.push(event);
-		if (event.kind === 'reply' && (event.throughSeq ?? sent) >= sent) io.stdout.write(safeTerminalText(event.text) + '\n');
+		if (event.kind === 'reply' && (event.throughSeq ?? sent) >= sent) printAnswer(io, event.text);
 		if (event.kind === 'turn' && (event.throughSeq ?? 0) >= sent) {
 			if (!event.ok) failure = event.error ?? 'the agent failed';
 			finished();
@@ -59,16 +93,23 @@ export async function runChatCommand(args: string[], config: Config, io: Command
 	};
 	host.events.on('reply', (reply) => reply.chatJid === chatJid && !reply.error && consider({kind: 'reply', text: reply.text, throughSeq: reply.throughSeq}));
 	host.events.on('turn', (turn) => turn.chatJid === chatJid && consider({kind: 'turn', ok: turn.ok, error: turn.error, throughSeq: turn.throughSeq}));
-	const stopOnSignal = () => void host.stop().then(() => process.exit(130));
+	host.events.on('stopping', ({reason}) => {
+		if (settled) return;
+		failure = `${reason} before answering`;
+		finished();
+	});
+	const stopOnSignal = () => void chat.leave().then(() => process.exit(130));
 	process.once('SIGINT', stopOnSignal);
 	process.once('SIGTERM', stopOnSignal);
 	try {
-		await host.start();
+		await chat.start();
 		sent = (await host.sendLocalMessage(folder, text)).seq;
 		for (const event of seen.splice(0)) consider(event);
 		await done;
+	} catch (error) {
+		failure = (error as Error).message;
 	} finally {
-		await host.stop();
+		await chat.leave();
 		process.off('SIGINT', stopOnSignal);
 		process.off('SIGTERM', stopOnSignal);
 	}

@@ -11,18 +11,22 @@ import {imageHelp, runImageCommand} from './image-command.js';
 import {mountsHelp, runMountsCommand} from './mounts-command.js';
 import {pairHelp, runPairCommand} from './pair-command.js';
 import {runSandboxCommand, sandboxHelp} from './sandbox-command.js';
+import {runServiceCommand, serviceHelp} from './service-command.js';
+import {runTasksCommand, tasksHelp} from './tasks-command.js';
 
 export const mainHelp = `BabyBot: a personal AI assistant host, steered from the terminal.
 
 Usage
-  $ babybot-tui                      the operator UI (runs the host in-process)
-  $ babybot-tui --headless           the host without UI (for services)
+  $ babybot-tui                      the operator UI (attaches to the running host, or runs one in-process)
+  $ babybot-tui --headless           the host without UI (for services); UIs and commands attach to it
   $ babybot-tui chat [--group F] MESSAGE…
   $ babybot-tui groups list | add --jid JID --name NAME --folder F [--no-trigger] [--mount PATH[:rw]] [--network] | remove JID|FOLDER
   $ babybot-tui mounts check PATH [--as NAME] [--rw] [--group F] | list | allow PATH [--rw] | revoke PATH
   $ babybot-tui hosts list | allow HOST [--group F] [--http] [--internal] | revoke HOST [--group F] | check URL [--group F]
   $ babybot-tui image build [--offline]
+  $ babybot-tui tasks list [--group F] | pause ID | resume ID | run ID | delete ID | misfire ID POLICY
   $ babybot-tui pair [--phone DIGITS]
+  $ babybot-tui service install [--dry-run] | uninstall | status | logs [-f]
   $ babybot-tui sandbox check [--group F] [--runtime R]
   $ babybot-tui doctor
   $ babybot-tui COMMAND --help       that command's help
@@ -55,6 +59,8 @@ const commands: Record<string, {help: string; run: CommandRunner}> = {
 	image: {help: imageHelp, run: (args, config, io) => runImageCommand(args, config, io)},
 	pair: {help: pairHelp, run: (args, config, io) => runPairCommand(args, {config, stdout: io.stdout, stderr: io.stderr})},
 	sandbox: {help: sandboxHelp, run: runSandboxCommand},
+	service: {help: serviceHelp, run: (args, config, io) => runServiceCommand(args, config, io)},
+	tasks: {help: tasksHelp, run: runTasksCommand},
 };
 
 export interface ParsedCommandLine {

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type {Config} from '../config.js';
+import {attachToRunningHost} from '../control/attach.js';
+import type {RemoteHost} from '../control/remote-host.js';
 import {MountAllowlist} from '../mounts/allowlist.js';
 import {defaultBlockedPatterns, hostStatePaths, validateMount} from '../mounts/mount-security.js';
-import {homePaths} from '../paths.js';
+import {existingFolder, homePaths} from '../paths.js';
 import {openDb, type Db} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
 import {MountRequestStore} from '../store/mount-requests.js';
@@ -30,7 +32,8 @@ check tells whether a group may mount PATH (main unless --group) and why; list s
 allowlist and the pending requests; allow and revoke change the allowlist. allow --group limits
 the root to one group; --auto lets agents' requests under it through without asking you (without
 it, an agent's request waits in the Access pane). BabyBot's own home, the allowlist's folder and
-the project's .env are never mounted, whatever the allowlist says.
+the project's .env are never mounted, whatever the allowlist says. allow and revoke go through
+the host that runs for this home, if one does.
 `;
 
 interface ParsedArgs {
@@ -169,16 +172,22 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 			}
 			case 'allow': {
 				const target = needPath('~/projects');
-				const real = resolveExisting(target, homeDir);
-				const {added} = allowlist.addAllowedRoot(real, args.rw, undefined, {group: args.group, ...(args.auto ? {autoApprove: true} : {})});
-				const scope = args.group ? ` for group ${args.group}` : '';
-				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real}${scope}${args.auto ? ' (agents: automatic)' : ''} in ${allowlist.file}`);
+				const real = existingFolder(expandTilde(target, homeDir), target);
+				const scope = {group: args.group, ...(args.auto ? {autoApprove: true} : {})};
+				const {added, allowlistPath} = await throughHost(
+					options,
+					(host) => host.allowMountRoot(real, args.rw, scope),
+					() => ({...allowlist.addAllowedRoot(real, args.rw, undefined, scope), allowlistPath: allowlist.file}),
+				);
+				const shown = args.group ? ` for group ${args.group}` : '';
+				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real}${shown}${args.auto ? ' (agents: automatic)' : ''} in ${allowlistPath}`);
 				return 0;
 			}
 			case 'revoke': {
 				const target = needPath('~/projects');
-				const {removed} = allowlist.removeAllowedRoot(expandTilde(target, homeDir));
-				out(`revoked ${target} (${removed} root${removed === 1 ? '' : 's'}) in ${allowlist.file}`);
+				const expanded = expandTilde(target, homeDir);
+				const {removed, allowlistPath} = await throughHost(options, (host) => host.revokeMountRoot(expanded), () => ({...allowlist.removeAllowedRoot(expanded), allowlistPath: allowlist.file}));
+				out(`revoked ${target} (${removed} root${removed === 1 ? '' : 's'}) in ${allowlistPath}`);
 				return 0;
 			}
 			default:
@@ -190,21 +199,19 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 	}
 }
 
+/** Through the host that runs for this home (its view changes at once), else on the file directly. */
+async function throughHost<T>(options: MountsCommandOptions, viaHost: (host: RemoteHost) => Promise<T>, direct: () => T): Promise<T> {
+	const remote = await attachToRunningHost({paths: homePaths(options.config.home)});
+	if (!remote) return direct();
+	try {
+		return await viaHost(remote);
+	} finally {
+		remote.close();
+	}
+}
+
 function expandTilde(target: string, homeDir: string): string {
 	if (target === '~') return homeDir;
 	if (target.startsWith('~/')) return `${homeDir}/${target.slice(2)}`;
 	return target;
-}
-
-/** The real path of an existing folder, for a root the operator adds by hand. */
-function resolveExisting(target: string, homeDir: string): string {
-	const expanded = expandTilde(target, homeDir);
-	let real: string;
-	try {
-		real = fs.realpathSync(expanded);
-	} catch {
-		throw new Error(`${target} does not exist: create the folder first`);
-	}
-	if (!fs.statSync(real).isDirectory()) throw new Error(`${target} is not a directory: allow a folder`);
-	return real;
 }

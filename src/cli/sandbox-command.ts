@@ -14,7 +14,7 @@ import {VerdictCache} from '../sandbox-check/verdict-cache.js';
 import {openDb} from '../store/db.js';
 import {GroupStore} from '../store/groups.js';
 import {MountRequestStore} from '../store/mount-requests.js';
-import type {RuntimeSetting} from '../types.js';
+import type {RuntimeSetting} from '../api/types.js';
 import {parseArgs, UsageError} from './args.js';
 import type {CommandIo} from './main.js';
 import {runtimeLabel, selectLauncher} from './launcher.js';

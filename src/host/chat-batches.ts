@@ -4,7 +4,7 @@
 // that no prompt has room for any more is passed.
 import {batchWindow, planBatch, type BatchLimits} from '../router.js';
 import type {MessageStore} from '../store/messages.js';
-import type {StoredMessage} from '../types.js';
+import type {StoredMessage} from '../api/types.js';
 
 export class ChatBatches {
 	/** Per chat and trigger: its messages after `from` up to `through` were searched and hold no trigger. */

@@ -30,13 +30,13 @@ import {RunStore} from '../store/runs.js';
 import {TaskStore} from '../store/tasks.js';
 import {WebRequestStore} from '../store/web-requests.js';
 import {WebFetcher, type FetcherOptions} from '../web/fetcher.js';
-import type {InboundMessage, RegisteredGroup} from '../types.js';
+import type {InboundMessage, RegisteredGroup} from '../api/types.js';
 import {WebAccess} from '../web/web-access.js';
 import {DiskQuota} from './disk-quota.js';
-import {HostEmitter} from './events.js';
+import {HostEmitter} from '../api/host-emitter.js';
 import {GroupRunner} from './group-runner.js';
 import {prepareHome} from './home-setup.js';
-import type {HostSnapshot, WhatsAppState} from './host-api.js';
+import type {HostSnapshot, WhatsAppState} from '../api/host-api.js';
 import {createHostApi, type Host} from './host-api-impl.js';
 import {createIpcHandlers} from './ipc-handlers.js';
 import {acquireHostLock} from './lock.js';
@@ -75,7 +75,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		level: config.logLevel,
 		store: options.logStore,
 		stderr: options.logToStderr,
-		rotation: {maxBytes: config.logMaxBytes, maxFiles: config.logMaxFiles},
+		// A service manager (or the UI, for a host it hands to the background) appends the headless host's output to these.
+		rotation: {maxBytes: config.logMaxBytes, maxFiles: config.logMaxFiles, companions: [paths.serviceLogFile, paths.backgroundLogFile]},
 		clock,
 	});
 	const db = openDb(paths.dbFile);
@@ -169,6 +170,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		selfChatJid: () => whatsapp?.channel.selfJid(),
 		setTyping: (chatJid, typing) => void channels.find((c) => c.ownsJid(chatJid))?.setTyping?.(chatJid, typing).catch(() => {}),
 		onRunUpdate: () => changed('runs'),
+		onSubagent: () => changed('subagents'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
 		diskQuotaProblem: (group) => diskQuota.problem(group.folder, groupPaths(paths, group.folder).group),
 		afterRun: (group) => void diskQuota.remeasure(group.folder, groupPaths(paths, group.folder).group),
@@ -283,6 +285,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		runner,
 		scheduler,
 		approvals,
+		allowlist,
 		web,
 		skills,
 		llm,

@@ -24,6 +24,8 @@ export interface DiskQuotaOptions {
 
 export class DiskQuota {
 	private readonly usedKb = new Map<string, number | undefined>();
+	/** Measurements under way: a start waits for the one its last run began. */
+	private readonly measuring = new Map<string, Promise<void>>();
 	private readonly measure: MeasureFolder;
 
 	constructor(private readonly options: DiskQuotaOptions) {
@@ -32,13 +34,20 @@ export class DiskQuota {
 
 	/** Why the group may not start a run now, or undefined. Measures once when nothing is known yet. */
 	async problem(folder: string, dir: string): Promise<string | undefined> {
-		if (!this.usedKb.has(folder)) await this.remeasure(folder, dir);
+		const pending = this.measuring.get(folder);
+		if (pending) await pending;
+		else if (!this.usedKb.has(folder)) await this.remeasure(folder, dir);
 		const kb = this.usedKb.get(folder);
 		if (kb === undefined || kb <= this.options.quotaMb * 1024) return undefined;
 		return `the group folder uses ${Math.round(kb / 1024)} MB, over its disk quota of ${this.options.quotaMb} MB: delete files in it (or raise GROUP_DISK_QUOTA_MB), then send the message again`;
 	}
 
-	async remeasure(folder: string, dir: string): Promise<void> {
-		this.usedKb.set(folder, await this.measure(dir, this.options.timeoutMs ?? 20_000));
+	remeasure(folder: string, dir: string): Promise<void> {
+		const done = this.measure(dir, this.options.timeoutMs ?? 20_000).then((kb) => {
+			this.usedKb.set(folder, kb);
+			if (this.measuring.get(folder) === done) this.measuring.delete(folder);
+		});
+		this.measuring.set(folder, done);
+		return done;
 	}
 }

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type {TurnInput} from '../../container/agent-runner/src/protocol.js';
 import type {HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
@@ -10,18 +9,16 @@ import type {SandboxLauncher} from '../runtimes/runtime.js';
 import type {TaskRunOutcome} from '../scheduler/task-scheduler.js';
 import {RunOutputs} from '../runner/run-output.js';
 import type {LlmServer, SandboxRun, TurnRequest, TurnResult, WebServer} from '../runner/sandbox-run.js';
+import type {TurnPlan} from '../skills/turn-plan.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
-import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../types.js';
+import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../api/types.js';
 import {ChatBatches} from './chat-batches.js';
 import {ChatCursors} from './chat-cursors.js';
 import {chatsOfGroup} from './sandbox-spec.js';
 import {createSandboxRun} from './sandbox-run-factory.js';
 import type {HostPaths} from './sandbox-spec.js';
-
-/** What a batch of messages turns into before the model sees it. */
-export type TurnPlan = {reply: string} | {skills?: TurnInput['skills']; command?: TurnInput['command']};
 
 export interface GroupRunnerDeps {
 	config: Config;
@@ -50,6 +47,8 @@ export interface GroupRunnerDeps {
 	/** The operator's WhatsApp self-chat, which counts as input to main. */
 	selfChatJid?(): string | undefined;
 	onRunUpdate(run: ContainerRun): void;
+	/** A sub-agent of a run started, moved on or ended. */
+	onSubagent?(): void;
 	onDelta(groupFolder: string, chatJid: string, text: string): void;
 	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
 	/** Why the group may not start a run (over its disk quota), or undefined. */
@@ -150,6 +149,12 @@ export class GroupRunner {
 	/** The group's warm run closes once idle, so its next turn starts with the current mounts. */
 	retire(folder: string): void {
 		this.live.get(folder)?.run.retire();
+	}
+
+	/** Stops one sub-agent of a live run; false when the run is not live or the sub-agent not running. */
+	killSubagent(runId: string, subagentId: string): boolean {
+		const live = [...this.live.values()].find(({run}) => run.record.id === runId);
+		return live?.run.killSubagent(subagentId) ?? false;
 	}
 
 	async kill(runId: string): Promise<boolean> {
@@ -345,7 +350,7 @@ export class GroupRunner {
 	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskRunOutcome> {
 		const {task} = work;
 		work.started();
-		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id)};
+		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id), lane: 'task'};
 		const outcome = await (first ? run.begin(request) : run.submit(request));
 		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
 		work.resolve(result);

@@ -5,7 +5,7 @@ import {groupPaths} from '../paths.js';
 import type {SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
 import type {SandboxExpectations} from '../sandbox-check/properties.js';
 import {runSandboxCheck, type SandboxCheckResult} from '../sandbox-check/run-check.js';
-import type {RegisteredGroup} from '../types.js';
+import type {RegisteredGroup} from '../api/types.js';
 import {buildSandboxSpec, type HostPaths} from './sandbox-spec.js';
 
 export interface GroupSandboxDeps {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import {isoNow, type HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
@@ -7,22 +8,23 @@ import {imageStaleness} from '../image/image-staleness.js';
 import type {LlmBridge} from '../llm-bridge.js';
 import type {Logger} from '../logger.js';
 import type {LogStore} from '../log-store.js';
+import {existingFolder} from '../paths.js';
+import type {MountAllowlist} from '../mounts/allowlist.js';
 import type {MountApprovals} from '../mounts/mount-requests.js';
-import {folderProblem} from '../paths.js';
 import {reapOrphans} from '../runtimes/reap.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
 import type {TaskScheduler} from '../scheduler/task-scheduler.js';
 import {skillText} from '../skills/skill-loader.js';
 import type {SkillLibrary} from '../skills/skill-sync.js';
-import type {GroupStore} from '../store/groups.js';
+import {newGroup, type GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
 import type {WebAccess} from '../web/web-access.js';
-import type {InboundMessage, RegisteredGroup} from '../types.js';
-import type {HostEmitter} from './events.js';
+import type {InboundMessage, RegisteredGroup} from '../api/types.js';
+import type {HostEmitter} from '../api/host-emitter.js';
 import type {SandboxVerdicts} from './sandbox-verdicts.js';
 import type {GroupRunner} from './group-runner.js';
-import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from './host-api.js';
+import type {HostApi, HostSnapshot, OllamaState, RuntimeInfo} from '../api/host-api.js';
 import {installLabelFor} from './sandbox-spec.js';
 import type {WhatsAppLink} from './whatsapp-link.js';
 
@@ -49,6 +51,7 @@ export interface HostParts {
 	runner: GroupRunner;
 	scheduler: TaskScheduler;
 	approvals: MountApprovals;
+	allowlist: MountAllowlist;
 	web: WebAccess;
 	skills: SkillLibrary;
 	llm: LlmBridge;
@@ -66,7 +69,7 @@ export interface HostParts {
 
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
 export function createHostApi(parts: HostParts): Host {
-	const {config, launcher, logger, events, stores, runner, scheduler, approvals, web, skills} = parts;
+	const {config, launcher, logger, events, stores, runner, scheduler, approvals, allowlist, web, skills} = parts;
 	const {messages, groups, runs} = stores;
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
 	let ollama: OllamaState = {reachable: false, model: config.ollamaModel, modelPresent: null, toolsSupported: null};
@@ -138,11 +141,12 @@ export function createHostApi(parts: HostParts): Host {
 				chats: messages.chats(),
 				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
 				tasks: scheduler.list().map((task) => ({...task, upcoming: scheduler.upcoming(task.id)})),
+				subagents: runner.outputs.subagents(),
 				mounts: approvals.view(),
 				web: web.view(),
 				skills: skills.skills(),
 				whatsapp: parts.whatsapp()?.channel.currentState() ?? {status: 'off'},
-				ollama: {...ollama, context: parts.llm.contextInUse() ?? ollama.context},
+				ollama: {...ollama, context: parts.llm.contextInUse() ?? ollama.context, queue: parts.llm.queueView()},
 				runtime: {...runtime},
 				sandboxChecks: parts.verdicts?.view() ?? {},
 				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
@@ -150,7 +154,7 @@ export function createHostApi(parts: HostParts): Host {
 				selfChatJid: parts.whatsapp()?.channel.selfJid(),
 			};
 		},
-		runOutput: (runId) => runner.outputs.get(runId),
+		runOutput: async (runId) => runner.outputs.get(runId),
 		async sendLocalMessage(folder, text) {
 			requireGroup(folder);
 			const now = isoNow(parts.clock);
@@ -172,10 +176,12 @@ export function createHostApi(parts: HostParts): Host {
 			if (!(await runner.kill(runId))) throw new Error(`run ${runId} is not live`);
 			logger.info({run: runId}, 'run killed by the operator');
 		},
+		async killSubagent(runId, subagentId) {
+			if (!runner.killSubagent(runId, subagentId)) throw new Error(`sub-agent ${subagentId} of run ${runId} is not running`);
+			logger.info({run: runId, subagent: subagentId}, 'sub-agent killed by the operator');
+		},
 		async registerGroup(input) {
-			const problem = folderProblem(input.folder);
-			if (problem) throw new Error(problem);
-			const group: RegisteredGroup = {...input, trigger: config.trigger, isMain: false, addedAt: isoNow(parts.clock), extraMounts: [], network: false};
+			const group = {...newGroup(input, config.trigger), addedAt: isoNow(parts.clock)};
 			groups.add(group);
 			logger.info({group: group.folder, jid: group.jid}, 'group registered by the operator');
 			changed('groups');
@@ -190,6 +196,7 @@ export function createHostApi(parts: HostParts): Host {
 			logger.info({group: group.folder, pausedTasks}, 'group unregistered by the operator (its folder is kept, its tasks paused)');
 			changed('groups');
 			if (pausedTasks > 0) changed('tasks');
+			return group;
 		},
 		async approveMount(requestId, mode, scope = 'group') {
 			const approved = approvals.approve(requestId, mode, 'operator', scope);
@@ -198,6 +205,19 @@ export function createHostApi(parts: HostParts): Host {
 		},
 		async rejectMount(requestId) {
 			approvals.reject(requestId, 'operator');
+		},
+		async allowMountRoot(hostPath, readWrite, scope = {}) {
+			if (!path.isAbsolute(hostPath)) throw new Error(`${hostPath} is not an absolute path: give the folder's full path`);
+			const {added} = allowlist.addAllowedRoot(existingFolder(hostPath), readWrite, undefined, scope);
+			allowlist.reload();
+			logger.info({root: hostPath, readWrite, ...scope}, 'allowed mount root added by the operator');
+			return {added, allowlistPath: allowlist.file};
+		},
+		async revokeMountRoot(hostPath) {
+			const {removed} = allowlist.removeAllowedRoot(hostPath);
+			allowlist.reload();
+			logger.info({root: hostPath}, 'allowed mount root revoked by the operator');
+			return {removed, allowlistPath: allowlist.file};
 		},
 		async approveHost(requestId, scope) {
 			web.approve(requestId, scope, 'operator');
@@ -223,7 +243,11 @@ export function createHostApi(parts: HostParts): Host {
 			await requireWhatsApp().startPairing(options);
 		},
 		stop() {
-			stopping ??= parts.stop();
+			if (!stopping) {
+				// Listeners hear of it first (a listener may call stop() again: it gets this same promise).
+				stopping = Promise.resolve().then(() => parts.stop());
+				events.emit('stopping', {reason: 'the host was stopped'});
+			}
 			return stopping;
 		},
 	};

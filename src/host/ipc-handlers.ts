@@ -7,7 +7,7 @@ import {containerNameProblem} from '../mounts/mount-security.js';
 import {folderProblem} from '../paths.js';
 import type {TaskScheduler} from '../scheduler/task-scheduler.js';
 import type {GroupStore} from '../store/groups.js';
-import type {ChatInfo, ExtraMountSpec, RegisteredGroup} from '../types.js';
+import type {ChatInfo, ExtraMountSpec, RegisteredGroup} from '../api/types.js';
 
 export interface IpcHandlerDeps {
 	config: Config;

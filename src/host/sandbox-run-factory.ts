@@ -4,7 +4,8 @@ import {describeRequest} from '../llm/llm-stats.js';
 import {stripInternal} from '../router.js';
 import type {RunOutputs} from '../runner/run-output.js';
 import {SandboxRun} from '../runner/sandbox-run.js';
-import type {ContextMode, RegisteredGroup} from '../types.js';
+import {swarmSettings} from '../runner/subagents.js';
+import type {ContextMode, RegisteredGroup} from '../api/types.js';
 import type {GroupRunnerDeps} from './group-runner.js';
 import {groupSandboxSpec} from './group-sandbox.js';
 import {sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
@@ -48,7 +49,9 @@ export function createSandboxRun({deps, group, contextMode, outputs, warnedUnwri
 			assistantName: config.assistantName,
 			contextMode,
 			limits: {maxToolRounds: 20, toolOutputChars: 20_000, ipcAckTimeoutMs: 30_000},
+			swarm: swarmSettings(config),
 		},
+		onSubagent: () => deps.onSubagent?.(),
 		onOutput: (turn, text) => {
 			const clean = stripInternal(text);
 			if (clean) deps.deliver(turn.chatJid, clean, {throughSeq: turn.throughSeq});

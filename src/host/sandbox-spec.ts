@@ -6,7 +6,7 @@ import {groupPaths, type HomePaths} from '../paths.js';
 import {ensureGroupIpc} from '../ipc/ipc-layout.js';
 import {buildMountPlan} from '../runtimes/mount-plan.js';
 import type {SandboxSpec} from '../runtimes/runtime.js';
-import type {RegisteredGroup} from '../types.js';
+import type {RegisteredGroup} from '../api/types.js';
 
 export interface HostPaths extends HomePaths {
 	/** The skills as synced for sandboxes (mounted read-only at /workspace/skills). */

@@ -5,9 +5,9 @@ import {imageIdentity} from '../image/image-staleness.js';
 import type {Logger} from '../logger.js';
 import {formatCheckLine} from '../sandbox-check/properties.js';
 import {VerdictCache, verdictKey, type VerdictKey} from '../sandbox-check/verdict-cache.js';
-import type {RegisteredGroup} from '../types.js';
+import type {RegisteredGroup} from '../api/types.js';
 import {checkGroupSandbox, sandboxShape, type GroupSandboxDeps} from './group-sandbox.js';
-import type {SandboxVerdictView} from './host-api.js';
+import type {SandboxVerdictView} from '../api/host-api.js';
 
 export interface SandboxVerdictsOptions {
 	deps: GroupSandboxDeps;

@@ -5,7 +5,7 @@ import type {WhatsAppLimits} from '../channels/whatsapp/limits.js';
 import type {SocketFactory, WAVersion} from '../channels/whatsapp/socket.js';
 import type {WhatsAppChannel} from '../channels/whatsapp/whatsapp-channel.js';
 import type {Logger} from '../logger.js';
-import type {WhatsAppState} from './host-api.js';
+import type {WhatsAppState} from '../api/host-api.js';
 import type {HostPaths} from './sandbox-spec.js';
 
 export interface WhatsAppLink {

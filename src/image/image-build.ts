@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {Config} from '../config.js';
 import {cliEnv, runCli, runtimeCli, type RunCli} from '../runtimes/cli-exec.js';
-import type {OciEngine, RuntimeName} from '../types.js';
+import type {OciEngine, RuntimeName} from '../api/types.js';
 import {agentRunnerHash, agentRunnerHashLabel, stageBuildContext} from './agent-runner-files.js';
 import {buildOfflineBase} from './offline-base.js';
 import {runStreaming} from './stream-exec.js';

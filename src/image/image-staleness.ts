@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type {Config} from '../config.js';
 import {cliEnv, runCli, runtimeCli, type RunCli} from '../runtimes/cli-exec.js';
-import type {OciEngine, RuntimeName} from '../types.js';
+import type {OciEngine, RuntimeName} from '../api/types.js';
 import {agentRunnerHash, agentRunnerHashLabel} from './agent-runner-files.js';
 
 export interface StalenessDeps {

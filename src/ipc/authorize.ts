@@ -1,5 +1,5 @@
 // Who may do what over IPC. Pure: the sender is the directory the file was found in, never a JSON field.
-import type {RegisteredGroup, ScheduledTask} from '../types.js';
+import type {RegisteredGroup, ScheduledTask} from '../api/types.js';
 import {folderProblem} from '../paths.js';
 import type {IpcRequest} from './schemas.js';
 

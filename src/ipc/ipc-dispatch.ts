@@ -1,5 +1,5 @@
 // An authorized request → the host handler that carries it out.
-import type {RegisteredGroup} from '../types.js';
+import type {RegisteredGroup} from '../api/types.js';
 import {resolveTaskTarget} from './authorize.js';
 import type {IpcHandlers, IpcSource} from './ipc-types.js';
 import type {IpcRequest} from './schemas.js';

@@ -1,6 +1,6 @@
 // What the IPC service hands the host for each authorized request, and what it reports back.
 import type {NewTaskInput, TaskUpdate} from '../scheduler/task-scheduler.js';
-import type {ExtraMountSpec} from '../types.js';
+import type {ExtraMountSpec} from '../api/types.js';
 
 /** Who sent a request: from the directory, never from the JSON. */
 export interface IpcSource {

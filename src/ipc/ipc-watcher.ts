@@ -4,7 +4,7 @@
 // independently, main first, so one group's flood never holds up another's requests.
 import fsp from 'node:fs/promises';
 import type {Logger} from '../logger.js';
-import type {RegisteredGroup, ScheduledTask} from '../types.js';
+import type {RegisteredGroup, ScheduledTask} from '../api/types.js';
 import {IpcDoorbell, type WatchDir} from './doorbell.js';
 import {agentBounds, IpcRateLimiter} from './ipc-limits.js';
 import {ensureGroupIpc, ipcKinds, type GroupIpcDirs, type IpcKind} from './ipc-layout.js';
@@ -119,6 +119,7 @@ export function createIpcWatcher(options: IpcWatcherOptions): IpcWatcher {
 				const {files, excess} = await listPending(folder, drain.dirs);
 				// A long excess is refused a slice at a time, listing again for the rest.
 				if (excess.length >= maxExcessPerPass) drain.dirty = true;
+				if (excess.length > 0) log.warn({folder, refused: excess.length, bound: pendingBound}, 'IPC flood: too many request files wait; these were refused unread');
 				for (const file of excess) {
 					if (stopped) return;
 					await handler.refuseUnread(file, `too many request files wait (more than ${pendingBound}): this one was refused unread; wait for answers before sending more`);

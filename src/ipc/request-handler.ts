@@ -2,7 +2,7 @@
 // rate limit → claim → dispatch → ack. A refused file gets a quarantine copy and, when its name
 // can be answered, an ack with the reason. It never throws for anything an agent can do.
 import type {Logger} from '../logger.js';
-import type {RegisteredGroup, ScheduledTask} from '../types.js';
+import type {RegisteredGroup, ScheduledTask} from '../api/types.js';
 import {maxAcksPerGroup, pruneAcks, requestNamePattern, writeAck, type IpcAck} from './acks.js';
 import {authorizeIpcRequest} from './authorize.js';
 import {decodeRequest} from './ipc-decode.js';

@@ -1,6 +1,6 @@
 // The agent's fixed part (system prompt and tool schemas of the main group, memory at its smallest
 // share): what every request carries before any conversation, for the "context too small" warning.
-import type {StartMessage} from '../../container/agent-runner/src/protocol.js';
+import type {StartMessage, SwarmSettings} from '../../container/agent-runner/src/protocol.js';
 import {buildSystemPrompt} from '../../container/agent-runner/src/system-prompt.js';
 import {estimateRequest} from '../../container/agent-runner/src/token-budget.js';
 import {toolDefinitions, toolsFor} from '../../container/agent-runner/src/tools/registry.js';
@@ -10,11 +10,13 @@ export interface FixedPartInput {
 	groupDir: string;
 	globalDir: string;
 	skillsDir: string;
+	/** Sub-agents on: the delegate tool is part of it. */
+	swarm?: SwarmSettings;
 }
 
 export function agentFixedTokens(input: FixedPartInput, charsPerToken: number): number {
 	const group = {folder: 'main', name: 'Main', isMain: true, chatJid: 'local:main'};
-	const tools = toolsFor(group);
+	const tools = toolsFor(group, input.swarm);
 	const start: StartMessage = {
 		type: 'start',
 		runId: '',

@@ -5,11 +5,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import type {MountsView} from '../host/host-api.js';
+import type {MountsView} from '../api/host-api.js';
 import type {Logger} from '../logger.js';
 import {agentBounds} from '../ipc/ipc-limits.js';
 import type {MountRequestRecord, MountRequestSource, MountRequestStore} from '../store/mount-requests.js';
-import type {ExtraMountSpec, RegisteredGroup} from '../types.js';
+import type {ExtraMountSpec, RegisteredGroup} from '../api/types.js';
 import type {MountAllowlist} from './allowlist.js';
 import {defaultBlockedPatterns, fixableByApproval, validateMount, type MountVerdict} from './mount-security.js';
 

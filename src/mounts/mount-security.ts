@@ -1,7 +1,7 @@
 // Validation of a requested extra mount against the operator's allowlist. Pure but for fs reads.
 import nodeFs from 'node:fs';
 import path from 'node:path';
-import type {ExtraMountSpec} from '../types.js';
+import type {ExtraMountSpec} from '../api/types.js';
 import type {AllowlistResult} from './allowlist.js';
 
 /** Always blocked, whatever the allowlist says. */

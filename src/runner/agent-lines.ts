@@ -1,4 +1,5 @@
-import {agentMessageTypes, type AgentToHost} from '../../container/agent-runner/src/protocol.js';
+import {agentMessageTypes, type AgentToHost, type SubagentState} from '../../container/agent-runner/src/protocol.js';
+import {subagentStates} from './subagents.js';
 
 /**
  * The longest protocol line the host reads from an agent. Far above any honest line (a model
@@ -71,6 +72,10 @@ export function parseAgentLine(line: string): AgentToHost | null {
 			return isString('requestId') && isString('url') && typeof message.maxBytes === 'number' ? (message as unknown as AgentToHost) : null;
 		case 'log':
 			return isString('msg') && ['debug', 'info', 'warn', 'error'].includes(String(message.level)) ? (message as unknown as AgentToHost) : null;
+		case 'llm_cancel':
+			return isString('requestId') ? (message as unknown as AgentToHost) : null;
+		case 'subagent':
+			return isString('id') && isString('name') && subagentStates.includes(message.state as SubagentState) ? (message as unknown as AgentToHost) : null;
 		default:
 			return message as unknown as AgentToHost;
 	}

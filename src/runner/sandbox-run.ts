@@ -1,32 +1,29 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {isoNow, systemClock, type HostClock} from '../clock.js';
-import type {AgentToHost, ContextBudget, HostToAgent, LlmRequestMessage, StartMessage, TurnInput, WebFetchResult, WebRequestMessage} from '../../container/agent-runner/src/protocol.js';
+import type {AgentToHost, HostToAgent, StartMessage, SubagentMessage, TurnInput, WebFetchResult, WebRequestMessage} from '../../container/agent-runner/src/protocol.js';
 import type {LlmRequestStats} from '../llm/llm-stats.js';
+import type {Lane} from '../llm/queue-policy.js';
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
-import type {ContainerRun, RunEndReason} from '../types.js';
+import type {ContainerRun, RunEndReason} from '../api/types.js';
 import {LineSplitter, maxAgentLineBytes, parseAgentLine} from './agent-lines.js';
+import {RunLlmRequests, type LlmServer} from './llm-requests.js';
 import {RunOutput} from './run-output.js';
+
+export type {LlmServer} from './llm-requests.js';
 
 export interface TurnRequest extends TurnInput {
 	chatJid: string;
 	/** For a message turn: the store sequence of its last message (the host's bookkeeping, not sent). */
 	throughSeq?: number;
+	/** Where its model requests wait in the queue (default: chat). */
+	lane?: Lane;
 }
 
 export interface TurnResult {
 	ok: boolean;
 	error?: string;
 	outputs: string[];
-}
-
-export interface LlmServer {
-	/** Streams the answer; resolves with what it cost. An error with a `budget` tells the agent to fit the request again. */
-	serve(request: LlmRequestMessage, send: (chunk: HostToAgent) => void, signal?: AbortSignal, hooks?: {onThinking?(text: string): void}): Promise<LlmRequestStats | void>;
-	/** The model's context budget for a new turn, once known. */
-	currentBudget?(): ContextBudget | undefined;
-	/** Learns the model's context (before a run starts, so its first turn gets the budget). */
-	prepare?(): Promise<unknown>;
 }
 
 /** Serves the agent's web_fetch on the host (the sandbox has no network). */
@@ -51,6 +48,8 @@ export interface SandboxRunOptions {
 	onUpdate(run: ContainerRun): void;
 	/** A model request of this run was answered. */
 	onLlmStats?(stats: LlmRequestStats): void;
+	/** A sub-agent of this run started, moved on or ended. */
+	onSubagent?(): void;
 	/** Where the run's recent output and stderr tail are kept for the details view. */
 	output?: RunOutput;
 	/** The host's clock: the run's timestamps and its idle, hard and close timers. */
@@ -85,11 +84,27 @@ export class SandboxRun {
 	private launch?: LaunchCommand;
 	private readonly recent: RunOutput;
 	private readonly clock: HostClock;
+	private readonly llmRequests: RunLlmRequests;
 
 	constructor(private readonly options: SandboxRunOptions) {
 		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
-		this.recent = options.output ?? new RunOutput();
+		this.recent = options.output ?? new RunOutput(options.spec.runId);
 		this.clock = options.clock ?? systemClock;
+		this.llmRequests = new RunLlmRequests({
+			llm: options.llm,
+			runSignal: this.llmAbort.signal,
+			write: (message) => this.write(message),
+			origin: (request) => ({
+				group: options.spec.groupFolder,
+				lane: request.subagent ? 'subagent' : (this.turns.values().next().value?.request.lane ?? 'chat'),
+				agent: `${options.spec.runId}/${request.subagent ?? 'turn'}`,
+			}),
+			onThinking: (text) => this.recent.thinking(text),
+			onStats: (stats) => {
+				this.recent.llmStats(stats);
+				this.options.onLlmStats?.(stats);
+			},
+		});
 		this.record = {
 			id: options.spec.runId,
 			groupFolder: options.spec.groupFolder,
@@ -164,6 +179,13 @@ export class SandboxRun {
 		return result;
 	}
 
+	/** Stops one sub-agent (the agent aborts its loop and its model request); false when none such is running. */
+	killSubagent(id: string): boolean {
+		if (!this.acceptsTurns || !this.recent.subagentRunning(id)) return false;
+		this.write({type: 'kill_subagent', id});
+		return true;
+	}
+
 	/** Closes the run as soon as it is idle (now, if it is): its next turn gets a fresh sandbox. */
 	retire(): void {
 		if (this.record.state === 'idle') this.close('idle');
@@ -233,20 +255,15 @@ export class SandboxRun {
 			case 'ready':
 				return;
 			case 'log':
-				logger[message.level]({run: this.record.id, group: this.record.groupFolder}, `agent: ${message.msg}`);
+				logger[message.level]({run: this.record.id, group: this.record.groupFolder, ...(message.subagent ? {subagent: String(message.subagent).slice(0, 40)} : {})}, `agent: ${message.msg}`);
 				return;
 			case 'llm_request':
-				this.options.llm
-					.serve(message, (chunk) => this.write(chunk), this.llmAbort.signal, {onThinking: (text) => this.recent.thinking(text)})
-					.then((stats) => {
-						if (!stats) return;
-						this.recent.llmStats(stats);
-						this.options.onLlmStats?.(stats);
-					})
-					.catch((error: Error & {budget?: ContextBudget}) =>
-						this.write({type: 'llm_error', requestId: message.requestId, error: error.message, ...(error.budget ? {budget: error.budget} : {})}),
-					);
+				return this.llmRequests.serve(message);
+			case 'llm_cancel':
+				this.llmRequests.cancel(message.requestId);
 				return;
+			case 'subagent':
+				return this.onSubagent(message);
 			case 'web_request':
 				return this.serveWeb(message);
 			case 'tool_use':
@@ -280,6 +297,16 @@ export class SandboxRun {
 				return;
 			}
 		}
+	}
+
+	private onSubagent(message: SubagentMessage): void {
+		const {before, view} = this.recent.subagent(message);
+		if (before !== view.state) {
+			const fields = {run: this.record.id, group: this.record.groupFolder, subagent: view.name};
+			if (view.state === 'running') this.options.logger.info(fields, `sub-agent ${view.name} started`);
+			else this.options.logger[view.state === 'done' ? 'info' : 'warn'](fields, `sub-agent ${view.name} ${view.state}${view.error ? `: ${view.error}` : ''} (${view.rounds} rounds, ${view.tokens} tokens)`);
+		}
+		this.options.onSubagent?.();
 	}
 
 	private serveWeb(message: WebRequestMessage): void {
@@ -332,6 +359,7 @@ export class SandboxRun {
 		this.record.error = error ?? null;
 		this.record.endedAt = isoNow(this.clock);
 		this.failTurns(error ?? 'the sandbox ended before the answer was complete');
+		this.recent.ended();
 		this.setState('ended');
 		if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
 		this.resolveEnded(this.record.endReason);
@@ -362,6 +390,6 @@ function stopError(reason: RunEndReason, hardTimeoutMs: number): string | undefi
 function noop(): void {}
 
 function stripChat(turn: TurnRequest): TurnInput {
-	const {chatJid: _chatJid, throughSeq: _throughSeq, ...input} = turn;
+	const {chatJid: _chatJid, throughSeq: _throughSeq, lane: _lane, ...input} = turn;
 	return input;
 }

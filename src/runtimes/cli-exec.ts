@@ -1,5 +1,5 @@
 import {execa} from 'execa';
-import type {OciEngine, RuntimeName} from '../types.js';
+import type {OciEngine, RuntimeName} from '../api/types.js';
 
 export interface CliResult {
 	ok: boolean;

@@ -1,4 +1,4 @@
-import type {OciEngine, RuntimeName, RuntimeSetting} from '../types.js';
+import type {OciEngine, RuntimeName, RuntimeSetting} from '../api/types.js';
 import {createAppleContainerLauncher} from './apple-container.js';
 import {cliEnv, type RunCli} from './cli-exec.js';
 import {createNoneLauncher} from './none.js';

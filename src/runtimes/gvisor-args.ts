@@ -1,4 +1,4 @@
-import type {OciEngine} from '../types.js';
+import type {OciEngine} from '../api/types.js';
 import {SandboxArgvError} from './argv-checks.js';
 import {buildOciRunArgs} from './oci-args.js';
 import {buildPodmanArgs} from './podman-args.js';

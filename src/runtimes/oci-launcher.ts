@@ -1,4 +1,4 @@
-import type {OciEngine} from '../types.js';
+import type {OciEngine} from '../api/types.js';
 import {cliEnv, runCli, type RunCli} from './cli-exec.js';
 import {checkContainerName, checkInstallLabel} from './argv-checks.js';
 import {buildDockerArgs} from './docker-args.js';

@@ -1,7 +1,7 @@
-import type {OciEngine} from '../types.js';
+import type {OciEngine} from '../api/types.js';
 import {ensureAppleContainerSystem} from './apple-container.js';
 import {cliEnv, runCli, type RunCli} from './cli-exec.js';
-import type {RuntimeName} from '../types.js';
+import type {RuntimeName} from '../api/types.js';
 
 export type SandboxRuntime = Exclude<RuntimeName, 'none'>;
 /** `engine`: for gVisor, the engine that runs runsc. */

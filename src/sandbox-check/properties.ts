@@ -1,6 +1,6 @@
 // What a sandbox must be, judged from the probe's facts: one line per property. Pure.
 import type {MountPlanEntry} from '../runtimes/runtime.js';
-import type {RuntimeName} from '../types.js';
+import type {RuntimeName} from '../api/types.js';
 import type {ProbeFacts, ProbeInput} from './probe.js';
 
 export type CheckVerdict = 'ok' | 'fail' | 'n/a';

@@ -1,6 +1,6 @@
 // Pure misfire policy: what a task does when its slot is found long past (the host was down, the
 // machine asleep, or its previous run was still going).
-import type {MisfirePolicy, ScheduledTask} from '../types.js';
+import type {MisfirePolicy, ScheduledTask} from '../api/types.js';
 import {nextRunAfter, slotsUpTo} from './schedule.js';
 
 export const misfirePolicies: readonly MisfirePolicy[] = ['catch-up', 'once', 'skip'];

@@ -1,6 +1,6 @@
 // Pure schedule arithmetic: when a task first runs, when it runs next, and why a schedule is refused.
 import {CronExpressionParser} from 'cron-parser';
-import type {ScheduledTask, ScheduleType} from '../types.js';
+import type {ScheduledTask, ScheduleType} from '../api/types.js';
 
 export type ScheduleCheck = {ok: true; firstRun: string} | {ok: false; reason: string};
 

@@ -3,7 +3,7 @@ import {randomBytes} from 'node:crypto';
 import {systemClock, type HostClock} from '../clock.js';
 import type {Logger} from '../logger.js';
 import type {TaskStore} from '../store/tasks.js';
-import type {ContextMode, MisfirePolicy, ScheduledTask, ScheduleType} from '../types.js';
+import type {ContextMode, MisfirePolicy, ScheduledTask, ScheduleType} from '../api/types.js';
 import {defaultMisfire, misfireProblem, planDue, type DuePlan} from './misfire.js';
 import {nextRunAfter, upcomingRuns, validateSchedule} from './schedule.js';
 

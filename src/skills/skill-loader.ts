@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {splitFrontMatter} from '../../container/agent-runner/src/skills.js';
-import type {SkillView} from '../host/host-api.js';
+import type {SkillView} from '../api/host-api.js';
 
 export const skillNamePattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const maxListedFiles = 200;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {watch as chokidarWatch} from 'chokidar';
 import {skillCatalogueFile, type SkillEntry} from '../../container/agent-runner/src/skills.js';
-import type {SkillView} from '../host/host-api.js';
+import type {SkillView} from '../api/host-api.js';
 import type {Logger} from '../logger.js';
 import {loadSkills, skillText, type LoadSkillsOptions} from './skill-loader.js';
 

@@ -1,10 +1,13 @@
 // What a batch of chat messages turns into: a host command answered without the model,
 // a session command for the agent, skills loaded for this turn, or a plain prompt.
-import type {SkillView} from '../host/host-api.js';
-import type {TurnPlan} from '../host/group-runner.js';
-import type {StoredMessage} from '../types.js';
+import type {SkillView} from '../api/host-api.js';
+import type {TurnInput} from '../../container/agent-runner/src/protocol.js';
+import type {StoredMessage} from '../api/types.js';
 import {parseHostCommand, parseSkillInvocations} from './invocation.js';
 import {skillBody} from './skill-loader.js';
+
+/** What a batch of messages turns into before the model sees it. */
+export type TurnPlan = {reply: string} | {skills?: TurnInput['skills']; command?: TurnInput['command']};
 
 export interface PlanSkillTurnInput {
 	messages: Array<Pick<StoredMessage, 'content' | 'isBotMessage'>>;

@@ -1,5 +1,24 @@
-import type {ExtraMountSpec, RegisteredGroup} from '../types.js';
+import type {GroupRegistration} from '../api/host-api.js';
+import type {ExtraMountSpec, RegisteredGroup} from '../api/types.js';
+import {folderProblem} from '../paths.js';
 import type {Db} from './db.js';
+
+/** A group the operator registers (never main); throws when its folder name is refused. */
+export function newGroup(input: GroupRegistration, trigger: string): RegisteredGroup {
+	const problem = folderProblem(input.folder);
+	if (problem) throw new Error(problem);
+	return {
+		jid: input.jid,
+		name: input.name,
+		folder: input.folder,
+		trigger,
+		requiresTrigger: input.requiresTrigger,
+		isMain: false,
+		addedAt: new Date().toISOString(),
+		extraMounts: input.extraMounts ?? [],
+		network: input.network ?? false,
+	};
+}
 
 interface GroupRow {
 	jid: string;

@@ -1,4 +1,4 @@
-import type {ChatInfo, InboundMessage, StoredMessage} from '../types.js';
+import type {ChatInfo, InboundMessage, StoredMessage} from '../api/types.js';
 import type {Db} from './db.js';
 
 interface MessageRow {

@@ -1,4 +1,4 @@
-import type {ContainerRun} from '../types.js';
+import type {ContainerRun} from '../api/types.js';
 import type {Db} from './db.js';
 
 interface RunRow {

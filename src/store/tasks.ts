@@ -1,4 +1,4 @@
-import type {ContextMode, MisfirePolicy, ScheduledTask, ScheduleType, TaskRunLog, TaskStatus} from '../types.js';
+import type {ContextMode, MisfirePolicy, ScheduledTask, ScheduleType, TaskRunLog, TaskStatus} from '../api/types.js';
 import type {Db} from './db.js';
 
 interface TaskRow {

@@ -1,6 +1,6 @@
 import {Box, Text, useInput} from 'ink';
 import {useMemo, useRef, useSyncExternalStore} from 'react';
-import type {HostApi} from '../host/host-api.js';
+import type {HostApi} from '../api/host-api.js';
 import {Header} from './components/header.js';
 import {StatusBar, statusBarHeight} from './components/status-bar.js';
 import {Controller} from './controller.js';
@@ -27,14 +27,22 @@ import {LogsPane} from './panes/logs-pane.js';
 import type {PaneProps} from './panes/pane-props.js';
 import {SkillsPane} from './panes/skills-pane.js';
 import {TasksPane} from './panes/tasks-pane.js';
-import {initialUiState} from './ui-state.js';
+import {initialUiState, type LeaveChoice} from './ui-state.js';
 
 export const minimumSize: TerminalSize = {columns: 60, rows: 15};
 
+const leavingText: Record<LeaveChoice, string> = {
+	detach: 'Detaching: the host keeps running…',
+	stop: 'Stopping: closing runs and channels…',
+	background: 'Handing the host to a background process…',
+};
+
 export interface AppProps {
 	host: HostApi;
-	/** Called once when the operator quits (after confirming when runs are live). */
-	onQuit: () => void;
+	/** Called once when the operator quits, with how. */
+	onQuit: (choice: LeaveChoice) => void;
+	/** The pid of the host this UI is attached to (undefined: the host runs in this process). */
+	attachedTo?: number;
 	/** A fixed size instead of the terminal's (tests). */
 	size?: TerminalSize;
 	initialPane?: PaneId;
@@ -50,7 +58,7 @@ const listPanes: Record<Exclude<PaneId, 'logs'>, (props: PaneProps) => React.JSX
 	skills: SkillsPane,
 };
 
-export function App({host: rawHost, onQuit, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
+export function App({host: rawHost, onQuit, attachedTo, size: fixedSize, initialPane, noticeLifetimeMs}: AppProps) {
 	const host = useMemo(() => safeHostApi(rawHost), [rawHost]);
 	const size = useTerminalSize(fixedSize);
 	const snapshot = useHostSnapshot(host);
@@ -68,7 +76,8 @@ export function App({host: rawHost, onQuit, size: fixedSize, initialPane, notice
 			logView: () => latest.current.view!,
 			bodyHeight: () => latest.current.bodyHeight,
 			notify: (level, text) => latest.current.push(level, text),
-			quit: () => latest.current.onQuit(),
+			quit: (choice) => latest.current.onQuit(choice),
+			attachedTo,
 		},
 		initialUiState(initialPane),
 	);
@@ -97,7 +106,7 @@ export function App({host: rawHost, onQuit, size: fixedSize, initialPane, notice
 	const width = size.columns;
 	const paneHeight = isDialog(modal) ? bodyHeight - dialogHeight : bodyHeight;
 	let body: React.JSX.Element;
-	if (state.quitting) body = <Text color="yellow">Stopping: closing runs and channels…</Text>;
+	if (state.quitting) body = <Text color="yellow">{leavingText[state.quitting]}</Text>;
 	else if (modal?.kind === 'help') body = <HelpOverlay width={width} height={bodyHeight} scroll={modal.scroll} />;
 	else if (modal?.kind === 'details') body = <DetailsOverlay title={modal.title} lines={modal.lines} scroll={modal.scroll} width={width} height={bodyHeight} />;
 	else if (modal?.kind === 'chat')
@@ -154,7 +163,7 @@ export function App({host: rawHost, onQuit, size: fixedSize, initialPane, notice
 			<Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
 				{body}
 			</Box>
-			<StatusBar snapshot={snapshot} pane={pane} notice={notice} inputLine={modal?.kind === 'command' || modal?.kind === 'filter' || !notice ? inputLine : undefined} width={width} now={now} />
+			<StatusBar snapshot={snapshot} attachedTo={attachedTo} pane={pane} notice={notice} inputLine={modal?.kind === 'command' || modal?.kind === 'filter' || !notice ? inputLine : undefined} width={width} now={now} />
 		</Box>
 	);
 }

@@ -1,5 +1,5 @@
 // Turns keys into UI state changes and host actions. Plain TypeScript: the App renders its state.
-import type {HostApi, HostSnapshot} from '../host/host-api.js';
+import type {HostApi, HostSnapshot} from '../api/host-api.js';
 import {clamp, isLive} from './format.js';
 import type {KeyName} from './keys.js';
 import {bindingFor, nextPane, type ActionName, type PaneId} from './keymap.js';
@@ -8,7 +8,7 @@ import type {Modal} from './modal.js';
 import {handleModalKey} from './modal-keys.js';
 import {PaneActions} from './pane-actions.js';
 import {rowCount} from './panes/rows.js';
-import {initialUiState, type UiState} from './ui-state.js';
+import {initialUiState, type LeaveChoice, type UiState} from './ui-state.js';
 
 export interface ControllerDeps {
 	host: HostApi;
@@ -17,8 +17,10 @@ export interface ControllerDeps {
 	/** Lines of the pane body (page size). */
 	bodyHeight: () => number;
 	notify: (level: 'info' | 'warn' | 'error', text: string) => void;
-	/** Called once, when the operator has chosen to quit. */
-	quit: () => void;
+	/** The pid of the host this UI is attached to; undefined when the host runs in this process. */
+	attachedTo?: number;
+	/** Called once, when the operator has chosen to quit and how. */
+	quit: (choice: LeaveChoice) => void;
 }
 
 export class Controller {
@@ -126,21 +128,43 @@ export class Controller {
 		this.update((state) => ({...state, filters: {...state.filters, [state.pane]: value}, cursors: {...state.cursors, [state.pane]: 0}}));
 	}
 
+	/** Attached: detaches at once (the host keeps running). In-process: asks whether to keep the host running. */
 	requestQuit(): void {
+		if (this.deps.attachedTo !== undefined) return this.quitNow('detach');
 		const live = this.deps.snapshot().runs.filter(isLive).length;
-		if (live === 0) return this.quitNow();
-		this.openModal({kind: 'confirm', message: `${live} run${live === 1 ? ' is' : 's are'} live: quit and close ${live === 1 ? 'it' : 'them'}?`, onYes: () => this.quitNow()});
+		this.openModal({
+			kind: 'choice',
+			message: 'Quit: keep the host running in the background (WhatsApp and tasks stay on)?',
+			scope: 'quit',
+			choices: [
+				{action: 'quit.background', label: 'keep it running in the background', run: () => this.quitNow('background')},
+				{action: 'quit.stop', label: live ? `stop it (closes ${live} live run${live === 1 ? '' : 's'})` : 'stop it', run: () => this.quitNow('stop')},
+			],
+		});
 	}
 
-	quitNow(): void {
-		this.update((state) => ({...state, modal: null, quitting: true}));
-		this.deps.quit();
+	/** `:stop`: stops the host (this UI's or the one it is attached to) after asking. */
+	requestStop(): void {
+		const {attachedTo} = this.deps;
+		const live = this.deps.snapshot().runs.filter(isLive).length;
+		const runs = live ? ` Its ${live} live run${live === 1 ? '' : 's'} close,` : '';
+		this.openModal({
+			kind: 'confirm',
+			message: `Stop the host${attachedTo !== undefined ? ` (pid ${attachedTo})` : ''}?${runs} WhatsApp goes offline until a host starts again.`,
+			onYes: () => this.quitNow('stop'),
+		});
+	}
+
+	quitNow(choice: LeaveChoice): void {
+		this.update((state) => ({...state, modal: null, quitting: choice}));
+		this.deps.quit(choice);
 	}
 
 	/** Runs a `:` command line. */
 	runCommand(line: string): void {
 		const [name = '', ...rest] = line.trim().split(/\s+/);
 		if (name === 'q' || name === 'quit') return this.requestQuit();
+		if (name === 'stop') return this.requestStop();
 		if (name === 'pair') return this.openModal({kind: 'pairing', value: ''});
 		if (name === 'skill') {
 			if (!rest[0]) return this.deps.notify('error', ':skill needs a name: e.g. :skill summarize');
@@ -148,7 +172,7 @@ export class Controller {
 		}
 		if (name === 'help') return this.openModal({kind: 'help', scroll: 0});
 		if (name === '') return;
-		this.deps.notify('error', `unknown command ":${name}": try :pair, :skill NAME, :q`);
+		this.deps.notify('error', `unknown command ":${name}": try :pair, :skill NAME, :stop, :q`);
 	}
 
 	/** Index of the first log line shown (follow: the tail). */

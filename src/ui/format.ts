@@ -1,6 +1,6 @@
 // Pure text helpers for the panes: durations, cells, limits, verdicts.
-import type {HostSnapshot} from '../host/host-api.js';
-import type {ContainerRun, MisfirePolicy} from '../types.js';
+import type {HostSnapshot} from '../api/host-api.js';
+import type {ContainerRun, MisfirePolicy} from '../api/types.js';
 
 /** `ms` as a short duration: 45s, 3m05s, 2h07m, 3d04h. */
 export function formatDuration(ms: number): string {

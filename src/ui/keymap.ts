@@ -15,7 +15,7 @@ export const paneTitles: Record<PaneId, string> = {
 };
 
 /** Scopes of the keys that work while a modal is open (see `modalScopes`). */
-export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'approveHost', 'register', 'misfire', 'text', 'modal'] as const;
+export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'approveHost', 'register', 'misfire', 'quit', 'text', 'modal'] as const;
 export type ModalScope = (typeof modalScopeIds)[number];
 
 export type KeyScope = 'global' | PaneId | ModalScope;
@@ -36,6 +36,7 @@ export const scopeTitles: Record<KeyScope, string> = {
 	approveHost: 'Approving a web host',
 	register: 'Registering a chat',
 	misfire: 'Missed runs of a task',
+	quit: 'Quitting with the host in this UI',
 	text: 'Text fields (filter, command line, chat, prompts)',
 	modal: 'Any dialog, overlay or text field',
 };
@@ -86,6 +87,8 @@ export type ActionName =
 	| 'misfire.catchUp'
 	| 'misfire.once'
 	| 'misfire.skip'
+	| 'quit.background'
+	| 'quit.stop'
 	| 'text.submit'
 	| 'text.cancel'
 	| 'text.backspace'
@@ -116,16 +119,16 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['pageup'], action: 'cursor.pageUp', description: 'Page up', scope: 'global'},
 	{keys: ['pagedown'], action: 'cursor.pageDown', description: 'Page down', scope: 'global'},
 	{keys: ['/'], action: 'filter', description: 'Filter the rows of this pane', scope: 'global', hint: 'filter'},
-	{keys: [':'], action: 'command', description: 'Command line (:pair, :skill NAME, :q)', scope: 'global', hint: 'cmd'},
+	{keys: [':'], action: 'command', description: 'Command line (:pair, :skill NAME, :stop, :q)', scope: 'global', hint: 'cmd'},
 	{keys: ['?'], action: 'help', description: 'This help', scope: 'global', hint: 'help'},
 	{keys: ['enter'], action: 'details', description: 'Details of the selected row', scope: 'global'},
 	{keys: ['escape'], action: 'back', description: 'Back / close / clear the filter', scope: 'global'},
 	{keys: ['c'], action: 'chat', description: 'Chat with the selected group (main elsewhere)', scope: 'global', hint: 'chat'},
 	{keys: ['p'], action: 'pairing', description: 'WhatsApp pairing (QR or code)', scope: 'global'},
-	{keys: ['q', 'ctrl-c'], action: 'quit', description: 'Quit (asks first when runs are live)', scope: 'global', hint: 'quit'},
+	{keys: ['q', 'ctrl-c'], action: 'quit', description: 'Quit: detach, or keep or stop the host', scope: 'global', hint: 'quit'},
 	{keys: ['n'], action: 'group.register', description: 'Register the selected chat as a group', scope: 'groups', hint: 'register'},
 	{keys: ['d'], action: 'group.unregister', description: 'Unregister the selected group', scope: 'groups', hint: 'unregister'},
-	{keys: ['x'], action: 'run.kill', description: 'Kill the selected run', scope: 'containers', hint: 'kill'},
+	{keys: ['x'], action: 'run.kill', description: 'Kill the selected run, or only the sub-agent', scope: 'containers', hint: 'kill'},
 	{keys: ['f'], action: 'logs.follow', description: 'Follow / pause the log', scope: 'logs', hint: 'follow'},
 	{keys: ['l'], action: 'logs.level', description: 'Cycle the minimum log level', scope: 'logs', hint: 'level'},
 	{keys: ['space'], action: 'task.toggle', description: 'Pause / resume the selected task', scope: 'tasks', hint: 'pause/resume'},
@@ -151,6 +154,8 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['c'], action: 'misfire.catchUp', description: 'catch-up: run each missed one (10 at most)', scope: 'misfire'},
 	{keys: ['o'], action: 'misfire.once', description: 'once: run once now for all missed', scope: 'misfire'},
 	{keys: ['s'], action: 'misfire.skip', description: 'skip: wait for the next occurrence', scope: 'misfire'},
+	{keys: ['b'], action: 'quit.background', description: 'Keep the host running in the background', scope: 'quit'},
+	{keys: ['s', 'ctrl-c'], action: 'quit.stop', description: 'Stop the host (closes its runs)', scope: 'quit'},
 	{keys: ['enter'], action: 'text.submit', description: 'Submit (send, keep, ok)', scope: 'text'},
 	{keys: ['escape'], action: 'text.cancel', description: 'Cancel / close', scope: 'text'},
 	{keys: ['backspace'], action: 'text.backspace', description: 'Delete the last character', scope: 'text'},

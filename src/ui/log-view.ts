@@ -1,7 +1,7 @@
 // A filtered view over the host's LogStore that stays cheap with 100k lines: without a filter it reads
 // the ring directly; with one it keeps the sequence numbers of matching lines, extended batch by batch.
 import type {LogStore} from '../log-store.js';
-import type {LogLine} from '../types.js';
+import type {LogLine} from '../api/types.js';
 
 export const logLevels: LogLine['level'][] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 

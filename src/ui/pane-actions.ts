@@ -1,11 +1,11 @@
 // The actions on the selected row of a list pane: details, register, kill, approve, trigger, …
 import {describeRequest, describeSummary} from '../llm/llm-stats.js';
-import type {HostSnapshot, RunOutputView} from '../host/host-api.js';
-import type {ContainerRun, RegisteredGroup} from '../types.js';
+import type {HostSnapshot, RunOutputView} from '../api/host-api.js';
+import type {ContainerRun, RegisteredGroup} from '../api/types.js';
 import type {Controller} from './controller.js';
 import {isLive, localTime, misfireText, sandboxLabel} from './format.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
-import {accessRows, groupRows, runRows, skillRows, taskRows} from './panes/rows.js';
+import {accessRows, containerRows, groupRows, skillRows, subagentState, taskRows, type ContainerRow} from './panes/rows.js';
 
 const approveChoices = [
 	{action: 'approve.ro', mode: 'ro', scope: 'group', label: 'read-only, this group'},
@@ -106,8 +106,10 @@ export class PaneActions {
 				});
 			}
 			case 'run.kill': {
-				const run = this.selected(runRows);
-				if (!run) return this.notify('warn', 'no run selected');
+				const row = this.selected(containerRows);
+				if (!row) return this.notify('warn', 'no run selected');
+				if (row.kind === 'subagent') return this.killSubagent(row);
+				const {run} = row;
 				if (!isLive(run)) return this.notify('warn', `run ${run.containerName} has already ended`);
 				return open({
 					kind: 'confirm',
@@ -176,6 +178,16 @@ export class PaneActions {
 		}
 	}
 
+	/** Asks, then stops one sub-agent; its run and the other sub-agents carry on. */
+	private killSubagent({run, subagent}: Extract<ContainerRow, {kind: 'subagent'}>): void {
+		if (subagent.state !== 'running') return this.notify('warn', `sub-agent ${subagent.name} has already ended (${subagent.state})`);
+		this.controller.openModal({
+			kind: 'confirm',
+			message: `Kill sub-agent ${subagent.name} of run ${run.containerName}? The run and its other sub-agents go on.`,
+			onYes: () => this.controller.act(() => this.controller.deps.host.killSubagent(run.id, subagent.id), `killed sub-agent ${subagent.name}`),
+		});
+	}
+
 	/** Rejects a waiting web request, or asks how far to allow it: once, its group, all groups. */
 	private decideHost(request: HostSnapshot['web']['requests'][number], approve: boolean): void {
 		const {host} = this.controller.deps;
@@ -239,8 +251,20 @@ export class PaneActions {
 			});
 		}
 		if (pane === 'containers') {
-			const run = this.selected(runRows);
-			if (run) open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run)});
+			const row = this.selected(containerRows);
+			if (row?.kind === 'run') {
+				const {run} = row;
+				this.controller.deps.host.runOutput(run.id).then(
+					(tail) => open({kind: 'details', title: `Run ${run.containerName}`, scroll: 0, lines: this.runDetails(run, tail)}),
+					(error: Error) => this.notify('error', error.message),
+				);
+			}
+			if (row?.kind === 'subagent') {
+				this.controller.deps.host.runOutput(row.run.id).then(
+					(tail) => open({kind: 'details', title: `Sub-agent ${row.subagent.name} of ${row.run.containerName}`, scroll: 0, lines: this.subagentDetails(row, tail)}),
+					(error: Error) => this.notify('error', error.message),
+				);
+			}
 			return;
 		}
 		if (pane === 'tasks') {
@@ -305,6 +329,17 @@ export class PaneActions {
 		];
 	}
 
+	private subagentDetails({run, subagent}: Extract<ContainerRow, {kind: 'subagent'}>, tail: RunOutputView | undefined): string[] {
+		const transcript = tail?.subagents?.[subagent.id];
+		return [
+			`run: ${run.containerName} (${run.groupFolder}) · state: ${subagentState(subagent)}`,
+			`rounds: ${subagent.rounds} · tokens: ${subagent.tokens} · started: ${subagent.startedAt} · last update: ${subagent.updatedAt}`,
+			...(subagent.state === 'running' ? [keyHint('run.kill', 'on its row kills it (the run goes on)')] : []),
+			'transcript:',
+			...(transcript?.length ? transcript.map((line) => `  ${line}`) : ['  not kept (a run of an earlier host)']),
+		];
+	}
+
 	/** The group's sandbox check, line by line (as `babybot-tui sandbox check` prints it). */
 	private sandboxDetails(folder: string): string[] {
 		const {snapshot} = this;
@@ -316,7 +351,7 @@ export class PaneActions {
 		return [heading, ...(verdict.lines.length > 0 ? verdict.lines : [verdict.reason ?? 'under way']).map((text) => `  ${text}`)];
 	}
 
-	private runDetails(run: ContainerRun): string[] {
+	private runDetails(run: ContainerRun, tail: RunOutputView | undefined): string[] {
 		const {host} = this.controller.deps;
 		const logs = host.logs;
 		const recent: string[] = [];
@@ -324,7 +359,6 @@ export class PaneActions {
 			const line = logs.at(index);
 			if (line && (line.fields.includes(run.id) || line.fields.includes(run.containerName) || line.msg.includes(run.containerName))) recent.unshift(`  ${line.msg} ${line.fields}`);
 		}
-		const tail = host.runOutput(run.id);
 		const indent = (lines: string[] | undefined, none: string) => (lines?.length ? lines.map((line) => `  ${line}`) : [`  ${none}`]);
 		return [
 			`group: ${run.groupFolder} · runtime: ${run.runtime} · state: ${run.state}${run.endReason ? ` (${run.endReason})` : ''}`,

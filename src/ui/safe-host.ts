@@ -1,7 +1,7 @@
 // The host as the UI sees it: every string it draws (messages, names, paths, prompts, run output)
 // comes through here made safe for the terminal, so no chat member, model or agent can send
 // escape sequences to the operator's screen. Log lines are made safe where they are written.
-import type {HostApi, HostEventMap, HostEventName} from '../host/host-api.js';
+import type {HostApi, HostEventMap, HostEventName} from '../api/host-api.js';
 import {safeTerminalData, safeTerminalText} from '../terminal-text.js';
 
 export function safeHostApi(host: HostApi): HostApi {
@@ -11,7 +11,7 @@ export function safeHostApi(host: HostApi): HostApi {
 	return new Proxy(host, {
 		get(target, property, receiver) {
 			if (property === 'snapshot') return () => safeTerminalData(target.snapshot());
-			if (property === 'runOutput') return (runId: string) => safeTerminalData(target.runOutput(runId));
+			if (property === 'runOutput') return async (runId: string) => safeTerminalData(await target.runOutput(runId));
 			if (property === 'skillText') return async (name: string) => safeTerminalText(await target.skillText(name));
 			if (property === 'events') return events;
 			const value = Reflect.get(target, property, receiver) as unknown;

@@ -1,5 +1,5 @@
 // The UI's own state (what the operator is looking at), apart from the host's snapshot.
-import type {LogLine} from '../types.js';
+import type {LogLine} from '../api/types.js';
 import {paneIds, type PaneId} from './keymap.js';
 import type {Modal} from './modal.js';
 
@@ -12,13 +12,17 @@ export interface LogsUiState {
 	minLevel: LogLine['level'];
 }
 
+/** How the UI leaves: detach from an attached host, stop the host, or hand the in-process host to a background process. */
+export type LeaveChoice = 'detach' | 'stop' | 'background';
+
 export interface UiState {
 	pane: PaneId;
 	cursors: Record<PaneId, number>;
 	filters: Record<PaneId, string>;
 	modal: Modal | null;
 	logs: LogsUiState;
-	quitting: boolean;
+	/** Set once the operator has chosen to quit. */
+	quitting: LeaveChoice | false;
 }
 
 const perPane = <T>(value: T) => Object.fromEntries(paneIds.map((id) => [id, value])) as Record<PaneId, T>;

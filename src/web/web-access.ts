@@ -1,7 +1,7 @@
 // web_fetch on the host: the group's allowlist decides, an unknown host waits for the operator (the
 // chat is told), and the operator's decision (once, this group, all groups, reject) is kept.
 import type {WebFetchResult} from '../../container/agent-runner/src/protocol.js';
-import type {WebAccessView} from '../host/host-api.js';
+import type {WebAccessView} from '../api/host-api.js';
 import type {Logger} from '../logger.js';
 import type {MountAllowlist} from '../mounts/allowlist.js';
 import type {WebApprovalScope, WebRequestRecord, WebRequestStore} from '../store/web-requests.js';

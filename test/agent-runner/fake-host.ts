@@ -10,6 +10,7 @@ import type {
 	HostToAgent,
 	LlmRequestMessage,
 	StartMessage,
+	SwarmSettings,
 	ToolCall,
 	TurnInput,
 	WebFetchResult,
@@ -19,7 +20,7 @@ import type {
 import type {TrimBounds} from '../../container/agent-runner/src/session.js';
 import {tempHome} from '../support/temp-home.js';
 
-export type ScriptReply = {content?: string; toolCalls?: ToolCall[]} | {error: string};
+export type ScriptReply = {content?: string; toolCalls?: ToolCall[]; usage?: {promptTokens: number; outputTokens: number}} | {error: string};
 /** A function step may return null to hold the request; the test answers it later with `reply`. */
 export type ScriptStep = ScriptReply | ((request: LlmRequestMessage) => ScriptReply | null);
 
@@ -31,6 +32,10 @@ export interface IpcFile {
 
 export interface FakeHostOptions {
 	replies?: ScriptStep[];
+	/** Answers every request once `replies` run out (null holds it). */
+	fallback?: (request: LlmRequestMessage) => ScriptReply | null;
+	/** Sub-agent limits in the start message (the delegate tool); absent: no delegate tool. */
+	swarm?: SwarmSettings;
 	isMain?: boolean;
 	contextMode?: 'group' | 'isolated';
 	limits?: Partial<StartMessage['limits']>;
@@ -101,7 +106,7 @@ export function startFakeHost(options: FakeHostOptions = {}): FakeHost {
 		if (!input.writableEnded) input.write(JSON.stringify(message) + '\n');
 	};
 	const answer = (request: LlmRequestMessage) => {
-		const step = script.shift();
+		const step = script.shift() ?? options.fallback;
 		const reply = step === undefined ? {error: 'the test script has no reply left'} : typeof step === 'function' ? step(request) : step;
 		if (reply) replyTo(request, reply);
 	};
@@ -111,7 +116,7 @@ export function startFakeHost(options: FakeHostOptions = {}): FakeHost {
 		// Stream content in two chunks and tool calls in the last one, like the host's bridge.
 		const half = Math.floor(content.length / 2);
 		send({type: 'llm_chunk', requestId: request.requestId, content: content.slice(0, half), done: false});
-		send({type: 'llm_chunk', requestId: request.requestId, content: content.slice(half), tool_calls: reply.toolCalls, done: true});
+		send({type: 'llm_chunk', requestId: request.requestId, content: content.slice(half), tool_calls: reply.toolCalls, done: true, ...(reply.usage ? {usage: reply.usage} : {})});
 	};
 	readline.createInterface({input: output}).on('line', (line) => {
 		const message = JSON.parse(line) as AgentToHost;
@@ -154,6 +159,7 @@ export function startFakeHost(options: FakeHostOptions = {}): FakeHost {
 		paths,
 		contextMode: options.contextMode ?? 'group',
 		limits: {maxToolRounds: 8, toolOutputChars: 4000, ipcAckTimeoutMs: 5000, ...options.limits},
+		...(options.swarm ? {swarm: options.swarm} : {}),
 		turn: {turnId: 't1', prompt: '<messages><message sender="me">hi</message></messages>', ...options.turn},
 	};
 	const exit = runAgent({input, output, trimBounds: options.trimBounds, now: options.now}).finally(() => {

@@ -34,7 +34,8 @@ await describeWithRuntimes('a host killed mid-run', (rt) => {
 		ollama = await startScriptedOllama({
 			fallback: (request) => (stalling ? {stall: true} : {content: `answer to: ${request.messages.at(-1)!.content.match(/hello \w+/g)?.join(', ') ?? 'a task'}`}),
 		});
-		const env = cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, runtime: rt.name});
+		// Two requests at the model at once, so both runs are seen there before the host is killed.
+		const env = cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url, runtime: rt.name, extra: {OLLAMA_NUM_PARALLEL: '2'}});
 
 		const first = await startHostProcess(made.root, env);
 		hosts.push(first);

@@ -11,7 +11,7 @@ import {homePaths} from '../../src/paths.js';
 import {createLauncher} from '../../src/runtimes/detect.js';
 import type {SandboxLauncher} from '../../src/runtimes/runtime.js';
 import {formatCheckLine} from '../../src/sandbox-check/properties.js';
-import type {RegisteredGroup} from '../../src/types.js';
+import type {RegisteredGroup} from '../../src/api/types.js';
 import {cliEnv, runCli, waitFor} from '../support/cli.js';
 import {describeWithRuntimes, testImage, type TestRuntime} from '../support/docker-gate.js';
 import {startScriptedOllama} from '../support/ollama-server.js';

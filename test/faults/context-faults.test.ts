@@ -39,7 +39,9 @@ describe('the model\'s context', () => {
 	});
 
 	it('a server that truncates silently (its tokenizer is denser than the estimate): the host sees it in prompt_eval_count, warns, and the next turn fits', async () => {
-		const ollama = closing(await startScriptedOllama({realistic: {wordPieceChars: 1}, fallback: () => ({content: 'Fine.'})}));
+		// Two letters a token: prose is denser than the default estimate. (At one a token, the tools' JSON
+		// alone is over 8,000 tokens and no single ratio fits both it and the prose: one correction is not enough.)
+		const ollama = closing(await startScriptedOllama({realistic: {wordPieceChars: 2}, fallback: () => ({content: 'Fine.'})}));
 		const running = closing(await startTestHost({runtime: 'none', ollamaUrl: ollama.url, home: homeWithHistory(10)}));
 		expect(await running.ask('main', 'first question')).toMatchObject({ok: true, replies: ['Fine.']});
 		const [first] = chats(ollama.sim!.records);

@@ -3,7 +3,7 @@
 import {describe, expect, it} from 'vitest';
 import {openDb} from '../../src/store/db.js';
 import {GroupStore} from '../../src/store/groups.js';
-import type {RegisteredGroup} from '../../src/types.js';
+import type {RegisteredGroup} from '../../src/api/types.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {toolResults} from '../support/probe.js';
 import {startTestHost, type TestHost, closeAfterEach} from '../support/test-host.js';

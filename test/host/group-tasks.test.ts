@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {ScheduledTask} from '../../src/types.js';
+import type {ScheduledTask} from '../../src/api/types.js';
 import {waitFor} from '../support/cli.js';
 import {requestIpc} from '../support/ipc-request.js';
 import {startScriptedOllama, type ChatRequestBody, type ScriptedOllama} from '../support/ollama-server.js';

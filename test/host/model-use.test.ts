@@ -20,7 +20,7 @@ describe('the model around a run', () => {
 		expect(ollama.sim!.loads()).toBe(1);
 
 		const [runRecord] = running.host.snapshot().runs;
-		const details = running.host.runOutput(runRecord.id)!;
+		const details = (await running.host.runOutput(runRecord.id))!;
 		expect(details.thinking?.join('\n')).toContain('PRIVATE-THOUGHT');
 		expect(JSON.stringify(details.output)).not.toContain('PRIVATE-THOUGHT');
 		const [record] = ollama.sim!.records.filter((r) => r.kind === 'chat');

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {authorizeIpcRequest, resolveTaskTarget} from '../../src/ipc/authorize.js';
 import {parseIpcRequest, type IpcRequest} from '../../src/ipc/schemas.js';
-import type {RegisteredGroup} from '../../src/types.js';
+import type {RegisteredGroup} from '../../src/api/types.js';
 
 const group = (folder: string, jid: string, isMain = false): RegisteredGroup => ({
 	jid,

@@ -16,7 +16,7 @@ import {openDb} from '../../src/store/db.js';
 import {GroupStore} from '../../src/store/groups.js';
 import {OutboxStore} from '../../src/store/outbox-store.js';
 import {TaskStore} from '../../src/store/tasks.js';
-import type {RegisteredGroup, ScheduledTask} from '../../src/types.js';
+import type {RegisteredGroup, ScheduledTask} from '../../src/api/types.js';
 import {FakeClock} from '../scheduler/fake-clock.js';
 
 export const groupRow = (folder: string, jid: string, isMain = false): RegisteredGroup => ({

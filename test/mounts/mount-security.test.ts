@@ -3,7 +3,7 @@ import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
 import {loadAllowlist, type AllowlistResult} from '../../src/mounts/allowlist.js';
 import {componentMatches, containerNameProblem, validateMount, type RejectCode} from '../../src/mounts/mount-security.js';
-import type {ExtraMountSpec as MountRequest} from '../../src/types.js';
+import type {ExtraMountSpec as MountRequest} from '../../src/api/types.js';
 import {mountFixture, standardAllowlist, type MountFixture} from './fixture.js';
 
 let fx: MountFixture;

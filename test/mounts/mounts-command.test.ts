@@ -8,7 +8,7 @@ import {homePaths} from '../../src/paths.js';
 import {openDb} from '../../src/store/db.js';
 import {GroupStore} from '../../src/store/groups.js';
 import {MountRequestStore} from '../../src/store/mount-requests.js';
-import type {RegisteredGroup} from '../../src/types.js';
+import type {RegisteredGroup} from '../../src/api/types.js';
 import {mountFixture, standardAllowlist, type MountFixture} from './fixture.js';
 
 let fx: MountFixture;

@@ -11,7 +11,7 @@ import {installLabelFor} from '../../src/host/sandbox-spec.js';
 import {homePaths} from '../../src/paths.js';
 import {createAppleContainerLauncher} from '../../src/runtimes/apple-container.js';
 import {buildAppleContainerArgs} from '../../src/runtimes/apple-container-args.js';
-import type {RegisteredGroup} from '../../src/types.js';
+import type {RegisteredGroup} from '../../src/api/types.js';
 import {tempHome} from '../support/temp-home.js';
 import {installFakeCli} from './fake-cli.js';
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {autoOrder, createLauncher, createRuntimeProbe, detectRuntime, RuntimeUnavailableError, type ProbeResult, type SandboxRuntime} from '../../src/runtimes/detect.js';
 import type {CliResult, RunCli} from '../../src/runtimes/cli-exec.js';
-import type {RuntimeSetting} from '../../src/types.js';
+import type {RuntimeSetting} from '../../src/api/types.js';
 
 const probeAnswering = (answering: SandboxRuntime[], asked: SandboxRuntime[] = []) => async (runtime: SandboxRuntime) => {
 	asked.push(runtime);

@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {TaskScheduler, TaskError, type TaskRunOutcome} from '../../src/scheduler/task-scheduler.js';
 import {openDb, type Db} from '../../src/store/db.js';
 import {TaskStore} from '../../src/store/tasks.js';
-import type {MisfirePolicy} from '../../src/types.js';
+import type {MisfirePolicy} from '../../src/api/types.js';
 import {tempHome} from '../support/temp-home.js';
 import {FakeClock} from './fake-clock.js';
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {misfireProblem, planDue} from '../../src/scheduler/misfire.js';
 import {upcomingRuns} from '../../src/scheduler/schedule.js';
-import type {MisfirePolicy, ScheduleType, TaskStatus} from '../../src/types.js';
+import type {MisfirePolicy, ScheduleType, TaskStatus} from '../../src/api/types.js';
 
 const at = (iso: string) => Date.parse(iso);
 const hourly = {scheduleType: 'interval' as ScheduleType, scheduleValue: '3600000', nextRun: '2026-03-01T10:00:00.000Z'};

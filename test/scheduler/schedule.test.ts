@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {nextRunAfter, parseLocalIso, validateSchedule} from '../../src/scheduler/schedule.js';
-import type {ScheduleType} from '../../src/types.js';
+import type {ScheduleType} from '../../src/api/types.js';
 
 const at = (iso: string) => Date.parse(iso);
 

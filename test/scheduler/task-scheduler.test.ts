@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {TaskScheduler, type NewTaskInput, type TaskRunOutcome} from '../../src/scheduler/task-scheduler.js';
 import {openDb, type Db} from '../../src/store/db.js';
 import {maxStoredResultChars, TaskStore} from '../../src/store/tasks.js';
-import type {ScheduledTask} from '../../src/types.js';
+import type {ScheduledTask} from '../../src/api/types.js';
 import {tempHome} from '../support/temp-home.js';
 import {FakeClock, flushPromises} from './fake-clock.js';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {openDb, type Db} from '../../src/store/db.js';
 import {TaskStore} from '../../src/store/tasks.js';
-import type {ScheduledTask} from '../../src/types.js';
+import type {ScheduledTask} from '../../src/api/types.js';
 import {tempHome} from '../support/temp-home.js';
 
 const dbs: Db[] = [];

@@ -116,6 +116,7 @@ describe('the built-in skills', () => {
 		'add-telegram',
 		'convert-to-docker',
 		'debug',
+		'delegate',
 		'reminders',
 		'setup-apple-container',
 		'setup-windows',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {beforeEach, describe, expect, it} from 'vitest';
-import type {SkillView} from '../../src/host/host-api.js';
+import type {SkillView} from '../../src/api/host-api.js';
 import {loadSkills} from '../../src/skills/skill-loader.js';
 import {planSkillTurn} from '../../src/skills/turn-plan.js';
 import {tempHome} from '../support/temp-home.js';

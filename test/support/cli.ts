@@ -101,3 +101,29 @@ export async function closedPort(): Promise<number> {
 	await new Promise<void>((resolve) => server.close(() => resolve()));
 	return port;
 }
+
+export interface HeadlessHost {
+	child: ChildProcess & {output(): string};
+	pid: number;
+	/** Whether the process still runs. */
+	running(): boolean;
+	/** SIGTERM, then the exit code. */
+	stop(): Promise<number | null>;
+}
+
+/** Starts `babybot-tui --headless` and waits until it serves its control socket. */
+export async function startHeadless(env: NodeJS.ProcessEnv): Promise<HeadlessHost> {
+	const child = startCli(['--headless'], env);
+	const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+	await waitFor('the headless host', () => child.output().includes('host running headless') || child.exitCode !== null);
+	if (child.exitCode !== null) throw new Error(`the headless host exited: ${child.output()}`);
+	return {
+		child,
+		pid: child.pid!,
+		running: () => child.exitCode === null && child.signalCode === null,
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+			return closed;
+		},
+	};
+}

@@ -1,9 +1,9 @@
 // An in-memory HostApi for UI tests: a snapshot to mutate, real typed events, recorded action calls and
 // a real LogStore. It holds no host logic: actions only record their calls (and may be told to fail).
-import {HostEmitter} from '../../src/host/events.js';
-import type {HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot, RunOutputView, TaskView} from '../../src/host/host-api.js';
+import {HostEmitter} from '../../src/api/host-emitter.js';
+import type {GroupRegistration, HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot, RunOutputView, TaskView} from '../../src/api/host-api.js';
 import {LogStore} from '../../src/log-store.js';
-import type {ContainerRun, MisfirePolicy, RegisteredGroup} from '../../src/types.js';
+import type {ContainerRun, MisfirePolicy, RegisteredGroup} from '../../src/api/types.js';
 
 export type ActionCall = {[K in keyof HostActions]: {name: K; args: Parameters<HostActions[K]>}}[keyof HostActions];
 
@@ -66,6 +66,7 @@ export function baseSnapshot(): HostSnapshot {
 		groups: [group()],
 		chats: [],
 		runs: [],
+		subagents: [],
 		tasks: [],
 		mounts: {allowlistPath: '/tmp/allowlist.json', allowlistError: null, allowedRoots: [], blockedPatterns: ['.ssh', '.gnupg'], nonMainReadOnly: true, requests: []},
 		web: {allowedHosts: [], internalHosts: [], requests: []},
@@ -96,7 +97,8 @@ export class FakeHost implements HostApi {
 		return structuredClone(this.state);
 	}
 
-	runOutput(runId: string): RunOutputView | undefined {
+	async runOutput(runId: string): Promise<RunOutputView | undefined> {
+		await this.record('runOutput', [runId]);
 		return this.runOutputs.get(runId);
 	}
 
@@ -122,13 +124,17 @@ export class FakeHost implements HostApi {
 
 	sendLocalMessage = (groupFolder: string, text: string) => this.record('sendLocalMessage', [groupFolder, text]).then(() => ({seq: 1}));
 	killRun = (runId: string) => this.record('killRun', [runId]);
-	async registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup> {
+	killSubagent = (runId: string, subagentId: string) => this.record('killSubagent', [runId, subagentId]);
+	async registerGroup(input: GroupRegistration): Promise<RegisteredGroup> {
 		await this.record('registerGroup', [input]);
 		return group({...input, isMain: false});
 	}
-	unregisterGroup = (jidOrFolder: string) => this.record('unregisterGroup', [jidOrFolder]);
+	unregisterGroup = (jidOrFolder: string) => this.record('unregisterGroup', [jidOrFolder]).then(() => group({folder: jidOrFolder, isMain: false}));
 	approveMount = (requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all') => this.record('approveMount', [requestId, mode, scope]);
 	rejectMount = (requestId: number) => this.record('rejectMount', [requestId]);
+	allowMountRoot = (hostPath: string, readWrite: boolean, scope?: {group?: string; autoApprove?: boolean}) =>
+		this.record('allowMountRoot', [hostPath, readWrite, scope]).then(() => ({added: true, allowlistPath: this.state.mounts.allowlistPath}));
+	revokeMountRoot = (hostPath: string) => this.record('revokeMountRoot', [hostPath]).then(() => ({removed: 1, allowlistPath: this.state.mounts.allowlistPath}));
 	approveHost = (requestId: number, scope: 'once' | 'group' | 'all') => this.record('approveHost', [requestId, scope]);
 	rejectHost = (requestId: number) => this.record('rejectHost', [requestId]);
 	pauseTask = (taskId: string) => this.record('pauseTask', [taskId]);

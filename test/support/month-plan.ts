@@ -3,7 +3,7 @@
 // type and misfire policy across the spring DST change, seven restarts (some SIGKILL, some in the
 // middle of a turn, one 4-day outage), WhatsApp dropping and returning, a group unregistered and
 // registered again. Pure: the driver (month-drive.ts) plays it against real host processes.
-import type {MisfirePolicy, ScheduleType} from '../../src/types.js';
+import type {MisfirePolicy, ScheduleType} from '../../src/api/types.js';
 
 export const timezone = 'Europe/Berlin';
 const hour = 60 * 60_000;

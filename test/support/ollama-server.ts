@@ -19,6 +19,9 @@
 //   evaluated (at ~150 tokens/s), eval_count/eval_duration the output (at ~16 tokens/s).
 // - think: on by default for a thinking model unless the request says `think: false`; `thinking`
 //   chunks; `think: true` on a model without the capability is a 400. num_predict cuts the answer.
+// Either way it answers every request at once, however many are open, and records the most that
+// were open at once (`maxConcurrentChats`); `latencyMs` makes each answer take that long, and a reply
+// function may return a promise to hold its request until the test settles it.
 // It does not reproduce: real tokenizers and chat templates (a qwen3-style template and a
 // deterministic word-piece tokenizer stand in), parallel slots (OLLAMA_NUM_PARALLEL), the context
 // shift during generation (only recorded), GPU memory estimates and layer offload, several loaded
@@ -53,16 +56,19 @@ export interface ChatRequestBody {
 	options?: Record<string, unknown>;
 }
 
-export type ReplyFn = (request: ChatRequestBody) => ScriptedReply | Promise<ScriptedReply>;
+/** A reply, or a function of the request that gives one (a promise holds the request until it settles). */
+export type ScriptedStep = ScriptedReply | ((request: ChatRequestBody) => ScriptedReply | Promise<ScriptedReply>);
 
 export interface ScriptedOllamaOptions {
 	/** Models `/api/tags` lists; default `['qwen3:8b']`. */
 	models?: string[];
 	/** Models whose `/api/show` capabilities lack `tools`. */
 	modelsWithoutTools?: string[];
-	/** Replies in order; when they run out, `fallback` answers. A reply may wait (a promise): the model is slow. */
-	replies?: Array<ScriptedReply | ReplyFn>;
-	fallback?: ReplyFn;
+	/** Replies in order; when they run out, `fallback` answers. */
+	replies?: ScriptedStep[];
+	fallback?: (request: ChatRequestBody) => ScriptedReply | Promise<ScriptedReply>;
+	/** Each chat answer takes this long (real milliseconds) before it is written, so overlapping requests overlap. */
+	latencyMs?: number;
 	/** Splits content into chunks of this many characters (default 8). */
 	chunkSize?: number;
 	/** Keep every /api/chat body in `chatRequests` (default true; a benchmark measuring memory turns it off). */
@@ -82,7 +88,9 @@ export interface ScriptedOllama {
 	sim?: OllamaSimulation;
 	/** Every request path seen. */
 	paths: string[];
-	push(...replies: Array<ScriptedReply | ReplyFn>): void;
+	/** The most `/api/chat` requests with messages that were open at once. */
+	maxConcurrentChats(): number;
+	push(...replies: ScriptedStep[]): void;
 	/** Drops the replies not used yet. */
 	clear(): void;
 	close(): Promise<void>;
@@ -100,6 +108,8 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 	const sim = options.realistic ? new OllamaSimulation(options.realistic === true ? {} : options.realistic) : undefined;
 	const paths: string[] = [];
 	const open = new Set<http.ServerResponse>();
+	let openChats = 0;
+	let maxOpenChats = 0;
 
 	const server = http.createServer((req, res) => {
 		paths.push(req.url ?? '');
@@ -132,15 +142,14 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 		if (!models.includes(body.model)) return json(res, 404, {error: `model "${body.model}" not found, try pulling it first`});
 		if (!body.messages?.length) return load(body, res);
 		if (options.keepRequests !== false) chatRequests.push(body);
+		maxOpenChats = Math.max(maxOpenChats, ++openChats);
+		res.once('close', () => openChats--);
 		if (body.tools?.length && withoutTools.has(body.model)) {
 			return json(res, 400, {error: `registry.ollama.ai/library/${body.model} does not support tools`});
 		}
 		const next = queue.shift();
-		const reply: ScriptedReply = next
-			? typeof next === 'function'
-				? await next(body)
-				: next
-			: ((await options.fallback?.(body)) ?? {content: 'ok'});
+		const reply: ScriptedReply = await (next ? (typeof next === 'function' ? next(body) : next) : (options.fallback?.(body) ?? {content: 'ok'}));
+		if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
 		if (res.destroyed) return;
 		if ('httpStatus' in reply) return json(res, reply.httpStatus, {error: reply.error});
 		if (sim && !('errorMidStream' in reply || 'endWithoutDone' in reply || 'stall' in reply)) return realisticChat(body, reply, res);
@@ -215,6 +224,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 		loadRequests,
 		sim,
 		paths,
+		maxConcurrentChats: () => maxOpenChats,
 		push: (...replies) => queue.push(...replies),
 		clear: () => void queue.splice(0),
 		close: async () => {

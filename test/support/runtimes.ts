@@ -4,7 +4,7 @@ import {imageStaleness} from '../../src/image/image-staleness.js';
 import {createRuntimeProbe} from '../../src/runtimes/detect.js';
 import {sandboxUlimits} from '../../src/runtimes/oci-args.js';
 import {podmanRunscFlags} from '../../src/runtimes/gvisor-args.js';
-import type {OciEngine} from '../../src/types.js';
+import type {OciEngine} from '../../src/api/types.js';
 
 export type TestRuntimeName = 'docker' | 'podman' | 'gvisor';
 export const testRuntimeNames: readonly TestRuntimeName[] = ['docker', 'podman', 'gvisor'];

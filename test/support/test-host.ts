@@ -6,7 +6,7 @@ import type {HostClock} from '../../src/clock.js';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createHost, type Host} from '../../src/host/create-host.js';
 import {createLauncher} from '../../src/runtimes/detect.js';
-import type {OciEngine, RuntimeName} from '../../src/types.js';
+import type {OciEngine, RuntimeName} from '../../src/api/types.js';
 import {localJid} from '../../src/channels/local-chat.js';
 import {installLabelFor} from '../../src/host/sandbox-spec.js';
 import type {WhatsAppParts} from '../../src/host/whatsapp-link.js';

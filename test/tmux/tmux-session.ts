@@ -15,6 +15,9 @@ export interface TmuxStartOptions {
 	cwd?: string;
 }
 
+/** The pane titles of the header, as the UI draws them. */
+export const paneNames = ['1 Groups', '2 Containers', '3 Logs', '4 Tasks', '5 Access', '6 Skills'];
+
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 export class TmuxSession {
@@ -70,6 +73,15 @@ export class TmuxSession {
 		for (const char of text) this.tmux('send-keys', '-t', 'ui', '-l', char);
 	}
 
+	/** Opens the chat overlay (of main, from a pane other than Groups), sends `text` and waits until it shows. */
+	async chat(text: string): Promise<void> {
+		this.type('c');
+		await this.waitForText('Chat with main');
+		this.type(text);
+		this.send('Enter');
+		await this.waitForText(`You: ${text}`);
+	}
+
 	resize(columns: number, rows: number): void {
 		this.tmux('resize-window', '-t', 'ui', '-x', String(columns), '-y', String(rows));
 	}
@@ -117,6 +129,16 @@ export class TmuxSession {
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
 		throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
+	}
+
+	/** Opens the chat with main (c), sends `text` and waits for its answer `Baby: answer`. */
+	async chatWithMain(text: string, answer: string): Promise<void> {
+		this.type('c');
+		await this.waitForText('Chat with main');
+		this.type(text);
+		this.send('Enter');
+		await this.waitForText(`You: ${text}`);
+		await this.waitForText(`Baby: ${answer}`, 60_000);
 	}
 
 	waitForText(text: string, timeoutMs?: number): Promise<string> {

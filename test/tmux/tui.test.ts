@@ -1,16 +1,17 @@
-// Whole flows with the real binary in tmux, the scripted Ollama server and the `none` runtime.
+// Whole flows with the real binary in tmux, the scripted Ollama server and the `none` runtime; each
+// flow runs twice: with the host in the UI's process, and with the UI attached to a headless host.
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {binPath, cliEnv, projectRoot, queryStore, waitFor} from '../support/cli.js';
+import {binPath, cliEnv, projectRoot, queryStore, startHeadless, waitFor, type HeadlessHost} from '../support/cli.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {tempHome} from '../support/temp-home.js';
-import {TmuxSession} from './tmux-session.js';
+import {paneNames, TmuxSession} from './tmux-session.js';
 
-const paneNames = ['1 Groups', '2 Containers', '3 Logs', '4 Tasks', '5 Access', '6 Skills'];
 
 let ollama: ScriptedOllama | undefined;
 let session: TmuxSession | undefined;
+let headless: HeadlessHost | undefined;
 
 beforeEach(async () => {
 	ollama = await startScriptedOllama({fallback: () => ({content: 'Hello from the scripted model.'})});
@@ -19,21 +20,35 @@ beforeEach(async () => {
 afterEach(async () => {
 	session?.kill();
 	session = undefined;
+	await headless?.stop();
+	headless = undefined;
 	await ollama?.close();
 	ollama = undefined;
 });
+
+type Mode = 'in-process' | 'attached';
 
 interface Started extends TmuxSession {
 	home: string;
 	allowlist: string;
 	root: string;
+	/** The pid of the headless host the UI attached to (attached mode). */
+	hostPid?: number;
 }
 
-function startTui(options: {columns?: number; rows?: number; env?: Record<string, string>} = {}): Started {
+/** The UI in tmux: with its own host, or attached to a `--headless` host started first for the same home. */
+async function startTui(mode: Mode, options: {columns?: number; rows?: number; env?: Record<string, string>} = {}): Promise<Started> {
 	const made = tempHome();
 	const env = cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama!.url, extra: options.env});
+	let hostPid: number | undefined;
+	if (mode === 'attached') {
+		headless = await startHeadless(env);
+		hostPid = headless.pid;
+	}
 	session = TmuxSession.start({command: [process.execPath, binPath], env, cwd: projectRoot, columns: options.columns, rows: options.rows});
-	return Object.assign(session, made);
+	const started = Object.assign(session, made, {hostPid});
+	if (hostPid !== undefined) await started.waitForText(`attached to host pid ${hostPid}`);
+	return started;
 }
 
 /** Writes an IPC request as the agent does (temp name, then rename) and waits for the host's ack. */
@@ -48,9 +63,9 @@ async function dropIpc(home: string, folder: string, kind: 'tasks' | 'requests',
 	return JSON.parse(fs.readFileSync(ack, 'utf8'));
 }
 
-describe('babybot-tui in a terminal', () => {
+describe.each<Mode>(['in-process', 'attached'])('babybot-tui in a terminal, host %s', (mode) => {
 	it('draws all six panes and the status bar at start-up', async () => {
-		const tui = startTui();
+		const tui = await startTui(mode);
 		const screen = await tui.waitFor('all six panes', (text) => paneNames.every((name) => text.includes(name)));
 		expect(screen).toContain('UNSANDBOXED');
 		expect(screen).toMatch(/main\s+main\s+local:main/);
@@ -59,18 +74,18 @@ describe('babybot-tui in a terminal', () => {
 	});
 
 	it('? shows the help with every key, including q quit; Esc closes it', async () => {
-		const tui = startTui({columns: 140, rows: 45});
+		const tui = await startTui(mode, {columns: 140, rows: 45});
 		await tui.waitForText('6 Skills');
 		tui.type('?');
 		const screen = await tui.waitForText('Keys (Esc/? to close');
-		expect(screen).toContain('Quit (asks first when runs are live)');
+		expect(screen).toContain('Quit: detach, or keep or stop the host');
 		expect(screen).toContain('Kill the selected run');
 		tui.send('Escape');
 		await tui.waitFor('the help to close', (text) => !text.includes('Keys (Esc'));
 	});
 
 	it('lays out again when the terminal is resized, with a message below the minimum size', async () => {
-		const tui = startTui({columns: 100, rows: 30});
+		const tui = await startTui(mode, {columns: 100, rows: 30});
 		await tui.waitForText('6 Skills');
 		tui.resize(50, 12);
 		await tui.waitForText('Terminal too small');
@@ -80,36 +95,33 @@ describe('babybot-tui in a terminal', () => {
 		expect(screen).not.toContain('Terminal too small');
 	});
 
-	it('q exits with status 0 and the terminal restored', async () => {
-		const tui = startTui();
+	it('q exits with status 0 and the terminal restored (in-process: after s stops the host; attached: the host keeps running)', async () => {
+		const tui = await startTui(mode);
 		await tui.waitForText('6 Skills');
 		tui.type('q');
+		if (mode === 'in-process') {
+			await tui.waitForText('Quit: keep the host running in the background');
+			tui.type('s');
+		}
 		expect(await tui.waitForExit()).toBe(0);
 		expect(tui.terminalState()).toEqual({alternateScreen: false, cursorVisible: true});
 		expect(tui.capture()).not.toContain('6 Skills');
+		if (mode === 'attached') expect(headless!.running()).toBe(true);
+		else expect(fs.existsSync(path.join(tui.home, 'host.lock'))).toBe(false);
 	});
 
 	it('a chat round trip shows the streamed answer', async () => {
-		const tui = startTui();
+		const tui = await startTui(mode);
 		await tui.waitForText('6 Skills');
-		tui.type('c');
-		await tui.waitForText('Chat with main');
-		tui.type('hello there');
-		tui.send('Enter');
-		await tui.waitForText('You: hello there');
-		await tui.waitForText('Baby: Hello from the scripted model.', 60_000);
+		await tui.chatWithMain('hello there', 'Hello from the scripted model.');
 	});
 
 	it('a run stuck on the model shows as over its idle limit, its details show its output, and x kills it after asking', async () => {
 		await ollama!.close();
 		ollama = await startScriptedOllama({fallback: () => ({stall: true, content: 'thinking about it'})});
-		const tui = startTui({columns: 120, rows: 35, env: {CONTAINER_IDLE_TIMEOUT: '1500'}});
+		const tui = await startTui(mode, {columns: 120, rows: 35, env: {CONTAINER_IDLE_TIMEOUT: '1500'}});
 		await tui.waitForText('6 Skills');
-		tui.type('c');
-		await tui.waitForText('Chat with main');
-		tui.type('are you there?');
-		tui.send('Enter');
-		await tui.waitForText('You: are you there?');
+		await tui.chat('are you there?');
 		tui.send('Escape');
 		tui.type('2');
 		await tui.waitFor('a live run', (screen) => /main\s+none\s+\S+.*(running|starting|idle)/.test(screen), 30_000);
@@ -129,7 +141,7 @@ describe('babybot-tui in a terminal', () => {
 	}, 120_000);
 
 	it('a pending mount request is approved read-only for its group in the Mounts pane and the allowlist file changes', async () => {
-		const tui = startTui({columns: 140, rows: 40});
+		const tui = await startTui(mode, {columns: 140, rows: 40});
 		const photos = path.join(tui.root, 'outside', 'photos');
 		fs.mkdirSync(photos, {recursive: true});
 		await tui.waitForText('6 Skills');
@@ -155,7 +167,7 @@ describe('babybot-tui in a terminal', () => {
 	});
 
 	it('a task is paused and resumed from the Tasks pane', async () => {
-		const tui = startTui({columns: 120, rows: 30});
+		const tui = await startTui(mode, {columns: 120, rows: 30});
 		await tui.waitForText('6 Skills');
 		const ack = await dropIpc(tui.home, 'main', 'tasks', {type: 'schedule_task', prompt: 'water the plants', schedule_type: 'cron', schedule_value: '0 9 * * *'});
 		expect(ack.ok).toBe(true);
@@ -173,11 +185,12 @@ describe('babybot-tui in a terminal', () => {
 		expect(status()).toBe('active');
 	});
 
-	it('SIGTERM stops the host and restores the terminal', async () => {
-		const tui = startTui();
+	it('SIGTERM restores the terminal (in-process: the host stops; attached: it keeps running)', async () => {
+		const tui = await startTui(mode);
 		await tui.waitForText('6 Skills');
 		process.kill(tui.pid(), 'SIGTERM');
 		expect(await tui.waitForExit()).toBe(143);
 		expect(tui.terminalState()).toEqual({alternateScreen: false, cursorVisible: true});
+		if (mode === 'attached') expect(headless!.running()).toBe(true);
 	});
 });

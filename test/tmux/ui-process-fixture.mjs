@@ -2,9 +2,9 @@
 // test can make the process crash (an uncaught exception) or its host hang on stop, which the real
 // host never does on purpose. FIXTURE_MODE=crash: `p` then Enter (startPairing) throws from a timer,
 // uncaught. FIXTURE_MODE=hang: host.stop() never settles (the run is ended with a signal).
-import {HostEmitter} from '../../dist/src/host/events.js';
+import {HostEmitter} from '../../dist/src/api/host-emitter.js';
 import {LogStore} from '../../dist/src/log-store.js';
-import {runTui} from '../../dist/src/ui/run-tui.js';
+import {inProcessSession, runTui} from '../../dist/src/ui/run-tui.js';
 
 const mode = process.env.FIXTURE_MODE ?? 'crash';
 const snapshot = {
@@ -30,9 +30,12 @@ const host = {
 	sendLocalMessage: async () => ({seq: 1}),
 	killRun: done,
 	registerGroup: async () => snapshot.groups[0],
-	unregisterGroup: done,
+	unregisterGroup: async () => snapshot.groups[0],
 	approveMount: done,
 	rejectMount: done,
+	allowMountRoot: async () => ({added: true, allowlistPath: snapshot.mounts.allowlistPath}),
+	revokeMountRoot: async () => ({removed: 1, allowlistPath: snapshot.mounts.allowlistPath}),
+	runOutput: async () => undefined,
 	approveHost: done,
 	rejectHost: done,
 	pauseTask: done,
@@ -48,5 +51,5 @@ const host = {
 	},
 	stop: () => (mode === 'hang' ? new Promise(() => {}) : Promise.resolve()),
 };
-const code = await runTui(host, {stopTimeoutMs: Number(process.env.FIXTURE_STOP_TIMEOUT_MS ?? 20_000)});
+const code = await runTui(inProcessSession(host), {stopTimeoutMs: Number(process.env.FIXTURE_STOP_TIMEOUT_MS ?? 20_000)});
 process.exit(code);

@@ -1,4 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import type {SubagentView} from '../../src/api/host-api.js';
 import {addToSummary, emptySummary} from '../../src/llm/llm-stats.js';
 import {keymap} from '../../src/ui/keymap.js';
 import {helpLines} from '../../src/ui/overlays/help-overlay.js';
@@ -65,12 +66,12 @@ describe('key dispatch', () => {
 	});
 
 	it('? shows a help overlay listing every keymap entry, Esc closes it', async () => {
-		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 50}});
+		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 52}});
 		await app.waitForText('FOLDER');
 		await app.typeAndWait('?', 'Keys (Esc/? to close');
 		for (const line of helpLines()) expect(app.frame()).toContain(line.trimEnd());
 		for (const binding of keymap) expect(app.frame()).toContain(binding.description);
-		expect(app.frame()).toContain('Quit (asks first when runs are live)');
+		expect(app.frame()).toContain('Quit: detach, or keep or stop the host');
 		await app.typeAndWait('\u001b', 'FOLDER');
 		expect(app.frame()).not.toContain('Keys (Esc');
 	});
@@ -97,6 +98,47 @@ describe('actions', () => {
 		await waitFor(() => host.callsOf('killRun').length === 1);
 		expect(host.callsOf('killRun')).toEqual([['run-42']]);
 		await app.waitForText('killed babybot-main-42');
+	});
+
+	it('shows a run\'s sub-agents as rows under it; x on one kills only it, Enter shows its transcript', async () => {
+		const now = new Date().toISOString();
+		const sub = (id: string, name: string, state: SubagentView['state'], extra: Partial<SubagentView> = {}): SubagentView => ({runId: 'run-5', id, name, state, rounds: 2, tokens: 3100, lastOutput: `${name} is writing`, startedAt: now, updatedAt: now, ...extra});
+		const host = hostWith((s) => {
+			s.runs = [run({id: 'run-5', containerName: 'babybot-main-5'}), run({id: 'run-6', containerName: 'babybot-family-6', groupFolder: 'family'})];
+			s.subagents = [sub('sa1', 'alpha', 'done', {lastOutput: 'alpha: found it'}), sub('sa2', 'beta', 'running'), sub('sa3', 'gamma', 'failed', {error: 'the model could not answer'})];
+		});
+		host.runOutputs = new Map([['run-5', {output: [], stderr: [], subagents: {sa2: ['task: Write beta.txt', '→ write_file beta.txt', '← write_file: wrote 12 bytes to beta.txt']}}]]);
+		app = renderApp(host, {pane: 'containers', size: {columns: 140, rows: 30}});
+		await app.waitForText('babybot-family-6');
+		const lines = app.frame().split('\n');
+		const at = (text: string) => lines.findIndex((line) => line.includes(text));
+		expect(at('babybot-main-5')).toBeLessThan(at('└ alpha'));
+		expect(at('└ gamma')).toBeLessThan(at('babybot-family-6'));
+		expect(lines[at('└ alpha')]).toMatch(/└ alpha\s+sub-agent\s+2 rounds · 3100 tokens · alpha: found it.*done/);
+		expect(lines[at('└ gamma')]).toMatch(/2 rounds · 3100 tokens · the model could not answer\s.*failed/);
+
+		app.type('jj'); // the beta row
+		await app.typeAndWait('x', 'Kill sub-agent beta of run babybot-main-5? The run and its other sub-agents go on.');
+		app.type('y');
+		await waitFor(() => host.callsOf('killSubagent').length === 1);
+		expect(host.callsOf('killSubagent')).toEqual([['run-5', 'sa2']]);
+		expect(host.callsOf('killRun')).toEqual([]);
+		await app.waitForText('killed sub-agent beta');
+
+		await app.typeAndWait('\r', 'Sub-agent beta of babybot-main-5');
+		expect(app.frame()).toContain('rounds: 2 · tokens: 3100');
+		expect(app.frame()).toMatch(/transcript:\s*│?\n│?\s+task: Write beta\.txt/);
+		expect(app.frame()).toContain('← write_file: wrote 12 bytes to beta.txt');
+		app.type('\u001b');
+		await app.waitForNoText('transcript:');
+		app.type('k'); // alpha, already done
+		await app.typeAndWait('x', 'sub-agent alpha has already ended (done)');
+		app.type('/');
+		app.type('gamma\r');
+		await app.waitForNoText('└ alpha');
+		expect(app.frame()).toContain('└ gamma');
+		expect(app.frame()).toContain('babybot-main-5');
+		expect(app.frame()).not.toContain('babybot-family-6');
 	});
 
 	it('Enter on a run shows its mounts, argv, recent agent output, stderr tail and log lines', async () => {
@@ -314,42 +356,67 @@ describe('actions', () => {
 		await waitFor(() => host.callsOf('triggerSkill').length === 1);
 		expect(host.callsOf('triggerSkill')).toEqual([['main', 'weather', 'Paris']]);
 		app.type(':nope\r');
-		await app.waitForText('unknown command ":nope": try :pair, :skill NAME, :q');
+		await app.waitForText('unknown command ":nope": try :pair, :skill NAME, :stop, :q');
 		app.type(':pair\r');
 		await app.waitForText('WhatsApp pairing');
 	});
 });
 
 describe('quit', () => {
-	it('q quits at once when no run is live', async () => {
+	it('with the host in this UI, q asks whether to keep it running: b hands it to the background, Esc stays', async () => {
 		app = renderApp();
 		await app.waitForText('FOLDER');
-		app.type('q');
+		await app.typeAndWait('q', 'Quit: keep the host running in the background');
+		app.type('\u001b');
+		await app.waitForNoText('Quit: keep');
+		expect(app.quits).toBe(0);
+		await app.typeAndWait('q', 'b keep it running in the background');
+		app.type('b');
 		await waitFor(() => app!.quits === 1);
+		expect(app.choices).toEqual(['background']);
+		await app.waitForText('Handing the host to a background process');
 	});
 
-	it('Ctrl-C quits even from a text field', async () => {
+	it('Ctrl-C twice stops, even from a text field', async () => {
 		app = renderApp();
 		await app.waitForText('FOLDER');
 		await app.typeAndWait('c', 'Chat with main');
+		await app.typeAndWait('\u0003', 'Quit: keep');
 		app.type('\u0003');
 		await waitFor(() => app!.quits === 1);
+		expect(app.choices).toEqual(['stop']);
 	});
 
-	it('q asks first when runs are live; n stays, y quits', async () => {
+	it('s stops, and says how many live runs that closes', async () => {
 		const host = hostWith((s) => {
 			s.runs = [run()];
 		});
 		app = renderApp(host);
 		await app.waitForText('FOLDER');
-		await app.typeAndWait('q', '1 run is live: quit and close it?');
+		await app.typeAndWait(':q\r', 's stop it (closes 1 live run)');
+		app.type('s');
+		await waitFor(() => app!.quits === 1);
+		expect(app.choices).toEqual(['stop']);
+		await app.waitForText('Stopping');
+	});
+
+	it('attached: the status bar names the host, q detaches at once; :stop asks, then stops it', async () => {
+		app = renderApp(hostWith((s) => void (s.runs = [run()])), {attachedTo: 4242});
+		await app.waitForText('attached to host pid 4242');
+		app.type('q');
+		await waitFor(() => app!.quits === 1);
+		expect(app.choices).toEqual(['detach']);
+		await app.waitForText('Detaching: the host keeps running');
+		app.unmount();
+		app = renderApp(hostWith((s) => void (s.runs = [run()])), {attachedTo: 4242});
+		await app.waitForText('FOLDER');
+		await app.typeAndWait(':stop\r', 'Stop the host (pid 4242)? Its 1 live run close, WhatsApp goes offline');
 		app.type('n');
-		await app.waitForNoText('quit and close');
+		await app.waitForNoText('Stop the host');
 		expect(app.quits).toBe(0);
-		app.type(':q\r');
-		await app.waitForText('quit and close it?');
+		await app.typeAndWait(':stop\r', 'Stop the host');
 		app.type('y');
 		await waitFor(() => app!.quits === 1);
-		await app.waitForText('Stopping');
+		expect(app.choices).toEqual(['stop']);
 	});
 });

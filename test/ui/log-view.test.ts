@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {LogStore} from '../../src/log-store.js';
 import {LogView, nextLevel} from '../../src/ui/log-view.js';
-import type {LogLine} from '../../src/types.js';
+import type {LogLine} from '../../src/api/types.js';
 
 function storeWith(count: number, capacity = 1000): LogStore {
 	const store = new LogStore(capacity);

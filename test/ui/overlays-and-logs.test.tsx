@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import type {StoredMessage} from '../../src/types.js';
+import type {StoredMessage} from '../../src/api/types.js';
 import {baseSnapshot, FakeHost} from '../support/fake-host.js';
 import {renderApp, waitFor, type RenderedApp} from './render-app.js';
 

@@ -198,7 +198,7 @@ describe('panes render their data', () => {
 		await app.waitForText('Ollama unreachable');
 	});
 
-	it('the status bar shows the model\'s context in use, and warns when it is too small', async () => {
+	it('the status bar shows the model\'s context in use, warns when it is too small, and counts the requests waiting for the model', async () => {
 		const host = hostWith((s) => {
 			s.ollama = {reachable: true, model: 'qwen3:8b', modelPresent: true, toolsSupported: true, context: {numCtx: 16_384, source: 'auto', modelMax: 40_960, reserveTokens: 2048}};
 		});
@@ -208,6 +208,8 @@ describe('panes render their data', () => {
 		await app.waitForText('ctx 9.1k/16k');
 		host.update('ollama', {...host.snapshot().ollama, context: {numCtx: 2048, source: 'auto', reserveTokens: 512, warning: 'model qwen3:8b allows at most 2048 tokens'}});
 		await app.waitForText('ctx 2k (too small)');
+		host.update('ollama', {...host.snapshot().ollama, queue: {parallel: 1, running: 1, waiting: [{group: 'main', lane: 'subagent'}, {group: 'family', lane: 'chat'}]}});
+		await app.waitForText('ctx 2k (too small) · 2 waiting');
 	});
 
 	it('shows a clear message below the minimum size and lays out again when resized', async () => {

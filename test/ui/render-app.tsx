@@ -3,6 +3,7 @@ import {render} from 'ink-testing-library';
 import {App} from '../../src/ui/app.js';
 import type {TerminalSize} from '../../src/ui/hooks/use-terminal-size.js';
 import type {PaneId} from '../../src/ui/keymap.js';
+import type {LeaveChoice} from '../../src/ui/ui-state.js';
 import {FakeHost} from '../support/fake-host.js';
 
 export function stripAnsi(text: string): string {
@@ -38,16 +39,20 @@ export interface RenderedApp {
 	waitForNoText(text: string): Promise<void>;
 	waitForMatch(pattern: RegExp): Promise<void>;
 	quits: number;
+	/** How each quit chose to leave. */
+	choices: LeaveChoice[];
 	rerender(size: TerminalSize): void;
 	unmount(): void;
 }
 
-export function renderApp(host = new FakeHost(), options: {size?: TerminalSize; pane?: PaneId; noticeLifetimeMs?: number} = {}): RenderedApp {
-	let quits = 0;
-	const onQuit = () => {
-		quits++;
+export function renderApp(host = new FakeHost(), options: {size?: TerminalSize; pane?: PaneId; noticeLifetimeMs?: number; attachedTo?: number} = {}): RenderedApp {
+	const choices: LeaveChoice[] = [];
+	const onQuit = (choice: LeaveChoice) => {
+		choices.push(choice);
 	};
-	const element = (size: TerminalSize) => <App host={host} onQuit={onQuit} size={size} initialPane={options.pane} noticeLifetimeMs={options.noticeLifetimeMs} />;
+	const element = (size: TerminalSize) => (
+		<App host={host} onQuit={onQuit} attachedTo={options.attachedTo} size={size} initialPane={options.pane} noticeLifetimeMs={options.noticeLifetimeMs} />
+	);
 	const instance = render(element(options.size ?? {columns: 100, rows: 30}));
 	// ink-testing-library's stdout has no `rows`, so Ink would ask `tput` for the size on every frame.
 	Object.defineProperty(instance.stdout, 'rows', {value: options.size?.rows ?? 30});
@@ -66,8 +71,9 @@ export function renderApp(host = new FakeHost(), options: {size?: TerminalSize; 
 		waitForNoText: (text) => waitFor(() => !frame().includes(text), frame),
 		waitForMatch: (pattern) => waitFor(() => pattern.test(frame()), frame),
 		get quits() {
-			return quits;
+			return choices.length;
 		},
+		choices,
 		rerender: (size) => instance.rerender(element(size)),
 		unmount: () => instance.unmount(),
 	};

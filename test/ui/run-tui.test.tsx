@@ -1,7 +1,8 @@
 import {EventEmitter} from 'node:events';
 import {Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {runTui} from '../../src/ui/run-tui.js';
+import {inProcessSession, runTui, type TuiSession} from '../../src/ui/run-tui.js';
+import type {LeaveChoice} from '../../src/ui/ui-state.js';
 import {baseSnapshot, FakeHost, run} from '../support/fake-host.js';
 import {waitFor} from './render-app.js';
 
@@ -45,13 +46,13 @@ class HangingHost extends FakeHost {
 	override stop = () => new Promise<void>(() => {});
 }
 
-function start(host: FakeHost, options: {stopTimeoutMs?: number} = {}) {
+function start(host: FakeHost, options: {stopTimeoutMs?: number} = {}, session: TuiSession = inProcessSession(host)) {
 	const stdout = new TerminalOut();
 	const stdin = new TerminalIn();
 	const stderr = new TerminalOut();
 	// Stands in for the process's signal, crash and exit events.
 	const events = new EventEmitter();
-	const done = runTui(host, {
+	const done = runTui(session, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		stderr: stderr as unknown as NodeJS.WriteStream,
@@ -68,30 +69,98 @@ function restored(text: string): boolean {
 }
 
 describe('runTui', () => {
-	it('draws full screen in the alternate buffer, quits on q with status 0 after stopping the host, and restores the screen', async () => {
+	it('draws full screen in the alternate buffer, quits on q then s with status 0 after stopping the host, and restores the screen', async () => {
 		const host = new FakeHost();
 		const {stdout, stdin, done} = start(host);
 		await waitFor(() => stdout.text.includes('6 Skills'));
 		expect(stdout.text.startsWith(enter)).toBe(true);
 		stdin.type('q');
+		await waitFor(() => stdout.text.includes('keep the host running in the background'));
+		expect(host.stopped).toBe(false);
+		stdin.type('s');
 		await expect(done).resolves.toBe(0);
 		expect(host.stopped).toBe(true);
 		expect(stdout.text.lastIndexOf(leave)).toBeGreaterThan(stdout.text.lastIndexOf('6 Skills'));
 		expect(stdout.text).toContain('\u001b[?25h');
 	});
 
-	it('asks before quitting with live runs and closes them through host.stop', async () => {
+	it('says how many live runs stopping closes, and closes them through host.stop', async () => {
 		const snapshot = baseSnapshot();
 		snapshot.runs = [run()];
 		const host = new FakeHost(snapshot);
 		const {stdout, stdin, done} = start(host);
 		await waitFor(() => stdout.text.includes('6 Skills'));
 		stdin.type('q');
-		await waitFor(() => stdout.text.includes('quit and close it?'));
+		await waitFor(() => stdout.text.includes('stop it (closes 1 live run)'));
 		expect(host.stopped).toBe(false);
-		stdin.type('y');
+		stdin.type('s');
 		await expect(done).resolves.toBe(0);
 		expect(host.stopped).toBe(true);
+	});
+
+	it('q then b leaves with the background choice and prints what the session says once the terminal is back', async () => {
+		const host = new FakeHost();
+		const choices: LeaveChoice[] = [];
+		const session: TuiSession = {host, leave: async (choice) => {
+			choices.push(choice);
+			return 'the host keeps running in the background (pid 4242)';
+		}};
+		const {stdout, stdin, stderr, done} = start(host, {}, session);
+		await waitFor(() => stdout.text.includes('6 Skills'));
+		stdin.type('q');
+		await waitFor(() => stdout.text.includes('keep it running in the background'));
+		stdin.type('b');
+		await expect(done).resolves.toBe(0);
+		expect(choices).toEqual(['background']);
+		expect(stderr.text).toBe('babybot-tui: the host keeps running in the background (pid 4242)\n');
+		expect(restored(stdout.text)).toBe(true);
+	});
+
+	it('attached: the status bar names the host, q detaches at once, and SIGTERM detaches too', async () => {
+		for (const quit of ['q', 'SIGTERM'] as const) {
+			const host = new FakeHost();
+			const choices: LeaveChoice[] = [];
+			const session: TuiSession = {host, attachedTo: 4242, leave: async (choice) => void choices.push(choice)};
+			const {stdout, stdin, done, events} = start(host, {}, session);
+			await waitFor(() => stdout.text.includes('attached to host pid 4242'));
+			if (quit === 'q') stdin.type('q');
+			else events.emit('SIGTERM');
+			await expect(done).resolves.toBe(quit === 'q' ? 0 : 143);
+			expect(choices).toEqual(['detach']);
+			expect(host.stopped).toBe(false);
+		}
+	});
+
+	it(':stop asks, then stops the attached host', async () => {
+		const host = new FakeHost();
+		const choices: LeaveChoice[] = [];
+		const {stdout, stdin, done} = start(host, {}, {host, attachedTo: 4242, leave: async (choice) => void choices.push(choice)});
+		await waitFor(() => stdout.text.includes('6 Skills'));
+		stdin.type(':');
+		stdin.type('stop');
+		stdin.type('\r');
+		await waitFor(() => stdout.text.includes('Stop the host (pid 4242)?'));
+		stdin.type('y');
+		await expect(done).resolves.toBe(0);
+		expect(choices).toEqual(['stop']);
+	});
+
+	it('a host stopped by another client ends this UI with the reason; a lost connection with status 1', async () => {
+		const host = new FakeHost();
+		const {stdout, stderr, done} = start(host);
+		await waitFor(() => stdout.text.includes('6 Skills'));
+		host.emit('stopping', {reason: 'the host was stopped'});
+		await expect(done).resolves.toBe(0);
+		expect(stderr.text).toBe('babybot-tui: the host was stopped\n');
+		expect(restored(stdout.text)).toBe(true);
+
+		const lostHost = new FakeHost();
+		let lose!: (reason: string) => void;
+		const lost = start(lostHost, {}, {host: lostHost, attachedTo: 4242, leave: async () => {}, lost: new Promise((resolve) => (lose = resolve))});
+		await waitFor(() => lost.stdout.text.includes('6 Skills'));
+		lose('the host went away');
+		await expect(lost.done).resolves.toBe(1);
+		expect(lost.stderr.text).toContain('the host went away');
 	});
 
 	it('restores the screen and resolves 1 when stopping the host fails', async () => {
@@ -100,6 +169,8 @@ describe('runTui', () => {
 		const {stdout, stdin, stderr, done} = start(host);
 		await waitFor(() => stdout.text.includes('6 Skills'));
 		stdin.type('q');
+		await waitFor(() => stdout.text.includes('keep it running'));
+		stdin.type('s');
 		await expect(done).resolves.toBe(1);
 		expect(stdout.text).toContain(leave);
 		expect(stderr.text).toContain('stopping the host failed: a run would not die');
@@ -122,6 +193,8 @@ describe('runTui', () => {
 		const {stdout, stdin, done} = start(host, {stopTimeoutMs: 300});
 		await waitFor(() => stdout.text.includes('6 Skills'));
 		stdin.type('q');
+		await waitFor(() => stdout.text.includes('keep it running'));
+		stdin.type('s');
 		await waitFor(() => stdout.text.includes('Stopping'));
 		expect(restored(stdout.text)).toBe(false);
 		await expect(done).resolves.toBe(1);

@@ -5,8 +5,8 @@ import {fileSentIdStore, type SentIdStore} from '../../src/channels/whatsapp/sen
 import type {WhatsAppLimits} from '../../src/channels/whatsapp/limits.js';
 import {WhatsAppChannel} from '../../src/channels/whatsapp/whatsapp-channel.js';
 import type {WAVersion} from '../../src/channels/whatsapp/socket.js';
-import type {WhatsAppState} from '../../src/host/host-api.js';
-import type {InboundMessage} from '../../src/types.js';
+import type {WhatsAppState} from '../../src/api/host-api.js';
+import type {InboundMessage} from '../../src/api/types.js';
 import {tempHome} from '../support/temp-home.js';
 import {FakeClock, settle} from './fake-clock.js';
 import {FakeSocketFactory} from './fake-socket.js';

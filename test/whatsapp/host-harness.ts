@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {WAVersion} from '../../src/channels/whatsapp/socket.js';
-import type {HostEventMap, HostEventName} from '../../src/host/host-api.js';
+import type {HostEventMap, HostEventName} from '../../src/api/host-api.js';
 import type {Host} from '../../src/host/create-host.js';
 import {homePaths} from '../../src/paths.js';
 import {queryStore} from '../support/cli.js';

@@ -1,6 +1,6 @@
 // The host with WhatsApp on the fake socket: what comes in is answered once, and only what should be.
 import {afterEach, describe, expect, it} from 'vitest';
-import type {StoredMessage} from '../../src/types.js';
+import type {StoredMessage} from '../../src/api/types.js';
 import {waitFor} from '../support/cli.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {settle} from './fake-clock.js';

@@ -5,7 +5,13 @@ import {describe, expect, it} from 'vitest';
 import {parsePairArgs, runPairCommand} from '../../src/cli/pair-command.js';
 import {loadConfig} from '../../src/config.js';
 import {homePaths} from '../../src/paths.js';
+import {serveControlSocket} from '../../src/control/control-server.js';
+import {waitFor} from '../support/cli.js';
+import {startScriptedOllama} from '../support/ollama-server.js';
+import {closeAfterEach, startTestHost} from '../support/test-host.js';
 import {tempHome} from '../support/temp-home.js';
+
+const closing = closeAfterEach();
 import {FakeClock, settle} from './fake-clock.js';
 import {FakeSocketFactory} from './fake-socket.js';
 import {fetchedVersion, selfPhone, writePairedCredentials} from './harness.js';
@@ -141,12 +147,27 @@ describe('babybot-tui pair', () => {
 		expect(await exit).toBe(0);
 	});
 
-	it('refuses while a host runs for the same home', async () => {
-		const s = setup();
-		fs.mkdirSync(path.dirname(s.paths.lockFile), {recursive: true});
-		fs.writeFileSync(s.paths.lockFile, String(process.ppid));
-		expect(await s.run([])).toBe(1);
-		expect(s.stderr.text()).toMatch(/another BabyBot host \(pid \d+\) is running .*: pair from its UI \(press p\) or stop it first\n$/);
-		expect(s.factory.sockets).toHaveLength(0);
+	it('pairs through the host that runs for the home: its QR, then paired; --force is refused while it runs', async () => {
+		const ollama = closing(await startScriptedOllama());
+		const {home, allowlist, root} = tempHome();
+		const factory = new FakeSocketFactory();
+		const clock = new FakeClock();
+		const test = closing(await startTestHost({runtime: 'none', ollamaUrl: ollama.url, home: {home, allowlist, root}, whatsapp: {socketFactory: factory.create, fetchVersion: async () => fetchedVersion, clock}}));
+		closing(await serveControlSocket({host: test.host, paths: homePaths(home)}));
+		const stdout = capture();
+		const stderr = capture();
+		const run = (argv: string[]) => runPairCommand(argv, {config: test.config, stdout: stdout.stream, stderr: stderr.stream, clock});
+		expect(await run(['--force'])).toBe(1);
+		expect(stderr.text()).toBe(`babybot-tui pair: a host (pid ${process.pid}) is running: --force would move its credentials aside under it; stop it first (:stop in the UI)\n`);
+		const exit = run([]);
+		await waitFor('the host socket', () => factory.sockets.length === 1);
+		factory.current.qr('2@first-ref,abc');
+		await waitFor('the QR', () => stdout.text().includes('Scan with WhatsApp › Settings › Linked devices'));
+		factory.current.close(515);
+		await waitFor('the restart', () => factory.sockets.length === 2);
+		factory.current.open();
+		expect(await exit).toBe(0);
+		expect(stdout.text()).toContain(`Paired as +${selfPhone}: the host (pid ${process.pid}) is connected to WhatsApp.`);
+		expect(test.host.snapshot().whatsapp).toMatchObject({status: 'paired'});
 	});
 });

@@ -10,7 +10,8 @@ import {defaultTrimBounds, SessionStore, type Transcript, trimTranscript, type T
 import {buildSystemPrompt} from './system-prompt.js';
 import {errorMessage} from './text.js';
 import {defaultBudget, memoryCharsPerFile} from './token-budget.js';
-import {runToolLoop} from './tool-loop.js';
+import {SubagentRegistry} from './swarm/swarm-context.js';
+import {runToolLoop, turnSink} from './tool-loop.js';
 import {toolDefinitions, toolsFor} from './tools/registry.js';
 import type {Tool, ToolContext} from './tools/tool.js';
 import {WebClient} from './web-client.js';
@@ -56,6 +57,7 @@ class Inbox {
 	ended = false;
 	bridge: LlmBridge | undefined;
 	web: WebClient | undefined;
+	subagents: SubagentRegistry | undefined;
 	private waiter: (() => void) | undefined;
 
 	notify(): void {
@@ -120,6 +122,9 @@ function dispatch(message: HostToAgent, inbox: Inbox, writer: MessageWriter): vo
 		case 'web_response':
 			if (!inbox.web?.handle(message)) writer.log('warn', `ignored web_response for unknown request ${message.requestId}`);
 			return;
+		case 'kill_subagent':
+			if (!inbox.subagents?.stop(String(message.id), 'killed', 'it was killed by the operator')) writer.log('warn', `ignored kill_subagent for ${String(message.id)}: no such sub-agent is running`);
+			return;
 		case 'close':
 			inbox.closing = true;
 			break;
@@ -136,6 +141,13 @@ function validBudget(budget: ContextBudget | undefined): ContextBudget | undefin
 	const {numCtx, reserveTokens, charsPerToken} = budget;
 	if (![numCtx, reserveTokens, charsPerToken].every((n) => Number.isFinite(n) && n > 0) || reserveTokens >= numCtx) return undefined;
 	return {numCtx, reserveTokens, charsPerToken};
+}
+
+/** Sub-agent limits from the host, or undefined (no delegate tool) when absent or not usable. */
+function validSwarm(swarm: StartMessage['swarm']): StartMessage['swarm'] {
+	if (!swarm) return undefined;
+	const {maxAgents, maxRounds, tokenBudget} = swarm;
+	return [maxAgents, maxRounds, tokenBudget].every((n) => Number.isInteger(n) && n > 0) ? {maxAgents, maxRounds, tokenBudget} : undefined;
 }
 
 function checkStart(start: StartMessage): string | undefined {
@@ -173,13 +185,18 @@ class AgentSession {
 		this.bridge = new LlmBridge(writer, start.runId);
 		inbox.bridge = this.bridge;
 		if (inbox.ended) this.bridge.closeAll('the host closed the connection before the model answered');
-		this.tools = toolsFor(start.group);
+		const swarm = validSwarm(start.swarm);
+		this.tools = toolsFor(start.group, swarm);
 		inbox.web = new WebClient(writer, start.runId);
 		if (inbox.ended) inbox.web.closeAll('the host closed the connection before the page arrived');
 		this.definitions = toolDefinitions(this.tools);
 		this.budget = validBudget(start.budget) ?? defaultBudget;
 		const ipc = new IpcClient({ipcDir: start.paths.ipc, ackTimeoutMs: start.limits.ipcAckTimeoutMs});
 		this.context = {start, workspace: new Workspace(start.paths), ipc, web: inbox.web};
+		if (swarm) {
+			inbox.subagents = new SubagentRegistry();
+			this.context.swarm = {settings: swarm, bridge: this.bridge, writer, tools: this.tools, budget: () => this.budget, registry: inbox.subagents};
+		}
 		this.bounds = options.trimBounds ?? defaultTrimBounds;
 		this.now = options.now ?? (() => new Date());
 		if (start.contextMode === 'group') {
@@ -231,7 +248,7 @@ class AgentSession {
 					tools: this.tools,
 					context: this.context,
 					bridge: this.bridge,
-					writer: this.writer,
+					sink: turnSink(this.writer, turn.turnId),
 				});
 				// Turns dropped to fit stay dropped even when this turn failed.
 				if (!result.ok) {

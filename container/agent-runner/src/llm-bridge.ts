@@ -11,6 +11,15 @@ export interface LlmReply {
 	cut: boolean;
 	/** The model stopped at its token limit (the answer reserve, num_predict). */
 	cutAtReserve: boolean;
+	/** The tokens Ollama counted, when the host passed them on. */
+	usage?: {promptTokens: number; outputTokens: number};
+}
+
+export interface RequestOptions {
+	/** Stops waiting: the request is cancelled at the host and fails with LlmError. */
+	signal?: AbortSignal;
+	/** The sub-agent asking (the host queues its requests behind chat turns). */
+	subagent?: string;
 }
 
 export class LlmError extends Error {
@@ -44,12 +53,24 @@ export class LlmBridge {
 		private readonly runId: string,
 	) {}
 
-	request(messages: ChatMessage[], tools: ToolDefinition[], onDelta: (text: string) => void): Promise<LlmReply> {
+	request(messages: ChatMessage[], tools: ToolDefinition[], onDelta: (text: string) => void, options: RequestOptions = {}): Promise<LlmReply> {
 		if (this.closedReason) return Promise.reject(new LlmError(this.closedReason));
+		const {signal, subagent} = options;
+		if (signal?.aborted) return Promise.reject(new LlmError(stopReason(signal)));
 		const requestId = `${this.runId}-${++this.sequence}`;
 		return new Promise<LlmReply>((resolve, reject) => {
-			this.pending.set(requestId, {content: [], length: 0, cut: false, toolCalls: [], onDelta, resolve, reject});
-			this.writer.send({type: 'llm_request', requestId, messages, tools});
+			const onAbort = () => {
+				if (!this.pending.delete(requestId)) return;
+				this.writer.send({type: 'llm_cancel', requestId});
+				reject(new LlmError(stopReason(signal!)));
+			};
+			const settle = <T>(done: (value: T) => void) => (value: T) => {
+				signal?.removeEventListener('abort', onAbort);
+				done(value);
+			};
+			this.pending.set(requestId, {content: [], length: 0, cut: false, toolCalls: [], onDelta, resolve: settle(resolve), reject: settle(reject)});
+			signal?.addEventListener('abort', onAbort, {once: true});
+			this.writer.send({type: 'llm_request', requestId, messages, tools, ...(subagent ? {subagent} : {})});
 		});
 	}
 
@@ -68,7 +89,8 @@ export class LlmBridge {
 			this.pending.delete(message.requestId);
 			let content = pending.content.join('');
 			if (pending.cut) content += `\n\n[answer cut at ${maxAnswerChars} characters]`;
-			pending.resolve({content, toolCalls: pending.toolCalls, cut: pending.cut, cutAtReserve: message.done_reason === 'length'});
+			const usage = validUsage(message.usage);
+			pending.resolve({content, toolCalls: pending.toolCalls, cut: pending.cut, cutAtReserve: message.done_reason === 'length', ...(usage ? {usage} : {})});
 		}
 		return true;
 	}
@@ -93,4 +115,12 @@ export class LlmBridge {
 		}
 		if (text.length > room) pending.cut = true;
 	}
+}
+
+const stopReason = (signal: AbortSignal) => (typeof signal.reason === 'string' ? signal.reason : 'the request was stopped');
+
+function validUsage(usage: LlmChunkMessage['usage']): LlmReply['usage'] {
+	if (!usage || typeof usage !== 'object') return undefined;
+	const {promptTokens, outputTokens} = usage;
+	return [promptTokens, outputTokens].every((n) => Number.isFinite(n) && n >= 0) ? {promptTokens, outputTokens} : undefined;
 }

@@ -62,8 +62,18 @@ export interface StartMessage {
 	limits: {maxToolRounds: number; toolOutputChars: number; ipcAckTimeoutMs: number};
 	/** The model's context budget (a default one when absent). */
 	budget?: ContextBudget;
+	/** Sub-agents (the delegate tool); absent when the operator turned them off. */
+	swarm?: SwarmSettings;
 	/** First turn. */
 	turn: TurnInput;
+}
+
+/** Limits of the delegate tool: sub-agents per call, and each one's rounds and tokens. */
+export interface SwarmSettings {
+	maxAgents: number;
+	maxRounds: number;
+	/** Prompt and output tokens one sub-agent may use over all its model requests. */
+	tokenBudget: number;
 }
 
 export interface TurnInput {
@@ -91,6 +101,8 @@ export interface LlmChunkMessage {
 	done: boolean;
 	/** On the last chunk: `length` when the answer was cut at the reserve (num_predict). */
 	done_reason?: string;
+	/** On the last chunk: the tokens Ollama counted (prompt_eval_count, eval_count). */
+	usage?: {promptTokens: number; outputTokens: number};
 }
 
 export interface LlmErrorMessage {
@@ -125,7 +137,13 @@ export interface WebResponseMessage {
 	result: WebFetchResult;
 }
 
-export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | WebResponseMessage | CloseMessage;
+/** The operator stops one sub-agent; the run and the other sub-agents carry on. */
+export interface KillSubagentMessage {
+	type: 'kill_subagent';
+	id: string;
+}
+
+export type HostToAgent = StartMessage | TurnMessage | LlmChunkMessage | LlmErrorMessage | WebResponseMessage | KillSubagentMessage | CloseMessage;
 
 // ---- agent -> host (stdout) ----
 
@@ -138,6 +156,14 @@ export interface LlmRequestMessage {
 	requestId: string;
 	messages: ChatMessage[];
 	tools: ToolDefinition[];
+	/** The sub-agent asking (its id); absent for the run's own turn. */
+	subagent?: string;
+}
+
+/** The agent no longer wants the answer of a request (its sub-agent was stopped). */
+export interface LlmCancelMessage {
+	type: 'llm_cancel';
+	requestId: string;
 }
 
 /** Streaming text of the answer in progress (for the TUI); the chat gets `output`. */
@@ -181,6 +207,27 @@ export interface LogMessage {
 	type: 'log';
 	level: 'debug' | 'info' | 'warn' | 'error';
 	msg: string;
+	/** The sub-agent the line is about (its name). */
+	subagent?: string;
+}
+
+export type SubagentState = 'running' | 'done' | 'failed' | 'timed out' | 'killed';
+
+/** A sub-agent started, moved on or ended: what the Containers pane shows of it. */
+export interface SubagentMessage {
+	type: 'subagent';
+	id: string;
+	name: string;
+	state: SubagentState;
+	rounds: number;
+	/** Prompt and output tokens of its model requests so far. */
+	tokens: number;
+	/** The latest thing it said or did (one line, cut). */
+	lastOutput?: string;
+	/** Why it failed, timed out or was killed. */
+	error?: string;
+	/** Lines of its transcript since the last message. */
+	lines?: string[];
 }
 
 export type AgentToHost =
@@ -191,6 +238,8 @@ export type AgentToHost =
 	| ToolUseMessage
 	| TurnDoneMessage
 	| WebRequestMessage
-	| LogMessage;
+	| LogMessage
+	| LlmCancelMessage
+	| SubagentMessage;
 
-export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'web_request', 'log'] as const;
+export const agentMessageTypes = ['ready', 'llm_request', 'delta', 'output', 'tool_use', 'turn_done', 'web_request', 'log', 'llm_cancel', 'subagent'] as const;

@@ -24,9 +24,11 @@ export interface SystemPromptInput {
 	summary?: string;
 	/** Each memory file's share of the model's context, in characters. */
 	memoryChars: number;
+	/** For a sub-agent: its answer goes to the agent that delegated, and its tools come last (siblings share the rest as a prompt prefix). */
+	subagent?: boolean;
 }
 
-export function buildSystemPrompt({start, tools, summary, memoryChars}: SystemPromptInput): string {
+export function buildSystemPrompt({start, tools, summary, memoryChars, subagent}: SystemPromptInput): string {
 	const {group, paths} = start;
 	const sections: string[] = [];
 	sections.push(
@@ -38,14 +40,17 @@ export function buildSystemPrompt({start, tools, summary, memoryChars}: SystemPr
 	sections.push(
 		[
 			'## Rules',
-			'- Answer plainly and briefly. Your final text is sent to the chat as your reply.',
+			subagent
+				? '- You are a sub-agent: the main agent gave you one task. Do it with your tools, then end with a short, complete answer: it goes back to the main agent, not to the chat.'
+				: '- Answer plainly and briefly. Your final text is sent to the chat as your reply.',
 			'- Wrap private reasoning and notes in <internal>…</internal>; that text is never shown to anyone.',
 			'- Use tools when they help; call one with valid JSON arguments matching its parameters. Do not repeat a call that already gave its answer.',
 			`- Keep lasting facts about this chat in ${path.join(paths.group, 'MEMORY.md')} (edit it with your file tools).`,
-			'- The user sees only your final answer and what you send with send_message.',
+			subagent ? '- Nobody in the chat sees your text: only the main agent reads your final answer.' : '- The user sees only your final answer and what you send with send_message.',
 		].join('\n'),
 	);
-	sections.push(['## Tools', ...[...tools.values()].map((tool) => `- ${tool.name}: ${tool.description}`)].join('\n'));
+	const toolList = ['## Tools', ...[...tools.values()].map((tool) => `- ${tool.name}: ${tool.description}`)].join('\n');
+	if (!subagent) sections.push(toolList);
 	const groupMemory = readMemory(paths.group, memoryChars);
 	sections.push(`## Memory of this chat (MEMORY.md)\n${groupMemory ?? '(empty)'}`);
 	const globalMemory = readMemory(paths.global, memoryChars);
@@ -57,6 +62,7 @@ export function buildSystemPrompt({start, tools, summary, memoryChars}: SystemPr
 		);
 	}
 	if (summary) sections.push(`## Summary of the conversation so far\n${summary}`);
+	if (subagent) sections.push(toolList);
 	return sections.join('\n\n');
 }
 

@@ -3,12 +3,14 @@ import type {ToolDefinition} from './protocol.js';
 import {errorMessage} from './text.js';
 
 export interface ParamSpec {
-	type: 'string' | 'integer' | 'boolean';
+	type: 'string' | 'integer' | 'boolean' | 'array';
 	description: string;
 	required?: boolean;
 	enum?: readonly string[];
 	/** Smallest allowed value for integers. */
 	min?: number;
+	/** For arrays: the JSON schema of an item, shown to the model (the tool checks the items itself). */
+	items?: Record<string, unknown>;
 }
 
 export type ParamSpecs = Record<string, ParamSpec>;
@@ -19,7 +21,7 @@ export type ArgsResult = {ok: true; args: Record<string, unknown>} | {ok: false;
 export function toToolDefinition(name: string, description: string, params: ParamSpecs): ToolDefinition {
 	const properties: Record<string, unknown> = {};
 	for (const [key, spec] of Object.entries(params)) {
-		properties[key] = {type: spec.type, description: spec.description, ...(spec.enum ? {enum: [...spec.enum]} : {})};
+		properties[key] = {type: spec.type, description: spec.description, ...(spec.enum ? {enum: [...spec.enum]} : {}), ...(spec.items ? {items: spec.items} : {})};
 	}
 	const required = Object.entries(params)
 		.filter(([, spec]) => spec.required)
@@ -86,6 +88,7 @@ function checkValue(key: string, value: unknown, spec: ParamSpec): string | unde
 		if (spec.min !== undefined && value < spec.min) return `field "${key}" must be at least ${spec.min}, got ${value}`;
 		return undefined;
 	}
+	if (spec.type === 'array') return Array.isArray(value) ? undefined : `field "${key}" must be an array, got ${describe(value)}`;
 	if (typeof value !== 'boolean') return `field "${key}" must be true or false, got ${describe(value)}`;
 	return undefined;
 }

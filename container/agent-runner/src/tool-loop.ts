@@ -1,8 +1,8 @@
 // One turn: ask the model, run the tools it calls, send the results back, until it answers.
 import {ContextTooSmall, type ContextWindow} from './context-window.js';
 import type {MessageWriter} from './json-lines.js';
-import {LlmError, type LlmBridge, type LlmReply} from './llm-bridge.js';
-import type {ChatMessage, ToolCall, ToolDefinition, TurnInput} from './protocol.js';
+import {LlmError, type LlmBridge, type LlmReply, type RequestOptions} from './llm-bridge.js';
+import type {ChatMessage, LogMessage, ToolCall, ToolDefinition, TurnInput} from './protocol.js';
 import {turnMessage} from './system-prompt.js';
 import {canonicalJson, cutText, errorMessage} from './text.js';
 import {parseToolArguments, validateToolArguments} from './tool-args.js';
@@ -16,6 +16,29 @@ export const maxCallsPerReply = 16;
 /** How often one request is fitted again after the host refused it as too large for the model. */
 const maxRefits = 3;
 
+type LogLevel = LogMessage['level'];
+
+/** Where a loop's progress goes: the turn's protocol messages, or a sub-agent's status. */
+export interface LoopSink {
+	delta(text: string): void;
+	output(text: string): void;
+	toolUse(name: string, summary: string): void;
+	toolResult?(name: string, text: string): void;
+	/** Every model reply, before its tools run; a returned reason stops the loop as failed. */
+	reply?(reply: LlmReply): string | undefined;
+	log(level: LogLevel, msg: string): void;
+}
+
+/** The sink of a chat or task turn: its deltas, answer and tool uses go to the host. */
+export function turnSink(writer: MessageWriter, turnId: string): LoopSink {
+	return {
+		delta: (text) => writer.send({type: 'delta', turnId, text}),
+		output: (text) => writer.send({type: 'output', turnId, text}),
+		toolUse: (name, summary) => writer.send({type: 'tool_use', turnId, name, summary}),
+		log: (level, msg) => writer.log(level, msg),
+	};
+}
+
 export interface ToolLoopInput {
 	turn: TurnInput;
 	window: ContextWindow;
@@ -23,17 +46,24 @@ export interface ToolLoopInput {
 	tools: Map<string, Tool>;
 	context: ToolContext;
 	bridge: LlmBridge;
-	writer: MessageWriter;
+	sink: LoopSink;
+	/** Default: the start message's maxToolRounds. */
+	maxToolRounds?: number;
+	/** Stops the loop (and its model request) at once; the reason is the loop's error. */
+	signal?: AbortSignal;
+	/** Passed with every model request (a sub-agent's id). */
+	subagent?: string;
 }
 
-export type ToolLoopResult = {ok: true; messages: ChatMessage[]} | {ok: false; error: string};
+/** `stopped`: the loop ended its turn itself (too many rounds, a repeated call); `text` says why. */
+export type ToolLoopResult = {ok: true; messages: ChatMessage[]; stopped?: string} | {ok: false; error: string};
 
 /** Asks the model for the turn so far, fitted to the budget (again, when the host says it is too large). */
-export async function askModel(window: ContextWindow, turn: ChatMessage[], definitions: ToolDefinition[], bridge: LlmBridge, onDelta: (text: string) => void): Promise<LlmReply> {
+export async function askModel(window: ContextWindow, turn: ChatMessage[], definitions: ToolDefinition[], bridge: LlmBridge, onDelta: (text: string) => void, options?: RequestOptions): Promise<LlmReply> {
 	for (let attempt = 0; ; attempt++) {
 		const messages = window.build(turn);
 		try {
-			return await bridge.request(messages, definitions, onDelta);
+			return await bridge.request(messages, definitions, onDelta, options);
 		} catch (error) {
 			if (!(error instanceof LlmError) || !error.budget || attempt >= maxRefits) throw error;
 			window.setBudget(error.budget);
@@ -41,19 +71,32 @@ export async function askModel(window: ContextWindow, turn: ChatMessage[], defin
 	}
 }
 
+/** `work`, or a rejection as soon as `signal` aborts (the work itself is left to finish). */
+function unlessStopped<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) return work;
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(new LlmError(String(signal.reason ?? 'stopped')));
+		if (signal.aborted) return onAbort();
+		signal.addEventListener('abort', onAbort, {once: true});
+		work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+	});
+}
+
 export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult> {
-	const {turn, tools, context, bridge, writer, window} = input;
-	const {maxToolRounds, toolOutputChars} = context.start.limits;
+	const {turn, tools, context, bridge, sink, window, signal} = input;
+	const {toolOutputChars} = context.start.limits;
+	const maxToolRounds = input.maxToolRounds ?? context.start.limits.maxToolRounds;
 	const added: ChatMessage[] = [{role: 'user', content: turnMessage(turn)}];
 	const shrunk = window.beginTurn(added);
-	if (shrunk) writer.log('info', `turn ${turn.turnId}: to fit the model's context, ${shrunk}`);
+	if (shrunk) sink.log('info', `turn ${turn.turnId}: to fit the model's context, ${shrunk}`);
 	const callCounts = new Map<string, number>();
-	const finish = (text: string, level: 'info' | 'warn' = 'info'): ToolLoopResult => {
+	const log = (level: LogLevel, msg: string) => sink.log(level, `turn ${turn.turnId}: ${msg}`);
+	const finish = (text: string, stopped = false): ToolLoopResult => {
 		added.push({role: 'assistant', content: text});
-		if (text.trim()) writer.send({type: 'output', turnId: turn.turnId, text});
-		if (level === 'warn') writer.log('warn', `turn ${turn.turnId}: ${text}`);
+		if (text.trim()) sink.output(text);
+		if (stopped) log('warn', text);
 		// A skill invoked for this turn stays out of the session (its next request re-reads from here once).
-		return {ok: true, messages: [{role: 'user', content: window.turnNote + turn.prompt}, ...added.slice(1)]};
+		return {ok: true, messages: [{role: 'user', content: window.turnNote + turn.prompt}, ...added.slice(1)], ...(stopped ? {stopped: text} : {})};
 	};
 	for (let round = 0; ; round++) {
 		let reply: LlmReply;
@@ -61,18 +104,21 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 		try {
 			reply = await askModel(window, added, input.definitions, bridge, (text) => {
 				const shown = gate.push(text);
-				if (shown) writer.send({type: 'delta', turnId: turn.turnId, text: shown});
-			});
+				if (shown) sink.delta(shown);
+			}, {signal, subagent: input.subagent});
 		} catch (error) {
 			if (error instanceof ContextTooSmall) return {ok: false, error: error.message};
+			if (signal?.aborted) return {ok: false, error: String(signal.reason)};
 			if (error instanceof LlmError) return {ok: false, error: `the model could not answer: ${error.message}`};
 			throw error;
 		}
-		if (reply.cut) writer.log('warn', `turn ${turn.turnId}: the model's answer was cut at its size limit`);
-		const {content, toolCalls, malformed} = readReply(reply, tools, writer, turn.turnId);
+		if (reply.cut) log('warn', "the model's answer was cut at its size limit");
+		const limit = sink.reply?.(reply);
+		if (limit) return {ok: false, error: limit};
+		const {content, toolCalls, malformed} = readReply(reply, tools, log);
 		if (toolCalls.length === 0 && !malformed) return finish(content);
 		if (round >= maxToolRounds) {
-			return finish(`I stopped after ${maxToolRounds} rounds of tool calls without reaching an answer. Ask me to continue if you want me to keep going.`, 'warn');
+			return finish(`I stopped after ${maxToolRounds} rounds of tool calls without reaching an answer. Ask me to continue if you want me to keep going.`, true);
 		}
 		if (malformed) {
 			added.push({role: 'assistant', content, tool_calls: [{function: {name: malformed.name, arguments: {}}}]});
@@ -96,13 +142,20 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 				added.push({role: 'tool', content: `not run: this exact call was already made ${maxRepeatsPerCall} times this turn`, tool_name: name});
 				continue;
 			}
-			writer.send({type: 'tool_use', turnId: turn.turnId, name, summary: summarise(call)});
-			const result = cutText(await runToolCall(call, tools, context), toolOutputChars * 2 + 200, 'tool result');
+			sink.toolUse(name, summarise(call));
+			let result: string;
+			try {
+				result = cutText(await unlessStopped(runToolCall(call, tools, {...context, resultChars: window.toolResultChars(added)}), signal), toolOutputChars * 2 + 200, 'tool result');
+			} catch (error) {
+				if (signal?.aborted) return {ok: false, error: String(signal.reason)};
+				throw error;
+			}
 			const fitted = cutToolResult(result, window.toolResultChars(added), context.workspace.groupDir, `${turn.turnId}-${round}-${index}`);
+			sink.toolResult?.(name, fitted.text);
 			added.push({role: 'tool', content: fitted.text, tool_name: name});
 		}
 		if (repeated) {
-			return finish(`I stopped because I kept repeating the same "${repeated}" call without getting anywhere. Please rephrase or tell me what to do differently.`, 'warn');
+			return finish(`I stopped because I kept repeating the same "${repeated}" call without getting anywhere. Please rephrase or tell me what to do differently.`, true);
 		}
 	}
 }
@@ -110,21 +163,21 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 const stripThinking = (text: string) => text.replace(/<think>[\s\S]*?(<\/think>|$)/g, '').trim();
 
 /** The reply's answer text and its calls, including calls the model wrote as text. */
-function readReply(reply: LlmReply, tools: Map<string, Tool>, writer: MessageWriter, turnId: string): {content: string; toolCalls: ToolCall[]; malformed?: {name: string; error: string}} {
+function readReply(reply: LlmReply, tools: Map<string, Tool>, log: (level: LogLevel, msg: string) => void): {content: string; toolCalls: ToolCall[]; malformed?: {name: string; error: string}} {
 	let content = stripThinking(reply.content);
 	if (reply.toolCalls.length > 0) return {content, toolCalls: reply.toolCalls};
 	const parsed = parseTextToolCalls(content, new Set(tools.keys()));
 	if (parsed.kind === 'calls') {
-		writer.log('info', `turn ${turnId}: the model wrote ${parsed.calls.length} tool call(s) as text (${parsed.format}); running them as calls`);
+		log('info', `the model wrote ${parsed.calls.length} tool call(s) as text (${parsed.format}); running them as calls`);
 		return {content: parsed.prose, toolCalls: parsed.calls};
 	}
 	if (parsed.kind === 'malformed') {
-		writer.log('warn', `turn ${turnId}: the model wrote a tool call as text (${parsed.format}) that could not be read: ${parsed.error}`);
+		log('warn', `the model wrote a tool call as text (${parsed.format}) that could not be read: ${parsed.error}`);
 		const error = `error: your call of "${parsed.name}" was written as text (${parsed.format}) and could not be read because ${parsed.error}. Call the tool again with valid JSON arguments, e.g. <tool_call>{"name": "${parsed.name}", "arguments": {…}}</tool_call>, or answer in plain text.`;
 		return {content: parsed.prose, toolCalls: [], malformed: {name: parsed.name, error}};
 	}
 	if (reply.cutAtReserve) {
-		writer.log('warn', `turn ${turnId}: the model's answer reached its token limit (the answer reserve) and was cut`);
+		log('warn', "the model's answer reached its token limit (the answer reserve) and was cut");
 		content += '\n\n[answer cut: it reached the model\'s answer limit]';
 	}
 	return {content, toolCalls: []};

@@ -1,5 +1,5 @@
 // What to do when the WhatsApp connection closes, by Baileys' DisconnectReason status code.
-import type {WhatsAppState} from '../../host/host-api.js';
+import type {WhatsAppState} from '../../api/host-api.js';
 import {UndeliverableError} from '../../outbox.js';
 
 export const closeCodes = {

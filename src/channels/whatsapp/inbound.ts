@@ -1,6 +1,6 @@
 // Pure helpers that turn Baileys' message payloads into the host's InboundMessage.
 import type {WAMessage} from '@whiskeysockets/baileys';
-import type {InboundMessage} from '../../types.js';
+import type {InboundMessage} from '../../api/types.js';
 
 type MessageContent = NonNullable<WAMessage['message']>;
 

@@ -1,6 +1,6 @@
 // A pairing in progress: the QR codes (or one pairing code per socket) and how many rounds of
 // them went by unused, so a pairing nobody completes ends instead of reconnecting forever.
-import type {WhatsAppState} from '../../host/host-api.js';
+import type {WhatsAppState} from '../../api/host-api.js';
 import type {Logger} from '../../logger.js';
 import type {Clock} from './clock.js';
 import type {WhatsAppLimits} from './limits.js';

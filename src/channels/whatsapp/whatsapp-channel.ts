@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import type {WAMessage} from '@whiskeysockets/baileys';
-import type {WhatsAppState} from '../../host/host-api.js';
+import type {WhatsAppState} from '../../api/host-api.js';
 import type {Logger} from '../../logger.js';
 import {UndeliverableError} from '../../outbox.js';
 import type {Channel, ChannelCallbacks} from '../channel.js';

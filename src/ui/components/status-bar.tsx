@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {HostSnapshot, OllamaState, WhatsAppState, WhatsAppStopCause} from '../../host/host-api.js';
+import type {HostSnapshot, OllamaState, WhatsAppState, WhatsAppStopCause} from '../../api/host-api.js';
 import {shortTokens} from '../../llm/context-size.js';
 import {isLive} from '../format.js';
 import {keyLabel} from '../keys.js';
@@ -45,6 +45,12 @@ export function contextLabel(ollama: OllamaState): string {
 	return ` · ctx ${used}${shortTokens(context.numCtx)}${context.warning ? ' (too small)' : ''}`;
 }
 
+/** Model requests waiting in the host's queue, when any do. */
+export function queueLabel(ollama: OllamaState): string {
+	const waiting = ollama.queue?.waiting.length ?? 0;
+	return waiting > 0 ? ` · ${waiting} waiting` : '';
+}
+
 export function statusCounts(snapshot: HostSnapshot, now: number) {
 	return {
 		groups: snapshot.groups.length,
@@ -59,6 +65,8 @@ export const statusBarHeight = 3;
 
 export interface StatusBarProps {
 	snapshot: HostSnapshot;
+	/** The pid of the host the UI is attached to, when it is not in this process. */
+	attachedTo?: number;
 	pane: PaneId;
 	notice?: Notice;
 	/** Replaces the hints line (command line, filter being typed). */
@@ -67,7 +75,7 @@ export interface StatusBarProps {
 	now: number;
 }
 
-export function StatusBar({snapshot, pane, notice, inputLine, width, now}: StatusBarProps) {
+export function StatusBar({snapshot, attachedTo, pane, notice, inputLine, width, now}: StatusBarProps) {
 	const {ollama, runtime, whatsapp} = snapshot;
 	const counts = statusCounts(snapshot, now);
 	const ollamaColor = !ollama.reachable || ollama.modelPresent === false || ollama.toolsSupported === false ? 'red' : ollama.context?.warning ? 'yellow' : 'green';
@@ -75,7 +83,7 @@ export function StatusBar({snapshot, pane, notice, inputLine, width, now}: Statu
 	const failedChecks = Object.values(snapshot.sandboxChecks).filter((verdict) => verdict.state === 'failed').length;
 	const ollamaText = !ollama.reachable
 		? 'unreachable'
-		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}${contextLabel(ollama)}`;
+		: `${ollama.model}${ollama.modelPresent === false ? ' (missing)' : ''}${ollama.toolsSupported === false ? ' no tools' : ollama.toolsSupported ? ' tools' : ''}${contextLabel(ollama)}${queueLabel(ollama)}`;
 	const hints = hintsFor(pane)
 		.map((binding) => `${keyLabel(binding.keys[0])} ${binding.hint}`)
 		.join('  ');
@@ -106,6 +114,7 @@ export function StatusBar({snapshot, pane, notice, inputLine, width, now}: Statu
 				<Text color={counts.pendingHosts > 0 ? 'yellow' : undefined}>{`${counts.pendingHosts} hosts pending`}</Text>
 				<Text>{' · '}</Text>
 				<Text color={counts.dueTasks > 0 ? 'yellow' : undefined}>{`${counts.dueTasks} tasks due`}</Text>
+				{attachedTo !== undefined ? <Text color="cyan">{` │ attached to host pid ${attachedTo}`}</Text> : null}
 			</Text>
 			{inputLine !== undefined ? (
 				<Text wrap="truncate" color="cyan">

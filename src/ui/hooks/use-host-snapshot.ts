@@ -1,5 +1,5 @@
 import {useEffect, useState} from 'react';
-import type {HostApi, HostSnapshot} from '../../host/host-api.js';
+import type {HostApi, HostSnapshot} from '../../api/host-api.js';
 
 /** The host's snapshot, refetched once per burst of `change` events. */
 export function useHostSnapshot(host: HostApi): HostSnapshot {

@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import type {HostApi} from '../../host/host-api.js';
+import type {HostApi} from '../../api/host-api.js';
 
 export interface Notice {
 	id: number;

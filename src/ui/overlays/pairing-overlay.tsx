@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import qrcode from 'qrcode-terminal';
 import {useMemo} from 'react';
-import type {WhatsAppState} from '../../host/host-api.js';
+import type {WhatsAppState} from '../../api/host-api.js';
 import {formatDuration} from '../format.js';
 import {whatsappLabel} from '../components/status-bar.js';
 import {keyHint, keysOf} from '../keymap.js';

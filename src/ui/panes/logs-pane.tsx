@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import type {LogLine} from '../../types.js';
+import type {LogLine} from '../../api/types.js';
 import {fit} from '../format.js';
 import {keyHint} from '../keymap.js';
 import type {LogFilter, LogView} from '../log-view.js';

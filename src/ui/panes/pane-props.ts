@@ -1,4 +1,4 @@
-import type {HostSnapshot} from '../../host/host-api.js';
+import type {HostSnapshot} from '../../api/host-api.js';
 
 export interface PaneProps {
 	snapshot: HostSnapshot;

@@ -1,6 +1,6 @@
 // What each list pane shows, as pure functions of the snapshot (the App uses them to find the selection).
-import type {AllowedHostView, AllowedRootView, HostSnapshot, MountRequestView, SkillView, TaskView, WebRequestView} from '../../host/host-api.js';
-import type {ChatInfo, ContainerRun, RegisteredGroup} from '../../types.js';
+import type {AllowedHostView, AllowedRootView, HostSnapshot, MountRequestView, SkillView, SubagentView, TaskView, WebRequestView} from '../../api/host-api.js';
+import type {ChatInfo, ContainerRun, RegisteredGroup} from '../../api/types.js';
 import {filterRows} from '../format.js';
 import type {PaneId} from '../keymap.js';
 
@@ -28,8 +28,29 @@ export function groupRows(snapshot: HostSnapshot, filter = ''): GroupRow[] {
 	);
 }
 
-export function runRows(snapshot: HostSnapshot, filter = ''): ContainerRun[] {
-	return filterRows(snapshot.runs, filter, (run) => `${run.groupFolder} ${run.runtime} ${run.containerName} ${run.state}`);
+/** A run, or one of its sub-agents (shown under it). */
+export type ContainerRow = {kind: 'run'; run: ContainerRun} | {kind: 'subagent'; run: ContainerRun; subagent: SubagentView};
+
+/** A sub-agent's state cell: its state, and why when it did not finish. */
+export function subagentState(subagent: SubagentView): string {
+	return subagent.error && subagent.state !== 'done' && subagent.state !== 'running' ? `${subagent.state}: ${subagent.error}` : subagent.state;
+}
+
+/** Runs, each followed by its sub-agents; a filter keeps a run when it or one of its sub-agents matches. */
+export function containerRows(snapshot: HostSnapshot, filter = ''): ContainerRow[] {
+	const byRun = new Map<string, SubagentView[]>();
+	for (const subagent of snapshot.subagents) byRun.set(subagent.runId, [...(byRun.get(subagent.runId) ?? []), subagent]);
+	const runText = (run: ContainerRun) => `${run.groupFolder} ${run.runtime} ${run.containerName} ${run.state}`;
+	const subagentText = (subagent: SubagentView) => `${subagent.name} ${subagent.state} ${subagent.lastOutput}`;
+	const needle = filter.trim().toLowerCase();
+	const matches = (text: string) => !needle || text.toLowerCase().includes(needle);
+	return snapshot.runs.flatMap((run): ContainerRow[] => {
+		const subagents = byRun.get(run.id) ?? [];
+		const runMatches = matches(runText(run));
+		const shown = runMatches ? subagents : subagents.filter((subagent) => matches(subagentText(subagent)));
+		if (!runMatches && shown.length === 0) return [];
+		return [{kind: 'run', run}, ...shown.map((subagent): ContainerRow => ({kind: 'subagent', run, subagent}))];
+	});
 }
 
 export function taskRows(snapshot: HostSnapshot, filter = ''): TaskView[] {
@@ -98,7 +119,7 @@ export function rowCount(pane: PaneId, snapshot: HostSnapshot, filter: string): 
 		case 'groups':
 			return groupRows(snapshot, filter).length;
 		case 'containers':
-			return runRows(snapshot, filter).length;
+			return containerRows(snapshot, filter).length;
 		case 'tasks':
 			return taskRows(snapshot, filter).length;
 		case 'access':

@@ -1,4 +1,4 @@
-import type {SkillView} from '../../host/host-api.js';
+import type {SkillView} from '../../api/host-api.js';
 import {Table, type Column} from '../components/table.js';
 import type {PaneProps} from './pane-props.js';
 import {skillRows} from './rows.js';

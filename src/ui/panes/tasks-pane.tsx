@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {TaskView} from '../../host/host-api.js';
+import type {TaskView} from '../../api/host-api.js';
 import {Table, type Column} from '../components/table.js';
 import {countdown, localTime, misfireText} from '../format.js';
 import {keyHint} from '../keymap.js';

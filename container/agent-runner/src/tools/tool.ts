@@ -1,5 +1,6 @@
 import type {IpcClient} from '../ipc-client.js';
 import type {StartMessage} from '../protocol.js';
+import type {SwarmContext} from '../swarm/swarm-context.js';
 import type {ParamSpecs} from '../tool-args.js';
 import type {WebClient} from '../web-client.js';
 import type {Workspace} from '../workspace.js';
@@ -9,6 +10,10 @@ export interface ToolContext {
 	workspace: Workspace;
 	ipc: IpcClient;
 	web: WebClient;
+	/** What the delegate tool needs; absent inside a sub-agent (one level deep). */
+	swarm?: SwarmContext;
+	/** The characters this call's result may take in the model's context (set by the loop per call). */
+	resultChars?: number;
 }
 
 /** A model-facing tool. `run` returns the text the model sees; a thrown error is shown as `error: …`. */

@@ -1,4 +1,4 @@
-// Domain types shared by the host's parts. Nothing here does I/O.
+// Domain types of the host API, shared by the host, the UI and clients. Nothing here does I/O.
 
 export type RuntimeName = 'apple-container' | 'docker' | 'podman' | 'gvisor' | 'none';
 /** The Docker-compatible engines; gVisor runs on one of them (`--runtime runsc`). */

@@ -1,8 +1,10 @@
-// The one API the TUI and the headless modes use: snapshots, events and actions.
-// Nothing in host/ imports React or Ink.
+// The one host API: snapshots, events and actions. The host implements it, the UI and the CLI use it,
+// in-process or attached over the control socket alike; nothing here does I/O.
 import type {ContextInUse, RunLlmSummary} from '../llm/llm-stats.js';
+import type {ModelQueueView} from '../llm/model-queue.js';
 import type {LogStore} from '../log-store.js';
-import type {ChatInfo, ContainerRun, MisfirePolicy, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from '../types.js';
+import type {SubagentView} from '../runner/subagents.js';
+import type {ChatInfo, ContainerRun, ExtraMountSpec, MisfirePolicy, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from './types.js';
 
 export type WhatsAppState =
 	| {status: 'off'}
@@ -27,7 +29,11 @@ export interface OllamaState {
 	error?: string;
 	/** The context the host uses for the model (num_ctx, the latest prompt, a warning when too small). */
 	context?: ContextInUse;
+	/** The host's queue of model requests: how many run and who waits. */
+	queue?: ModelQueueView;
 }
+
+export type {ModelQueueView, SubagentView};
 
 export interface RuntimeInfo {
 	name: RuntimeName;
@@ -137,6 +143,8 @@ export interface HostSnapshot {
 	chats: ChatInfo[];
 	/** Live runs first, then recent ended ones. */
 	runs: ContainerRun[];
+	/** The sub-agents of recent runs (shown under their run), in the order they started. */
+	subagents: SubagentView[];
 	tasks: TaskView[];
 	mounts: MountsView;
 	web: WebAccessView;
@@ -167,6 +175,8 @@ export interface HostEventMap {
 	turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number};
 	/** A short status for the status bar. */
 	notice: {level: 'info' | 'warn' | 'error'; text: string};
+	/** The host is stopping (every UI attached to it, and the one it runs in, leaves). */
+	stopping: {reason: string};
 }
 
 export type HostEventName = keyof HostEventMap;
@@ -175,15 +185,39 @@ export interface HostEvents {
 	on<K extends HostEventName>(event: K, listener: (payload: HostEventMap[K]) => void): () => void;
 }
 
+/** What a group is registered with; the operator alone sets its mounts and network. */
+export interface GroupRegistration {
+	jid: string;
+	name: string;
+	folder: string;
+	requiresTrigger: boolean;
+	extraMounts?: ExtraMountSpec[];
+	network?: boolean;
+}
+
+/**
+ * Everything a client asks of the host: the operator's actions and the reads that are not in the
+ * snapshot. Each is served over the control socket by its name (see `hostActionNames`), so a new
+ * one here needs one line there and no transport code.
+ */
 export interface HostActions {
 	/** Sends text as the local operator to a group's local chat; resolves with its store sequence. */
 	sendLocalMessage(groupFolder: string, text: string): Promise<{seq: number}>;
 	killRun(runId: string): Promise<void>;
-	registerGroup(input: {jid: string; name: string; folder: string; requiresTrigger: boolean}): Promise<RegisteredGroup>;
-	unregisterGroup(jidOrFolder: string): Promise<void>;
+	/** Stops one sub-agent of a live run; the run and its other sub-agents carry on. */
+	killSubagent(runId: string, subagentId: string): Promise<void>;
+	registerGroup(input: GroupRegistration): Promise<RegisteredGroup>;
+	unregisterGroup(jidOrFolder: string): Promise<RegisteredGroup>;
 	/** Allows the request's real path for its group, or with scope `all` for every group. */
 	approveMount(requestId: number, mode: 'ro' | 'rw', scope?: 'group' | 'all'): Promise<void>;
 	rejectMount(requestId: number): Promise<void>;
+	/**
+	 * Adds (or changes) an allowed root of the mount allowlist: an absolute, existing folder; for one
+	 * group only with `group`, and with `autoApprove` agents' requests under it need no approval.
+	 */
+	allowMountRoot(hostPath: string, readWrite: boolean, scope?: {group?: string; autoApprove?: boolean}): Promise<{added: boolean; allowlistPath: string}>;
+	/** Removes every allowed root that is this folder; throws when none is. */
+	revokeMountRoot(hostPath: string): Promise<{removed: number; allowlistPath: string}>;
 	/** Allows a waiting web request: one fetch, its host for the request's group, or for all groups. */
 	approveHost(requestId: number, scope: 'once' | 'group' | 'all'): Promise<void>;
 	rejectHost(requestId: number): Promise<void>;
@@ -196,6 +230,8 @@ export interface HostActions {
 	/** Sends `/name args` as an operator message to the group. */
 	triggerSkill(groupFolder: string, name: string, args: string): Promise<void>;
 	skillText(name: string): Promise<string>;
+	/** Recent output and stderr tail of one of the host's recent runs (undefined once forgotten). */
+	runOutput(runId: string): Promise<RunOutputView | undefined>;
 	startPairing(options: {phone?: string}): Promise<void>;
 	/** Closes every run and channel; resolves when nothing is left running. */
 	stop(): Promise<void>;
@@ -209,12 +245,14 @@ export interface RunOutputView {
 	llm?: RunLlmSummary;
 	/** The model's thinking during the run (kept here only, never sent to a chat). */
 	thinking?: string[];
+	/** Each sub-agent's transcript lines, by its id. */
+	subagents?: Record<string, string[]>;
 }
 
+/** The host as the UI and the CLI see it, in-process or attached over the control socket. */
 export interface HostApi extends HostActions {
 	snapshot(): HostSnapshot;
-	/** Recent output and stderr tail of one of the host's recent runs (undefined once forgotten). */
-	runOutput(runId: string): RunOutputView | undefined;
 	events: HostEvents;
+	/** The host's log lines (attached: the tail the client asked for, then every new line). */
 	logs: LogStore;
 }
