@@ -13,6 +13,7 @@ import {measureHistorySearch} from './history-bench.js';
 import {measureIngest} from './ingest-bench.js';
 import {measureIpcAck, type Percentiles} from './ipc-bench.js';
 import {measureLoadMemory} from './load-bench.js';
+import {measureMonth} from './month-bench.js';
 import {measureIdleRss} from './rss-bench.js';
 import {measureSchedulerLateness} from './scheduler-bench.js';
 import {measureSwarm} from './swarm-bench.js';
@@ -126,6 +127,16 @@ async function main(): Promise<void> {
 	add('swarm.cached_share', swarm.host.cached_share, `(naive order ${swarm.naive.cached_share})`, () => true);
 	add('swarm.subagent_followup_evaluated_share_median', swarm.host.subagent_followup_evaluated_share_median, `(naive order ${swarm.naive.subagent_followup_evaluated_share_median})`, () => true);
 	add('swarm.simulated_s', swarm.host.simulated_s, `< naive order ${swarm.naive.simulated_s} s`, (v) => (v as number) < swarm.naive.simulated_s);
+	progress('a simulated month in one host process');
+	const month = await measureMonth();
+	add('month_rss_start_mb', month.start.rssMb, '(reference, idle)', () => true);
+	add('month_rss_day15_mb', month.middle.rssMb, '(reference, warm)', () => true);
+	add('month_rss_end_mb', month.end.rssMb, '< day 15 + 10 MB', (v) => (v as number) < month.middle.rssMb + 10);
+	add('month_heap_start_mb', month.start.heapMb, '(reference, after GC)', () => true);
+	add('month_heap_end_mb', month.end.heapMb, '< start + 5 MB', (v) => (v as number) < month.start.heapMb + 5);
+	add('month_store_start_mb', month.start.storeMb, '(reference)', () => true);
+	add('month_store_end_mb', month.end.storeMb, `< 16 MB (${month.messages} messages kept)`, (v) => (v as number) < 16);
+	add('month_wal_end_mb', month.end.walMb, '< 12 MB (truncated every 6 h)', (v) => (v as number) < 12);
 
 	const width = Math.max(...rows.map((r) => r.key.length));
 	process.stdout.write(`\n${'figure'.padEnd(width)}  ${'value (ms unless named)'.padEnd(30)}  ${'aim'.padEnd(36)}  met\n`);
@@ -162,6 +173,7 @@ async function main(): Promise<void> {
 		context_conversation_naive_client: naive,
 		swarm: swarm.host,
 		swarm_naive_order: swarm.naive,
+		month,
 		...(typeof rss === 'number' ? {} : {host_idle_rss_reason: rss.reason}),
 		aims: Object.fromEntries(rows.map((r) => [r.key, {aim: r.aim, met: r.met}])),
 		measured_at: new Date().toISOString(),

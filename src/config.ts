@@ -39,6 +39,11 @@ export interface Config {
 	enableAutoMemory: boolean;
 	mountAllowlistPath: string;
 	logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+	/** `logs/babybot.log` is rotated before it grows past this; `logMaxFiles` files are kept, the current one included. */
+	logMaxBytes: number;
+	logMaxFiles: number;
+	/** Days ended runs, task run logs and sent or given-up replies are kept; messages are kept for good. */
+	retentionDays: number;
 	timezone: string;
 	/** The checkout or installed package root: templates, built-in skills, the Dockerfile. */
 	projectRoot: string;
@@ -236,6 +241,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 		enableAutoMemory: onOff(source, 'ENABLE_AUTO_MEMORY', true),
 		mountAllowlistPath: path.resolve(expandHome(allowlistRaw, homeDir)),
 		logLevel: oneOf(source, 'LOG_LEVEL', logLevels, 'info'),
+		logMaxBytes: positiveInt(source, 'LOG_MAX_SIZE', 10 * 1024 * 1024, 'bytes'),
+		logMaxFiles: positiveInt(source, 'LOG_MAX_FILES', 5, 'files'),
+		retentionDays: positiveInt(source, 'RETENTION_DAYS', 30, 'days'),
 		timezone: validTimezone(source.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
 		projectRoot,
 	};

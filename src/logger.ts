@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import pino from 'pino';
+import type {HostClock} from './clock.js';
+import {RotatingLogFile} from './log-rotation.js';
 import {LogStore} from './log-store.js';
 import {safeTerminalText} from './terminal-text.js';
 import type {LogLine} from './api/types.js';
@@ -49,20 +51,31 @@ export interface CreateLoggerOptions {
 	store?: LogStore;
 	/** Also write to stderr (headless and CLI modes, never while the UI owns the screen). */
 	stderr?: boolean;
+	/** Rotation of `logs/babybot.log` (LOG_MAX_SIZE, LOG_MAX_FILES; default 10 MiB × 5 files), and of the files that copy it. */
+	rotation?: {maxBytes: number; maxFiles: number; companions?: string[]};
+	/** The time each line carries; default the system's. */
+	clock?: HostClock;
 }
 
-/** pino to `logs/babybot.log` and to the in-memory ring the UI reads; never to stdout. */
+const defaultRotation = {maxBytes: 10 * 1024 * 1024, maxFiles: 5};
+
+/**
+ * pino to `logs/babybot.log` (rotated) and to the in-memory ring the UI reads; never to stdout.
+ * `flush` ends the file: the host stopped (it is written synchronously, nothing waits in a buffer).
+ */
 export function createLogger(options: CreateLoggerOptions): {logger: Logger; store: LogStore; flush: () => void} {
 	fs.mkdirSync(options.logsDir, {recursive: true});
 	const store = options.store ?? new LogStore();
-	const file = pino.destination({dest: path.join(options.logsDir, 'babybot.log'), sync: true, mkdir: true});
+	const file = new RotatingLogFile({file: path.join(options.logsDir, 'babybot.log'), ...(options.rotation ?? defaultRotation)});
 	const streams: pino.StreamEntry[] = [
 		{level: options.level, stream: file},
 		{level: options.level, stream: ringStream(store)},
 	];
 	if (options.stderr) streams.push({level: options.level, stream: pino.destination({dest: 2, sync: true})});
-	const logger = pino({level: options.level, base: undefined, hooks: {logMethod: boundedLogMethod}}, pino.multistream(streams));
-	return {logger, store, flush: () => file.flushSync()};
+	const clock = options.clock;
+	const timestamp = clock ? () => `,"time":${clock.now()}` : pino.stdTimeFunctions.epochTime;
+	const logger = pino({level: options.level, base: undefined, timestamp, hooks: {logMethod: boundedLogMethod}}, pino.multistream(streams));
+	return {logger, store, flush: () => file.close()};
 }
 
 /** Longest message and field text a log line keeps (agents write log lines too). */

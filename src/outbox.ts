@@ -91,6 +91,11 @@ export class Outbox {
 		await Promise.all(this.options.channels().map((channel) => this.flush(channel)));
 	}
 
+	/** No send is in progress (retries may wait for their time). */
+	quiet(): boolean {
+		return this.flushes.size === 0;
+	}
+
 	pending(): OutboxMessage[] {
 		return this.options.store.pending();
 	}

@@ -29,6 +29,9 @@ export interface HomePaths {
 	ipcErrorsDir: string;
 	sessionsDir: string;
 	logsDir: string;
+	/** What the service manager, and a host handed to the background, append the headless host's output to. */
+	serviceLogFile: string;
+	backgroundLogFile: string;
 	skillsDir: string;
 	/** Earlier versions of the memory files, kept by the host (no sandbox sees them). */
 	memoryHistoryDir: string;
@@ -51,6 +54,8 @@ export function homePaths(home: string): HomePaths {
 		ipcErrorsDir: path.join(home, 'ipc', 'errors'),
 		sessionsDir: path.join(home, 'sessions'),
 		logsDir: path.join(home, 'logs'),
+		serviceLogFile: path.join(home, 'logs', 'service.log'),
+		backgroundLogFile: path.join(home, 'logs', 'background.log'),
 		skillsDir: path.join(home, 'skills'),
 		memoryHistoryDir: path.join(home, 'memory-history'),
 		lockFile: path.join(home, 'host.lock'),

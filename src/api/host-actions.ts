@@ -18,6 +18,7 @@ export const hostActionNames = [
 	'resumeTask',
 	'runTaskNow',
 	'deleteTask',
+	'setTaskMisfire',
 	'triggerSkill',
 	'skillText',
 	'memoryDetails',

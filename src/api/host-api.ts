@@ -5,7 +5,7 @@ import type {ModelQueueView} from '../llm/model-queue.js';
 import type {LogStore} from '../log-store.js';
 import type {MemoryDetailsView} from './memory-views.js';
 import type {SubagentView} from '../runner/subagents.js';
-import type {ChatInfo, ContainerRun, ExtraMountSpec, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from './types.js';
+import type {ChatInfo, ContainerRun, ExtraMountSpec, MisfirePolicy, OciEngine, RegisteredGroup, RuntimeName, ScheduledTask, StoredMessage} from './types.js';
 
 export type WhatsAppState =
 	| {status: 'off'}
@@ -131,6 +131,12 @@ export interface SkillView {
 	broken?: string;
 }
 
+/** A task as the UI shows it: with its next run times, so a schedule can be checked before it fires. */
+export interface TaskView extends ScheduledTask {
+	/** The next three run times (ISO); empty once completed. */
+	upcoming: string[];
+}
+
 export interface HostSnapshot {
 	assistantName: string;
 	groups: RegisteredGroup[];
@@ -140,7 +146,7 @@ export interface HostSnapshot {
 	runs: ContainerRun[];
 	/** The sub-agents of recent runs (shown under their run), in the order they started. */
 	subagents: SubagentView[];
-	tasks: ScheduledTask[];
+	tasks: TaskView[];
 	mounts: MountsView;
 	web: WebAccessView;
 	skills: SkillView[];
@@ -150,6 +156,8 @@ export interface HostSnapshot {
 	/** Per group folder: its sandbox check (absent until the host checks it). */
 	sandboxChecks: Record<string, SandboxVerdictView>;
 	limits: {idleTimeoutMs: number; hardTimeoutMs: number};
+	/** The time zone schedules are read in (TZ). */
+	timezone: string;
 	/** The operator's own WhatsApp chat, which counts as input to main (once WhatsApp is connected). */
 	selfChatJid?: string;
 }
@@ -218,6 +226,8 @@ export interface HostActions {
 	resumeTask(taskId: string): Promise<void>;
 	runTaskNow(taskId: string): Promise<void>;
 	deleteTask(taskId: string): Promise<void>;
+	/** What the task does about runs missed while the host was down. */
+	setTaskMisfire(taskId: string, misfire: MisfirePolicy): Promise<void>;
 	/** Sends `/name args` as an operator message to the group. */
 	triggerSkill(groupFolder: string, name: string, args: string): Promise<void>;
 	skillText(name: string): Promise<string>;

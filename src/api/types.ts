@@ -54,6 +54,8 @@ export interface StoredMessage extends InboundMessage {
 export type ScheduleType = 'cron' | 'interval' | 'once';
 export type ContextMode = 'group' | 'isolated';
 export type TaskStatus = 'active' | 'paused' | 'completed';
+/** What a task does about occurrences missed while the host was down: run each, run once, or none. */
+export type MisfirePolicy = 'catch-up' | 'once' | 'skip';
 
 export interface ScheduledTask {
 	id: string;
@@ -63,6 +65,7 @@ export interface ScheduledTask {
 	scheduleType: ScheduleType;
 	scheduleValue: string;
 	contextMode: ContextMode;
+	misfire: MisfirePolicy;
 	/** ISO; null when completed. */
 	nextRun: string | null;
 	lastRun: string | null;
@@ -89,6 +92,8 @@ export interface ContainerRun {
 	runtime: RuntimeName;
 	containerName: string;
 	startedAt: string;
+	/** When the turn being worked on began (CONTAINER_TIMEOUT counts from it); null while idle. */
+	turnStartedAt?: string | null;
 	lastOutputAt: string | null;
 	endedAt: string | null;
 	state: RunState;

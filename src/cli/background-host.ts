@@ -2,7 +2,6 @@
 // its output in the home's logs, its pid in the home's lock file.
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import type {Config} from '../config.js';
 import {attachToRunningHost} from '../control/attach.js';
 import {homePaths} from '../paths.js';
@@ -12,7 +11,7 @@ import {binPath} from '../service/service-files.js';
 export async function startBackgroundHost(config: Config, timeoutMs = 60_000): Promise<number> {
 	const paths = homePaths(config.home);
 	fs.mkdirSync(paths.logsDir, {recursive: true});
-	const logFile = path.join(paths.logsDir, 'background.log');
+	const logFile = paths.backgroundLogFile;
 	const out = fs.openSync(logFile, 'a');
 	const child = spawn(process.execPath, [binPath, '--headless', '--home', config.home], {detached: true, stdio: ['ignore', out, out]});
 	fs.closeSync(out);

@@ -81,7 +81,7 @@ function storeGroups(config: Config): GroupsBackend {
 				const found = groups.byJid(target) ?? groups.byFolder(target);
 				if (!found) throw new Error(`no registered group "${target}": see \`babybot-tui groups list\``);
 				if (found.isMain) throw new Error('the main group cannot be removed: it is the local chat of the operator');
-				return groups.remove(found.jid)!;
+				return groups.remove(found.jid)!.group;
 			});
 		},
 	};
@@ -120,7 +120,7 @@ async function groupsAction(action: string, target: string | undefined, flags: G
 		case 'remove': {
 			if (!target) throw new Error('groups remove needs a JID or a folder: e.g. groups remove family');
 			const removed = await backend.unregisterGroup(target);
-			io.stdout.write(`removed ${removed.name} (${removed.jid}); its folder is kept\n`);
+			io.stdout.write(`removed ${removed.name} (${removed.jid}); its folder is kept and its tasks are paused (resume them once it is registered again)\n`);
 			return 0;
 		}
 		default:

@@ -24,7 +24,7 @@ Usage
   $ babybot-tui mounts check PATH [--as NAME] [--rw] [--group F] | list | allow PATH [--rw] | revoke PATH
   $ babybot-tui hosts list | allow HOST [--group F] [--http] [--internal] | revoke HOST [--group F] | check URL [--group F]
   $ babybot-tui image build [--offline]
-  $ babybot-tui tasks list [--group F] | pause ID | resume ID | run ID | delete ID
+  $ babybot-tui tasks list [--group F] | pause ID | resume ID | run ID | delete ID | misfire ID POLICY
   $ babybot-tui pair [--phone DIGITS]
   $ babybot-tui service install [--dry-run] | uninstall | status | logs [-f]
   $ babybot-tui sandbox check [--group F] [--runtime R]

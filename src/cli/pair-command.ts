@@ -187,7 +187,7 @@ function pairThroughHost(remote: RemoteHost, phone: string | undefined, options:
 
 function pair(phone: string | undefined, options: PairCommandOptions, authDir: string, sentIdsFile: string): Promise<number> {
 	const {config} = options;
-	const {logger, flush} = createLogger({logsDir: homePaths(config.home).logsDir, level: config.logLevel});
+	const {logger, flush} = createLogger({logsDir: homePaths(config.home).logsDir, level: config.logLevel, rotation: {maxBytes: config.logMaxBytes, maxFiles: config.logMaxFiles}});
 	return new Promise<number>((resolve) => {
 		const printer = pairingPrinter(
 			options,

@@ -23,7 +23,7 @@ $BABYBOT_HOME/.env. \`babybot-tui\` and the other commands attach to the running
 `;
 
 /** The service's stdout and stderr. */
-export const serviceLogFile = (config: Config) => path.join(homePaths(config.home).logsDir, 'service.log');
+export const serviceLogFile = (config: Config) => homePaths(config.home).serviceLogFile;
 
 function specFor(config: Config): ServiceSpec {
 	return {node: findPinnedNode(projectRoot).path, bin: binPath, home: config.home, logFile: serviceLogFile(config), pathEnv: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'};

@@ -1,6 +1,7 @@
 // The one place the host is wired: stores, services, channels and the group runner.
 import crypto from 'node:crypto';
 import path from 'node:path';
+import {isoNow, systemClock, type HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {LocalChatChannel} from '../channels/local-chat.js';
@@ -16,8 +17,9 @@ import {MountApprovals} from '../mounts/mount-requests.js';
 import {hostStatePaths} from '../mounts/mount-security.js';
 import {Outbox} from '../outbox.js';
 import {groupPaths, homePaths} from '../paths.js';
+import {Retention} from '../retention.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
-import {systemClock, TaskScheduler} from '../scheduler/task-scheduler.js';
+import {TaskScheduler} from '../scheduler/task-scheduler.js';
 import {SkillLibrary} from '../skills/skill-sync.js';
 import {planSkillTurn} from '../skills/turn-plan.js';
 import {openDb} from '../store/db.js';
@@ -60,19 +62,30 @@ export interface CreateHostOptions {
 	web?: FetcherOptions;
 	/** Runs the sandbox check of every group in the background (once per runtime and image): the UI and headless modes. */
 	checkSandboxes?: boolean;
+	/** Time for the scheduler, the outbox, retention, log lines and run records; default the system's. */
+	clock?: HostClock;
 }
 
 export async function createHost(options: CreateHostOptions): Promise<Host> {
 	const {config, launcher} = options;
+	const clock = options.clock ?? systemClock;
 	const paths: HostPaths = {...homePaths(config.home), syncedSkillsDir: path.join(config.home, 'skills-synced')};
 	const releaseLock = acquireHostLock(paths.lockFile);
-	const {logger, store: logs, flush} = createLogger({logsDir: paths.logsDir, level: config.logLevel, store: options.logStore, stderr: options.logToStderr});
+	const {logger, store: logs, flush} = createLogger({
+		logsDir: paths.logsDir,
+		level: config.logLevel,
+		store: options.logStore,
+		stderr: options.logToStderr,
+		// A service manager (or the UI, for a host it hands to the background) appends the headless host's output to these.
+		rotation: {maxBytes: config.logMaxBytes, maxFiles: config.logMaxFiles, companions: [paths.serviceLogFile, paths.backgroundLogFile]},
+		clock,
+	});
 	const db = openDb(paths.dbFile);
 	const messages = new MessageStore(db);
 	const groups = new GroupStore(db);
 	const runs = new RunStore(db);
 	prepareHome(config, paths, groups);
-	runs.closeStale(new Date().toISOString());
+	runs.closeStale(isoNow(clock));
 
 	const events = new HostEmitter();
 	const changed = (part: keyof HostSnapshot) => events.emit('change', {part});
@@ -88,12 +101,15 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 
 	const local = new LocalChatChannel();
 	const channels: Channel[] = [local];
+	const outboxStore = new OutboxStore(db);
 	const outbox = new Outbox({
-		store: new OutboxStore(db),
+		store: outboxStore,
 		channels: () => channels,
 		// A WhatsApp chat waits while WhatsApp is off in this mode (`chat`): the next UI or headless run sends it.
 		reachable: (chatJid) => local.ownsJid(chatJid) || isWhatsAppJid(chatJid),
 		logger,
+		now: () => new Date(clock.now()),
+		setTimer: (fn, ms) => clock.setTimer(fn, ms),
 	});
 
 	const deliver = async (chatJid: string, text: string, deliverOptions: {error?: boolean; throughSeq?: number; provisional?: boolean} = {}) => {
@@ -103,7 +119,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			sender: 'assistant',
 			senderName: config.assistantName,
 			content: text,
-			timestamp: new Date().toISOString(),
+			timestamp: isoNow(clock),
 			fromMe: true,
 			isBotMessage: true,
 		};
@@ -160,6 +176,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		memory: memory.requests,
 		memoryUpkeep: (group) => memory.upkeep.beforeRun(group),
 		logger,
+		clock,
 		installLabel: sandboxDeps.installLabel,
 		deliver: (chatJid, text, deliverOptions) => void deliver(chatJid, text, deliverOptions).catch((error: Error) => logger.error({chat: chatJid, err: error.message}, 'a reply could not be delivered')),
 		extraMounts: sandboxDeps.extraMounts,
@@ -223,12 +240,15 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		channels.push(whatsapp.channel);
 	}
 
-	const warmer = new ModelWarmer({load: () => llm.load(), clock: systemClock, logger});
+	const warmer = new ModelWarmer({load: () => llm.load(), clock, logger});
 	const warmForTasks = () => warmer.schedule(scheduler.list().filter((task) => task.status === 'active').map((task) => task.nextRun));
+	const tasks = new TaskStore(db);
+	const retention = new Retention({db, stores: {runs, tasks, outbox: outboxStore}, clock, days: config.retentionDays, logger});
 	const scheduler: TaskScheduler = new TaskScheduler({
-		store: new TaskStore(db),
+		store: tasks,
 		timezone: config.timezone,
 		logger,
+		clock,
 		enqueueTask: (task, _slot, started) => runner.runTask(task, started),
 		onChange: () => {
 			changed('tasks');
@@ -271,6 +291,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 
 	return createHostApi({
 		config,
+		clock,
 		launcher,
 		logger,
 		logs,
@@ -290,12 +311,14 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		whatsapp: () => whatsapp,
 		callbacks,
 		receive,
+		outboxQuiet: () => outbox.quiet(),
 		async start() {
 			allowlist.startWatching();
 			skills.start();
 			await ipc.start();
 			scheduler.start();
 			warmForTasks();
+			retention.start();
 			// Replies a crash or a stop left unsent: local ones now, the others as their channel connects.
 			void outbox.flushAll().catch((error: Error) => logger.error({err: error.message}, 'sending queued messages failed'));
 		},
@@ -303,6 +326,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 			await ipc.stop();
 			scheduler.stop();
 			warmer.stop();
+			retention.stop();
 			await verdicts?.stop();
 			await runner.stop();
 			outbox.stop();

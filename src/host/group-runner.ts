@@ -1,21 +1,24 @@
 import crypto from 'node:crypto';
 import type {MemoryUpkeep} from '../../container/agent-runner/src/protocol.js';
+import type {HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
-import {describeRequest, describeSummary} from '../llm/llm-stats.js';
+import {describeSummary} from '../llm/llm-stats.js';
 import type {Logger} from '../logger.js';
-import {formatMessages, formatScheduledPrompt, shouldTrigger, stripInternal} from '../router.js';
+import {batchWindow, chatTrigger, formatMessages, formatScheduledPrompt, type BatchLimits} from '../router.js';
 import type {SandboxLauncher} from '../runtimes/runtime.js';
+import type {TaskRunOutcome} from '../scheduler/task-scheduler.js';
 import {RunOutputs} from '../runner/run-output.js';
-import {swarmSettings} from '../runner/subagents.js';
-import {SandboxRun, type LlmServer, type MemoryServer, type TurnRequest, type TurnResult, type WebServer} from '../runner/sandbox-run.js';
+import type {LlmServer, MemoryServer, SandboxRun, TurnRequest, TurnResult, WebServer} from '../runner/sandbox-run.js';
 import type {TurnPlan} from '../skills/turn-plan.js';
 import type {MessageStore} from '../store/messages.js';
 import type {GroupStore} from '../store/groups.js';
 import type {RunStore} from '../store/runs.js';
 import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../api/types.js';
-import {groupSandboxSpec} from './group-sandbox.js';
-import {chatsOfGroup, sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
+import {ChatBatches} from './chat-batches.js';
+import {ChatCursors} from './chat-cursors.js';
+import {chatsOfGroup} from './sandbox-spec.js';
+import {createSandboxRun} from './sandbox-run-factory.js';
 import type {HostPaths} from './sandbox-spec.js';
 
 export interface GroupRunnerDeps {
@@ -33,8 +36,9 @@ export interface GroupRunnerDeps {
 	/** The memory upkeep of the group's next run (memory files to compact). */
 	memoryUpkeep?(group: RegisteredGroup): Promise<MemoryUpkeep | undefined>;
 	logger: Logger;
+	/** Time for run records and the runs' and the queue's timers; default the system's. */
+	clock?: HostClock;
 	installLabel: string;
-	/** Sends a reply to a chat (through the outbox). */
 	/**
 	 * Sends a reply to a chat (through the outbox). `throughSeq`: the last message of the turn it
 	 * answers; unless `provisional`, it is stored as answered (recovery after a crash skips it).
@@ -58,13 +62,14 @@ export interface GroupRunnerDeps {
 	afterRun?(group: RegisteredGroup): void;
 }
 
-type TaskOutcome = {ok: boolean; result?: string; error?: string; notStarted?: boolean};
+/** Characters of a turn's messages while the model's context is not known yet. */
+const defaultBatchChars = 16_000;
 
 interface TaskWork {
 	task: ScheduledTask;
 	/** Called when the task's prompt goes to the agent. */
 	started(): void;
-	resolve(result: TaskOutcome): void;
+	resolve(result: TaskRunOutcome): void;
 }
 
 interface LiveRun {
@@ -78,27 +83,36 @@ interface LiveRun {
  */
 export class GroupRunner {
 	private readonly live = new Map<string, LiveRun>();
-	/** Per chat: the last message sequence handed to a live run and not yet confirmed. */
-	private readonly inFlight = new Map<string, number>();
 	private readonly tasks = new Map<string, TaskWork[]>();
-	/** Host commands answered while a turn of their chat was in flight: the cursor passes them with it. */
-	private readonly answeredAhead = new Map<string, {after: number; seq: number}>();
+	private readonly cursors: ChatCursors;
 	/** Read-write mounts already reported as not writable by the sandbox user (once per host). */
 	private readonly warnedUnwritable = new Set<string>();
 	/** The last crash of a group's sandbox, told to its chat when the queue stops retrying. */
 	private readonly lastCrash = new Map<string, {chatJid: string; error: string; throughSeq: number}>();
 	readonly queue: GroupQueue;
+	private readonly batches: ChatBatches;
 	/** Recent output of the last runs, for the details view. */
 	readonly outputs = new RunOutputs();
 	private stopping = false;
 
 	constructor(private readonly deps: GroupRunnerDeps) {
+		this.batches = new ChatBatches(deps.messages);
+		this.cursors = new ChatCursors(deps.messages);
 		this.queue = new GroupQueue({
 			maxConcurrent: deps.config.maxConcurrentContainers,
 			run: (folder) => this.runGroup(folder),
 			onSlotWanted: () => this.closeOldestIdleRun(),
 			onGiveUp: (folder, attempts) => this.giveUp(folder, attempts),
+			setTimer: deps.clock && ((fn, ms) => deps.clock!.setTimer(fn, ms)),
 		});
+	}
+
+	/** Nothing in progress or waiting: every live run is idle (warm) and no turn or task waits. */
+	quiet(): boolean {
+		const runsIdle = [...this.live.values()].every(({run}) => run.state === 'idle');
+		// A group the queue runs without a live run yet is starting one.
+		const starting = this.queue.activeCount !== this.live.size;
+		return runsIdle && !starting && this.queue.waitingGroups.length === 0 && [...this.tasks.values()].every((works) => works.length === 0);
 	}
 
 	liveRuns(): ContainerRun[] {
@@ -111,23 +125,28 @@ export class GroupRunner {
 		const live = this.live.get(folder);
 		const group = this.deps.groups.byFolder(folder);
 		if (!group) return;
-		if (live && live.contextMode === 'group' && live.run.acceptsTurns) {
+		if (live && live.contextMode === 'group' && takesMore(live.run)) {
 			this.pumpMessages(group, live.run);
 			return;
 		}
 		this.queue.enqueue(folder);
 	}
 
-	/** Runs a due task through the group's queue; resolves when its turn is done. */
-	runTask(task: ScheduledTask, started: () => void = () => {}): Promise<TaskOutcome> {
+	/**
+	 * Runs a due task through the group's queue; resolves when its turn is done. A warm run in the
+	 * way (another context) retires as soon as its turn is done; a task whose group is gone settles
+	 * at once, as an error that pauses it.
+	 */
+	runTask(task: ScheduledTask, started: () => void = () => {}): Promise<TaskRunOutcome> {
+		if (!this.deps.groups.byFolder(task.groupFolder)) return Promise.resolve(groupGone(task.groupFolder));
 		return new Promise((resolve) => {
 			const live = this.live.get(task.groupFolder);
-			if (live && task.contextMode === 'group' && live.contextMode === 'group' && live.run.acceptsTurns) {
+			if (live && task.contextMode === 'group' && live.contextMode === 'group' && takesMore(live.run)) {
 				void this.submitTask(live.run, {task, started, resolve});
 				return;
 			}
 			this.tasks.set(task.groupFolder, [...(this.tasks.get(task.groupFolder) ?? []), {task, started, resolve}]);
-			if (live && !live.run.busy) live.run.close('idle');
+			live?.run.retire();
 			this.queue.enqueue(task.groupFolder);
 		});
 	}
@@ -192,8 +211,14 @@ export class GroupRunner {
 
 	private async runGroup(folder: string): Promise<boolean> {
 		const group = this.deps.groups.byFolder(folder);
-		if (!group || this.stopping) return true;
-		const message = this.nextMessageTurn(group);
+		if (this.stopping) return true;
+		if (!group) {
+			for (const work of this.tasks.get(folder)?.splice(0) ?? []) work.resolve(groupGone(folder));
+			return true;
+		}
+		// An isolated task waiting already made a warm run give way: it goes before new messages.
+		const isolatedFirst = this.tasks.get(folder)?.[0]?.task.contextMode === 'isolated';
+		const message = isolatedFirst ? undefined : this.nextMessageTurn(group);
 		const task = message ? undefined : this.tasks.get(folder)?.shift();
 		if (!message && !task) return true;
 		const overQuota = await this.deps.diskQuotaProblem?.(group);
@@ -224,6 +249,7 @@ export class GroupRunner {
 					if (work.task.contextMode === 'group') void this.submitTask(run, work);
 					else this.tasks.set(folder, [...(this.tasks.get(folder) ?? []), work]);
 				}
+				if ((this.tasks.get(folder)?.length ?? 0) > 0) run.retire();
 			}
 			await run.ended;
 			const llm = this.outputs.get(run.record.id)?.llm;
@@ -233,15 +259,17 @@ export class GroupRunner {
 		} catch (error) {
 			const why = `the sandbox could not start: ${(error as Error).message}`;
 			this.deps.logger.error({group: folder, err: why}, 'run failed to start');
-			if (message) this.lastCrash.set(folder, {chatJid: message.chatJid, error: why, throughSeq: message.throughSeq});
-			else task?.resolve({ok: false, error: why});
+			if (message) {
+				// Concluded like a crashed turn: listeners (`chat`) hear it now; the queue retries it.
+				this.lastCrash.set(folder, {chatJid: message.chatJid, error: why, throughSeq: message.throughSeq});
+				this.deps.onTurn({groupFolder: folder, chatJid: message.chatJid, ok: false, error: why, throughSeq: message.throughSeq});
+			} else task?.resolve({ok: false, error: why});
 			return false;
 		} finally {
 			this.live.delete(folder);
 			this.deps.afterRun?.(group);
 			for (const chat of this.chatsOf(group)) {
-				this.inFlight.delete(chat);
-				this.answeredAhead.delete(chat);
+				this.cursors.forget(chat);
 			}
 			// Work that arrived as the run ended; after a failure the queue's retry takes it (or, once it
 			// gives up, the next message), so a dead runtime is not retried in a tight loop.
@@ -250,53 +278,7 @@ export class GroupRunner {
 	}
 
 	private createRun(group: RegisteredGroup, contextMode: ContextMode, memory?: MemoryUpkeep): SandboxRun {
-		const {config, launcher, logger} = this.deps;
-		const extraMounts = this.deps.extraMounts(group);
-		const spec = groupSandboxSpec(this.deps, group, extraMounts);
-		if (launcher.sandboxed) {
-			for (const hostPath of unwritableBySandbox(extraMounts)) {
-				const key = `${group.folder}\u0000${hostPath}`;
-				if (this.warnedUnwritable.has(key)) continue;
-				this.warnedUnwritable.add(key);
-				logger.warn({group: group.folder, path: hostPath}, `read-write mount ${hostPath} is not writable by the sandbox user (uid ${sandboxUid}, as the host runs as root): chown it to ${sandboxUid}, or run babybot as a regular user`);
-			}
-		}
-		return new SandboxRun({
-			launcher,
-			spec,
-			llm: this.deps.llm,
-			web: this.deps.web,
-			memory: this.deps.memory,
-			logger,
-			idleTimeoutMs: config.containerIdleTimeoutMs,
-			hardTimeoutMs: config.containerTimeoutMs,
-			maxOutputBytes: config.containerMaxOutputBytes,
-			output: this.outputs.create(spec.runId),
-			start: {
-				runId: spec.runId,
-				group: {folder: group.folder, name: group.name, isMain: group.isMain, chatJid: group.jid},
-				assistantName: config.assistantName,
-				contextMode,
-				limits: {maxToolRounds: 20, toolOutputChars: 20_000, ipcAckTimeoutMs: 30_000},
-				swarm: swarmSettings(config),
-				...(memory ? {memory} : {}),
-			},
-			onSubagent: () => this.deps.onSubagent?.(),
-			onOutput: (turn, text) => {
-				const clean = stripInternal(text);
-				if (clean) this.deps.deliver(turn.chatJid, clean, {throughSeq: turn.throughSeq});
-			},
-			onDelta: (turn, text) => this.deps.onDelta(group.folder, turn.chatJid, text),
-			onLlmStats: (stats) => {
-				const fields = {group: group.folder, run: spec.runId};
-				if (stats.overBudget) logger.warn(fields, `model request over its budget: ${describeRequest(stats)}; the estimate was raised`);
-				else logger.info(fields, `model request: ${describeRequest(stats)}`);
-			},
-			onUpdate: (record) => {
-				this.deps.runs.save(record);
-				this.deps.onRunUpdate(record);
-			},
-		});
+		return createSandboxRun({deps: this.deps, group, contextMode, outputs: this.outputs, warnedUnwritable: this.warnedUnwritable, memory});
 	}
 
 	private hasPendingMessages(group: RegisteredGroup): boolean {
@@ -304,35 +286,36 @@ export class GroupRunner {
 	}
 
 	private pendingMessages(chatJid: string): StoredMessage[] {
-		const after = Math.max(this.deps.messages.cursor(chatJid), this.inFlight.get(chatJid) ?? 0);
-		return this.deps.messages.since(chatJid, after).filter((m) => !m.isBotMessage);
+		return this.batches.pending(chatJid, this.cursors.pendingAfter(chatJid));
+	}
+
+	/**
+	 * A turn's messages take at most half of what the model's context leaves for the prompt (the
+	 * rest is the system prompt, the tools and the conversation so far); a guess until it is known.
+	 */
+	private batchLimits(): BatchLimits {
+		const budget = this.deps.llm.currentBudget?.();
+		const chars = budget ? Math.floor(((budget.numCtx - budget.reserveTokens) * budget.charsPerToken) / 2) : defaultBatchChars;
+		return {messages: batchWindow, chars};
 	}
 
 	/** The next triggered batch of messages of any of the group's chats, as a turn. */
 	private nextMessageTurn(group: RegisteredGroup): {chatJid: string; throughSeq: number; begin(run: SandboxRun): Promise<boolean>} | undefined {
 		for (const chatJid of this.chatsOf(group)) {
-			const pending = this.pendingMessages(chatJid);
-			if (pending.length === 0) continue;
-			if (!shouldTrigger(chatJid.startsWith('local:') ? {...group, requiresTrigger: false} : group, pending)) continue;
+			const pending = this.batches.next(chatJid, this.cursors.pendingAfter(chatJid), chatTrigger(group, chatJid), this.batchLimits(), (seq) => this.cursors.passThrough(chatJid, seq));
+			if (!pending) continue;
 			const lastSeq = pending.at(-1)!.seq;
 			const plan = this.deps.planTurn?.(group, pending) ?? {};
 			if ('reply' in plan) {
 				// Behind a turn still in flight, the cursor waits for that turn (which may yet fail), and
 				// the answer does not count for recovery, which would otherwise skip that turn.
-				const behind = this.inFlight.get(chatJid);
-				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq, provisional: behind !== undefined});
-				if (behind !== undefined) {
-					const earlier = this.answeredAhead.get(chatJid);
-					this.inFlight.set(chatJid, lastSeq);
-					this.answeredAhead.set(chatJid, {after: earlier?.seq === behind ? earlier.after : behind, seq: lastSeq});
-				} else {
-					this.deps.messages.advanceCursor(chatJid, lastSeq);
-				}
+				this.deps.deliver(chatJid, plan.reply, {throughSeq: lastSeq, provisional: this.cursors.hasInFlight(chatJid)});
+				this.cursors.passThrough(chatJid, lastSeq);
 				this.deps.onTurn({groupFolder: group.folder, chatJid, ok: true, throughSeq: lastSeq});
 				continue;
 			}
 			const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid, prompt: formatMessages(pending), throughSeq: lastSeq, ...plan};
-			this.inFlight.set(chatJid, lastSeq);
+			this.cursors.take(chatJid, lastSeq);
 			return {
 				chatJid,
 				throughSeq: lastSeq,
@@ -355,10 +338,10 @@ export class GroupRunner {
 		const outcome = await result;
 		this.deps.setTyping?.(request.chatJid, false);
 		if (outcome.ok) {
-			this.advanceCursor(request.chatJid, lastSeq);
+			this.cursors.conclude(request.chatJid, lastSeq);
 			this.lastCrash.delete(group.folder);
 		} else {
-			this.inFlight.delete(request.chatJid);
+			this.cursors.drop(request.chatJid);
 			const error = outcome.error ?? 'the agent failed';
 			this.deps.logger.error({group: group.folder, chat: request.chatJid, err: error}, 'turn failed');
 			// A crashed sandbox is retried by the queue (the chat hears if it gives up); a shutdown is
@@ -371,7 +354,7 @@ export class GroupRunner {
 		return outcome.ok;
 	}
 
-	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskOutcome> {
+	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskRunOutcome> {
 		const {task} = work;
 		work.started();
 		const request: TurnRequest = {turnId: crypto.randomUUID(), chatJid: task.chatJid, prompt: formatScheduledPrompt(task.prompt, task.id), lane: 'task'};
@@ -383,21 +366,14 @@ export class GroupRunner {
 
 	/** A message turn answered with why it cannot run, without starting a sandbox. */
 	private refuseTurn(group: RegisteredGroup, turn: {chatJid: string; throughSeq: number}, error: string): void {
-		this.inFlight.delete(turn.chatJid);
+		this.cursors.drop(turn.chatJid);
 		this.answerWithError(turn.chatJid, error, turn.throughSeq);
 		this.deps.onTurn({groupFolder: group.folder, chatJid: turn.chatJid, ok: false, error, throughSeq: turn.throughSeq});
 	}
 
 	private answerWithError(chatJid: string, error: string, throughSeq: number): void {
 		this.deps.deliver(chatJid, `⚠️ ${error}`, {error: true, throughSeq});
-		this.advanceCursor(chatJid, throughSeq);
-	}
-
-	/** Past a concluded turn, and past the host commands answered while it was the last one in flight. */
-	private advanceCursor(chatJid: string, throughSeq: number): void {
-		const ahead = this.answeredAhead.get(chatJid);
-		if (ahead?.after === throughSeq) this.answeredAhead.delete(chatJid);
-		this.deps.messages.advanceCursor(chatJid, ahead?.after === throughSeq ? ahead.seq : throughSeq);
+		this.cursors.conclude(chatJid, throughSeq);
 	}
 
 	private giveUp(folder: string, attempts: number): void {
@@ -416,6 +392,15 @@ export class GroupRunner {
 			.sort((a, b) => (a.record.lastOutputAt ?? '').localeCompare(b.record.lastOutputAt ?? ''));
 		idle[0]?.close('idle');
 	}
+}
+
+/** Whether a run takes more turns (not closing, nor retiring to give way to other work). */
+function takesMore(run: SandboxRun): boolean {
+	return run.acceptsTurns && !run.retiring;
+}
+
+function groupGone(folder: string): TaskRunOutcome {
+	return {ok: false, groupGone: true, error: `group "${folder}" is not registered: the task is paused (register the group again, then resume it)`};
 }
 
 /** The sandbox died on its own (not stopped by the host): worth a retry. */

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
+import {isoNow, type HostClock} from '../clock.js';
 import type {Config} from '../config.js';
 import type {Channel, ChannelCallbacks} from '../channels/channel.js';
 import {localJid, type LocalChatChannel} from '../channels/local-chat.js';
@@ -34,10 +35,13 @@ export interface Host extends HostApi {
 	/** Reaps orphans, starts the services, re-queues unanswered messages, probes Ollama. */
 	start(): Promise<void>;
 	groupOfFolder(folder: string): RegisteredGroup | undefined;
+	/** Nothing in progress or queued: no turn, task run or send (warm runs may wait idle). */
+	quiet(): boolean;
 }
 
 export interface HostParts {
 	config: Config;
+	clock: HostClock;
 	launcher: SandboxLauncher;
 	logger: Logger;
 	logs: LogStore;
@@ -61,6 +65,8 @@ export interface HostParts {
 	receive(message: InboundMessage): number | null;
 	start(): Promise<void>;
 	stop(): Promise<void>;
+	/** Whether the outbox is sending nothing now. */
+	outboxQuiet(): boolean;
 }
 
 /** The HostApi over the wired parts: snapshots and the operator's actions. */
@@ -93,6 +99,7 @@ export function createHostApi(parts: HostParts): Host {
 		events,
 		local: parts.local,
 		groupOfFolder: (folder) => groups.byFolder(folder),
+		quiet: () => runner.quiet() && scheduler.quiet() && parts.outboxQuiet(),
 		async start() {
 			const reaped = await reapOrphans(launcher, installLabelFor(config.home)).catch((error: Error) => {
 				logger.warn({err: error.message}, 'could not look for orphan containers');
@@ -135,8 +142,8 @@ export function createHostApi(parts: HostParts): Host {
 				groups: groups.all(),
 				chats: messages.chats(),
 				runs: [...live, ...runs.recent(30).filter((run) => !liveIds.has(run.id) && run.state === 'ended')],
+				tasks: scheduler.list().map((task) => ({...task, upcoming: scheduler.upcoming(task.id)})),
 				subagents: runner.outputs.subagents(),
-				tasks: scheduler.list(),
 				mounts: approvals.view(),
 				web: web.view(),
 				skills: skills.skills(),
@@ -145,13 +152,14 @@ export function createHostApi(parts: HostParts): Host {
 				runtime: {...runtime},
 				sandboxChecks: parts.verdicts?.view() ?? {},
 				limits: {idleTimeoutMs: config.containerIdleTimeoutMs, hardTimeoutMs: config.containerTimeoutMs},
+				timezone: config.timezone,
 				selfChatJid: parts.whatsapp()?.channel.selfJid(),
 			};
 		},
 		runOutput: async (runId) => runner.outputs.get(runId),
 		async sendLocalMessage(folder, text) {
 			requireGroup(folder);
-			const now = new Date().toISOString();
+			const now = isoNow(parts.clock);
 			parts.callbacks.onChatMetadata({jid: localJid(folder), name: `local ${folder}`, at: now});
 			const seq = parts.receive({
 				id: `local-${crypto.randomUUID()}`,
@@ -175,7 +183,7 @@ export function createHostApi(parts: HostParts): Host {
 			logger.info({run: runId, subagent: subagentId}, 'sub-agent killed by the operator');
 		},
 		async registerGroup(input) {
-			const group = newGroup(input, config.trigger);
+			const group = {...newGroup(input, config.trigger), addedAt: isoNow(parts.clock)};
 			groups.add(group);
 			logger.info({group: group.folder, jid: group.jid}, 'group registered by the operator');
 			changed('groups');
@@ -186,9 +194,10 @@ export function createHostApi(parts: HostParts): Host {
 			const group = groups.byJid(jidOrFolder) ?? groups.byFolder(jidOrFolder);
 			if (!group) throw new Error(`no registered group "${jidOrFolder}"`);
 			if (group.isMain) throw new Error('the main group cannot be unregistered');
-			groups.remove(group.jid);
-			logger.info({group: group.folder}, 'group unregistered by the operator (its folder is kept)');
+			const {pausedTasks} = groups.remove(group.jid)!;
+			logger.info({group: group.folder, pausedTasks}, 'group unregistered by the operator (its folder is kept, its tasks paused)');
 			changed('groups');
+			if (pausedTasks > 0) changed('tasks');
 			return group;
 		},
 		async approveMount(requestId, mode, scope = 'group') {
@@ -222,6 +231,7 @@ export function createHostApi(parts: HostParts): Host {
 		resumeTask: (taskId) => taskAction('resumed', taskId, () => scheduler.resume(taskId)),
 		runTaskNow: (taskId) => taskAction('run now', taskId, () => scheduler.runNow(taskId)),
 		deleteTask: (taskId) => taskAction('deleted', taskId, () => scheduler.cancel(taskId)),
+		setTaskMisfire: (taskId, misfire) => taskAction(`set to misfire ${misfire}`, taskId, () => scheduler.update(taskId, {misfire})),
 		async triggerSkill(folder, name, args) {
 			if (!skills.find(name)) throw new Error(`no skill "${name}": see the Skills pane`);
 			await host.sendLocalMessage(folder, `/${name}${args ? ` ${args}` : ''}`);

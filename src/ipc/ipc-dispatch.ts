@@ -19,6 +19,7 @@ export async function dispatchIpcRequest(request: IpcRequest, source: IpcSource,
 					scheduleType: request.schedule_type,
 					scheduleValue: request.schedule_value,
 					contextMode: request.context_mode,
+					misfire: request.misfire,
 				},
 				source,
 			);
@@ -31,7 +32,7 @@ export async function dispatchIpcRequest(request: IpcRequest, source: IpcSource,
 			return handlers.manageTask({action: 'cancel', taskId: request.taskId}, source);
 		case 'update_task':
 			return handlers.manageTask(
-				{action: 'update', taskId: request.taskId, changes: {prompt: request.prompt, scheduleType: request.schedule_type, scheduleValue: request.schedule_value}},
+				{action: 'update', taskId: request.taskId, changes: {prompt: request.prompt, scheduleType: request.schedule_type, scheduleValue: request.schedule_value, misfire: request.misfire}},
 				source,
 			);
 		case 'register_group':

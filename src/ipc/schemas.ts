@@ -13,6 +13,7 @@ const text = (what: string, max = 2000) =>
 
 const scheduleType = z.enum(['cron', 'interval', 'once'], {error: 'schedule_type must be cron, interval or once'});
 const scheduleValue = z.union([z.string(), z.number()], {error: 'schedule_value must be a string'}).transform(String);
+const misfire = z.enum(['catch-up', 'once', 'skip'], {error: 'misfire must be catch-up, once or skip'});
 
 export const messageRequest = z.object({
 	type: z.literal('message'),
@@ -29,6 +30,7 @@ export const scheduleTaskRequest = z.object({
 	schedule_type: scheduleType,
 	schedule_value: scheduleValue,
 	context_mode: z.enum(['group', 'isolated'], {error: 'context_mode must be group or isolated'}).optional(),
+	misfire: misfire.optional(),
 	targetJid: text('targetJid', 512).optional(),
 });
 
@@ -45,9 +47,10 @@ export const updateTaskRequest = z
 		prompt: text('prompt', maxTextChars).optional(),
 		schedule_type: scheduleType.optional(),
 		schedule_value: scheduleValue.optional(),
+		misfire: misfire.optional(),
 	})
-	.refine((value) => value.prompt !== undefined || value.schedule_type !== undefined || value.schedule_value !== undefined, {
-		error: 'update_task changes nothing: give prompt, schedule_type and/or schedule_value',
+	.refine((value) => value.prompt !== undefined || value.schedule_type !== undefined || value.schedule_value !== undefined || value.misfire !== undefined, {
+		error: 'update_task changes nothing: give prompt, schedule_type, schedule_value and/or misfire',
 	});
 
 export const registerGroupRequest = z.object({

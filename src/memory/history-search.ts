@@ -1,11 +1,11 @@
 // Full-text search over the stored messages (SQLite FTS5, the messages_fts index of the store's
 // migration). Before a search the index takes in every message stored since the last one, in one
-// transaction (so storing a message costs no index write, and a crash loses nothing: the kv row
-// messages_fts_seq says how far the index goes). The words of a query are matched as words, never
+// transaction (so storing a message costs no index write, and a crash loses nothing:
+// messages_fts_progress says how far the index goes). The words of a query are matched as words, never
 // as FTS syntax: messages with every word come first, then, to fill the limit, messages with some
 // of them; each set is ranked by bm25. A query that matches more than `rankedMatches` messages is
 // ranked among its newest ones only, so a search costs about the same whatever the words.
-import {kvGet, kvSet, type Db} from '../store/db.js';
+import type {Db} from '../store/db.js';
 
 /** Words of a query: letters and digits (lower case, at most 12, each once). */
 export function queryWords(text: string): string[] {
@@ -51,8 +51,6 @@ export interface HistoryHits {
 	capped: boolean;
 }
 
-const indexedKey = 'messages_fts_seq';
-
 export class HistoryIndex {
 	constructor(private readonly db: Db) {}
 
@@ -60,11 +58,11 @@ export class HistoryIndex {
 	catchUp(): number {
 		return this.db
 			.transaction(() => {
-				const from = Number(kvGet(this.db, indexedKey) ?? 0);
+				const from = this.db.prepare('SELECT through_seq FROM messages_fts_progress').pluck().get() as number;
 				const to = this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM messages').pluck().get() as number;
 				if (to <= from) return 0;
 				const added = this.db.prepare('INSERT INTO messages_fts (rowid, content) SELECT seq, content FROM messages WHERE seq > ? AND seq <= ? ORDER BY seq').run(from, to).changes;
-				kvSet(this.db, indexedKey, String(to));
+				this.db.prepare('UPDATE messages_fts_progress SET through_seq = ?').run(to);
 				return added;
 			})
 			.immediate();

@@ -1,4 +1,5 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {isoNow, systemClock, type HostClock} from '../clock.js';
 import type {
 	AgentToHost,
 	HistoryRequestMessage,
@@ -70,6 +71,8 @@ export interface SandboxRunOptions {
 	onSubagent?(): void;
 	/** Where the run's recent output and stderr tail are kept for the details view. */
 	output?: RunOutput;
+	/** The host's clock: the run's timestamps and its idle, hard and close timers. */
+	clock?: HostClock;
 }
 
 interface PendingTurn {
@@ -90,20 +93,22 @@ export class SandboxRun {
 	private child?: ChildProcessWithoutNullStreams;
 	private readonly turns = new Map<string, PendingTurn>();
 	private readonly llmAbort = new AbortController();
-	private idleTimer?: NodeJS.Timeout;
-	private hardTimer?: NodeJS.Timeout;
-	private killTimer?: NodeJS.Timeout;
+	private cancelIdle = noop;
+	private cancelHard = noop;
+	private cancelKill = noop;
 	private endReason?: RunEndReason;
 	private retireWhenIdle = false;
 	private lastUpdateAt = 0;
 	private resolveEnded!: (reason: RunEndReason) => void;
 	private launch?: LaunchCommand;
 	private readonly recent: RunOutput;
+	private readonly clock: HostClock;
 	private readonly llmRequests: RunLlmRequests;
 
 	constructor(private readonly options: SandboxRunOptions) {
 		this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
 		this.recent = options.output ?? new RunOutput(options.spec.runId);
+		this.clock = options.clock ?? systemClock;
 		this.llmRequests = new RunLlmRequests({
 			llm: options.llm,
 			runSignal: this.llmAbort.signal,
@@ -124,7 +129,7 @@ export class SandboxRun {
 			groupFolder: options.spec.groupFolder,
 			runtime: options.launcher.name,
 			containerName: options.spec.containerName,
-			startedAt: new Date().toISOString(),
+			startedAt: isoNow(this.clock),
 			lastOutputAt: null,
 			endedAt: null,
 			state: 'starting',
@@ -142,6 +147,11 @@ export class SandboxRun {
 	/** Whether a follow-up turn can still be written to this run. */
 	get acceptsTurns(): boolean {
 		return this.record.state !== 'closing' && this.record.state !== 'ended';
+	}
+
+	/** Closes once its turns are done: new work goes to the next run. */
+	get retiring(): boolean {
+		return this.retireWhenIdle;
 	}
 
 	/** Why the host is stopping or stopped this run (undefined while it runs on its own). */
@@ -173,7 +183,6 @@ export class SandboxRun {
 		child.stderr.on('data', (chunk: Buffer) => {
 			this.recent.stderrChunk(chunk.toString('utf8'));
 		});
-		this.hardTimer = setTimeout(() => void this.kill('timeout'), this.options.hardTimeoutMs);
 		this.write({...this.options.start, type: 'start', paths: launch.paths, budget: this.options.llm.currentBudget?.(), turn: stripChat(first)});
 		this.setState('running');
 		return result;
@@ -182,7 +191,7 @@ export class SandboxRun {
 	/** Writes a follow-up turn to the warm sandbox. */
 	submit(turn: TurnRequest): Promise<TurnResult> {
 		if (!this.acceptsTurns) return Promise.resolve({ok: false, error: 'the sandbox is closing', outputs: []});
-		clearTimeout(this.idleTimer);
+		this.cancelIdle();
 		const result = this.trackTurn(turn);
 		this.write({type: 'turn', ...stripChat(turn), budget: this.options.llm.currentBudget?.()});
 		this.setState('running');
@@ -206,11 +215,11 @@ export class SandboxRun {
 	close(reason: RunEndReason = 'idle'): void {
 		if (!this.acceptsTurns) return;
 		this.endReason ??= reason;
-		clearTimeout(this.idleTimer);
+		this.cancelIdle();
 		this.setState('closing');
 		this.write({type: 'close'});
 		this.child?.stdin.end();
-		this.killTimer = setTimeout(() => void this.kill(reason), this.options.closeGraceMs ?? 10_000);
+		this.cancelKill = this.clock.setTimer(() => void this.kill(reason), this.options.closeGraceMs ?? 10_000);
 	}
 
 	/** Stops the sandbox now (operator kill, hard timeout, shutdown). */
@@ -231,7 +240,15 @@ export class SandboxRun {
 	}
 
 	private trackTurn(request: TurnRequest): Promise<TurnResult> {
+		if (this.turns.size === 0) this.startTurnBudget();
 		return new Promise((resolve) => this.turns.set(request.turnId, {request, outputs: [], outputBytes: 0, cut: false, resolve}));
+	}
+
+	/** CONTAINER_TIMEOUT counts from the start of the turn being worked on, never across idle time. */
+	private startTurnBudget(): void {
+		this.cancelHard();
+		this.record.turnStartedAt = isoNow(this.clock);
+		this.cancelHard = this.clock.setTimer(() => void this.kill('timeout'), this.options.hardTimeoutMs);
 	}
 
 	private write(message: HostToAgent): void {
@@ -240,7 +257,7 @@ export class SandboxRun {
 	}
 
 	private onLine(line: string): void {
-		this.record.lastOutputAt = new Date().toISOString();
+		this.record.lastOutputAt = isoNow(this.clock);
 		const message = parseAgentLine(line);
 		if (!message) {
 			this.options.logger.info({run: this.record.id, line: line.slice(0, 500)}, 'agent wrote a line outside the protocol');
@@ -288,10 +305,16 @@ export class SandboxRun {
 				if (!turn) return;
 				this.turns.delete(message.turnId);
 				turn.resolve({ok: message.ok, error: message.error, outputs: turn.outputs});
+				// The agent takes turns one at a time: the next one waiting starts now.
+				if (this.turns.size > 0) this.startTurnBudget();
+				else {
+					this.cancelHard();
+					this.record.turnStartedAt = null;
+				}
 				if (this.turns.size === 0 && this.acceptsTurns) {
 					this.setState('idle');
 					if (this.retireWhenIdle) this.close('idle');
-					else this.idleTimer = setTimeout(() => this.close('idle'), this.options.idleTimeoutMs);
+					else this.cancelIdle = this.clock.setTimer(() => this.close('idle'), this.options.idleTimeoutMs);
 				}
 				return;
 			}
@@ -374,13 +397,13 @@ export class SandboxRun {
 
 	private finish(reason: RunEndReason, error?: string): void {
 		if (this.record.state === 'ended') return;
-		clearTimeout(this.idleTimer);
-		clearTimeout(this.hardTimer);
-		clearTimeout(this.killTimer);
+		this.cancelIdle();
+		this.cancelHard();
+		this.cancelKill();
 		this.llmAbort.abort();
 		this.record.endReason = this.endReason ?? reason;
 		this.record.error = error ?? null;
-		this.record.endedAt = new Date().toISOString();
+		this.record.endedAt = isoNow(this.clock);
 		this.failTurns(error ?? 'the sandbox ended before the answer was complete');
 		this.recent.ended();
 		this.setState('ended');
@@ -391,14 +414,14 @@ export class SandboxRun {
 	private setState(state: ContainerRun['state']): void {
 		if (this.record.state === 'ended') return;
 		this.record.state = state;
-		this.lastUpdateAt = Date.now();
+		this.lastUpdateAt = this.clock.now();
 		this.options.onUpdate({...this.record});
 	}
 
 	/** Last-output updates at most once a second: the UI needs the age, not every line. */
 	private maybeUpdate(): void {
-		if (Date.now() - this.lastUpdateAt < 1000) return;
-		this.lastUpdateAt = Date.now();
+		if (this.clock.now() - this.lastUpdateAt < 1000) return;
+		this.lastUpdateAt = this.clock.now();
 		this.options.onUpdate({...this.record});
 	}
 }
@@ -409,6 +432,8 @@ function stopError(reason: RunEndReason, hardTimeoutMs: number): string | undefi
 	if (reason === 'killed') return 'the run was killed by the operator';
 	return undefined;
 }
+
+function noop(): void {}
 
 function stripChat(turn: TurnRequest): TurnInput {
 	const {chatJid: _chatJid, throughSeq: _throughSeq, lane: _lane, ...input} = turn;

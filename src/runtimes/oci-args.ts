@@ -22,7 +22,7 @@ export interface OciArgsOptions {
 export const sandboxUlimits = {nofile: 4096, nproc: 4096};
 
 /**
- * `run …` argv for Docker-compatible CLIs: every hardening flag of DESIGN.md, the mounts as
+ * `run …` argv for Docker-compatible CLIs: every hardening flag of docs/ARCHITECTURE.md, the mounts as
  * `-v host:container[:ro]`, hidden files covered by a read-only /dev/null, then image and command.
  */
 export function buildOciRunArgs(spec: SandboxSpec, options: OciArgsOptions): string[] {

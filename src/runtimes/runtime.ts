@@ -1,7 +1,7 @@
 import type {WorkspacePaths} from '../../container/agent-runner/src/protocol.js';
 import type {OciEngine, RuntimeName} from '../api/types.js';
 
-/** One bind mount of the sandbox, as the mount plan of DESIGN.md lays it out. */
+/** One bind mount of the sandbox, as the mount table of docs/ARCHITECTURE.md lays it out. */
 export interface MountPlanEntry {
 	hostPath: string;
 	containerPath: string;

@@ -188,7 +188,7 @@ function kernelLine(facts: ProbeFacts): CheckLine {
 	return line('kernel', 'ok', `gVisor kernel (dmesg: ${first ?? facts.kernel.version})`);
 }
 
-/** Every property of DESIGN.md's sandbox contract, judged from inside (and the host's cgroup view). */
+/** Every property of the sandbox contract (docs/ARCHITECTURE.md), judged from inside (and the host's cgroup view). */
 export function judgeSandbox(facts: ProbeFacts, expected: SandboxExpectations, host?: HostLimits): CheckLine[] {
 	return [
 		userLine(facts),

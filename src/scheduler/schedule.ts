@@ -67,6 +67,42 @@ export function nextRunAfter(
 	return new Date(slot + steps * interval).toISOString();
 }
 
+/**
+ * The next `count` run times of a task, for checking a schedule before it fires: an active task's
+ * next run and those after it; a paused one's as they would be once resumed now; none once completed.
+ */
+export function upcomingRuns(
+	task: Pick<ScheduledTask, 'scheduleType' | 'scheduleValue' | 'nextRun' | 'status'>,
+	now: number,
+	tz: string,
+	count = 3,
+): string[] {
+	if (task.status === 'completed' || !task.nextRun) return [];
+	if (task.scheduleType === 'once') return [task.nextRun];
+	const first = task.status === 'paused' && Date.parse(task.nextRun) <= now ? nextRunAfter(task, now, tz) : task.nextRun;
+	const runs = first ? [first] : [];
+	while (runs.length < count) {
+		const slot = runs.at(-1)!;
+		const next = nextRunAfter({...task, nextRun: slot}, Date.parse(slot), tz);
+		if (!next) break;
+		runs.push(next);
+	}
+	return runs;
+}
+
+/** The latest `count` slots of a recurring schedule at or before `now`, latest first. */
+export function slotsUpTo(task: Pick<ScheduledTask, 'scheduleType' | 'scheduleValue' | 'nextRun'>, now: number, tz: string, count: number): string[] {
+	if (task.scheduleType === 'cron') {
+		const slots = CronExpressionParser.parse(task.scheduleValue.trim(), {currentDate: new Date(now + 1), tz});
+		return Array.from({length: count}, () => slots.prev().toISOString()).filter((slot): slot is string => slot !== null);
+	}
+	const interval = parseInterval(task.scheduleValue.trim());
+	if (typeof interval === 'string') throw new Error(interval);
+	const anchor = task.nextRun ? Date.parse(task.nextRun) : now;
+	const last = anchor + Math.floor((now - anchor) / interval) * interval;
+	return Array.from({length: count}, (_, k) => new Date(last - k * interval).toISOString());
+}
+
 function nextCron(expression: string, after: number, tz: string): string {
 	const next = CronExpressionParser.parse(expression, {currentDate: new Date(after), tz}).next().toISOString();
 	if (!next) throw new Error(`cron "${expression}" has no next run`);

@@ -1,23 +1,13 @@
 // Sleeps until the earliest next_run, claims due slots in the store and hands each run to the host.
 import {randomBytes} from 'node:crypto';
+import {systemClock, type HostClock} from '../clock.js';
 import type {Logger} from '../logger.js';
 import type {TaskStore} from '../store/tasks.js';
-import type {ContextMode, ScheduledTask, ScheduleType} from '../api/types.js';
-import {nextRunAfter, validateSchedule} from './schedule.js';
+import type {ContextMode, MisfirePolicy, ScheduledTask, ScheduleType} from '../api/types.js';
+import {defaultMisfire, misfireProblem, planDue, type DuePlan} from './misfire.js';
+import {nextRunAfter, upcomingRuns, validateSchedule} from './schedule.js';
 
-export interface SchedulerClock {
-	now(): number;
-	/** Calls `fn` after `ms`; returns a function that cancels it. */
-	setTimer(fn: () => void, ms: number): () => void;
-}
-
-export const systemClock: SchedulerClock = {
-	now: () => Date.now(),
-	setTimer: (fn, ms) => {
-		const timer = setTimeout(fn, ms);
-		return () => clearTimeout(timer);
-	},
-};
+export type SchedulerClock = HostClock;
 
 export interface TaskRunOutcome {
 	ok: boolean;
@@ -25,6 +15,8 @@ export interface TaskRunOutcome {
 	error?: string;
 	/** The run never began (the host stopped while it waited): its slot is given back, not logged. */
 	notStarted?: boolean;
+	/** The task's group is not registered: the run is logged as an error and the task paused. */
+	groupGone?: boolean;
 }
 
 /**
@@ -40,12 +32,14 @@ export interface NewTaskInput {
 	scheduleType: ScheduleType;
 	scheduleValue: string;
 	contextMode?: ContextMode;
+	misfire?: MisfirePolicy;
 }
 
 export interface TaskUpdate {
 	prompt?: string;
 	scheduleType?: ScheduleType;
 	scheduleValue?: string;
+	misfire?: MisfirePolicy;
 }
 
 export interface TaskSchedulerOptions {
@@ -62,6 +56,11 @@ export interface TaskSchedulerOptions {
 
 /** One-line errors for actions on tasks; the message says what to do. */
 export class TaskError extends Error {}
+
+function checkMisfire(misfire: string | undefined): void {
+	const problem = misfire === undefined ? null : misfireProblem(misfire);
+	if (problem) throw new TaskError(problem);
+}
 
 const defaultMaxSleepMs = 60 * 60 * 1000;
 
@@ -98,6 +97,11 @@ export class TaskScheduler {
 		while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
 	}
 
+	/** No task run is in progress or waiting for its group. */
+	quiet(): boolean {
+		return this.running.size === 0;
+	}
+
 	isRunning(taskId: string): boolean {
 		return this.running.has(taskId);
 	}
@@ -115,6 +119,7 @@ export class TaskScheduler {
 		const check = validateSchedule(input.scheduleType, input.scheduleValue, this.options.timezone, now);
 		if (!check.ok) throw new TaskError(check.reason);
 		if (!input.prompt.trim()) throw new TaskError('the task prompt is empty: say what the task should do');
+		checkMisfire(input.misfire);
 		const task: ScheduledTask = {
 			id: `task-${now.toString(36)}-${randomBytes(4).toString('hex')}`,
 			groupFolder: input.groupFolder,
@@ -123,6 +128,7 @@ export class TaskScheduler {
 			scheduleType: input.scheduleType,
 			scheduleValue: input.scheduleValue.trim(),
 			contextMode: input.contextMode ?? 'group',
+			misfire: input.misfire ?? defaultMisfire,
 			nextRun: check.firstRun,
 			lastRun: null,
 			lastResult: null,
@@ -178,16 +184,24 @@ export class TaskScheduler {
 			nextRun = check.firstRun;
 		}
 		if (changes.prompt !== undefined && !changes.prompt.trim()) throw new TaskError('the task prompt is empty: say what the task should do');
+		checkMisfire(changes.misfire);
 		const reactivate = nextRun !== undefined && task.status === 'completed';
 		this.options.store.update(taskId, {
 			prompt: changes.prompt,
 			scheduleType,
 			scheduleValue: scheduleValue.trim(),
+			misfire: changes.misfire,
 			nextRun,
 			status: reactivate ? 'active' : undefined,
 		});
 		this.changed();
 		return this.require(taskId);
+	}
+
+	/** The task's next `count` run times (ISO), for checking a schedule before it fires. */
+	upcoming(taskId: string, count = 3): string[] {
+		const task = this.options.store.get(taskId);
+		return task ? upcomingRuns(task, this.clock.now(), this.options.timezone, count) : [];
 	}
 
 	/** Runs the task now, outside its schedule (a `once` task is then completed). */
@@ -211,23 +225,32 @@ export class TaskScheduler {
 		this.cancelTimer?.();
 		this.cancelTimer = null;
 		const now = this.clock.now();
-		let claimed = 0;
+		let changed = 0;
 		for (const task of this.options.store.due(now)) {
 			if (this.running.has(task.id) || !task.nextRun) continue;
-			let next: string | null;
+			let plan: DuePlan;
 			try {
-				next = nextRunAfter(task, now, this.options.timezone);
+				plan = planDue(task, now, this.options.timezone);
 			} catch (error) {
 				this.options.logger?.error({task: task.id, err: error}, 'task has a broken schedule: paused');
 				this.options.store.setStatus(task.id, 'paused');
 				continue;
 			}
-			if (this.options.store.claimSlot(task.id, task.nextRun, next)) {
-				claimed++;
+			if (!plan.run) {
+				const note = plan.next === null ? `skipped: its time ${task.nextRun} was missed (misfire skip)` : null;
+				if (this.options.store.passSlot(task.id, task.nextRun, plan.next, note)) {
+					changed++;
+					this.options.logger?.info({task: task.id, slot: task.nextRun, next: plan.next}, 'missed scheduled run skipped (misfire skip)');
+				}
+				continue;
+			}
+			if (this.options.store.claimSlot(task.id, task.nextRun, plan.next)) {
+				changed++;
+				if (plan.missed) this.options.logger?.info({task: task.id, slot: task.nextRun, misfire: task.misfire, next: plan.next}, 'running a missed scheduled run');
 				this.launch(task, task.nextRun);
 			}
 		}
-		if (claimed > 0) this.notify();
+		if (changed > 0) this.notify();
 		this.arm();
 	}
 
@@ -265,6 +288,12 @@ export class TaskScheduler {
 				result: outcome.result ?? null,
 				error: outcome.ok ? null : (outcome.error ?? 'the run failed without saying why'),
 			});
+			if (outcome.groupGone) {
+				// Paused at the slot it missed: resumed, a `once` task runs then, a recurring one goes on from now.
+				this.options.store.update(task.id, {status: 'paused', nextRun: slot ?? undefined});
+				this.options.logger?.warn({task: task.id, group: task.groupFolder}, 'scheduled task paused: its group is not registered');
+				return;
+			}
 			this.options.logger?.info({task: task.id, slot, ok: outcome.ok, ms: finishedAt - startedAt}, 'scheduled task finished');
 		})()
 			.catch((error: unknown) => this.options.logger?.error({task: task.id, err: error}, 'recording a task run failed'))

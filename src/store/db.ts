@@ -36,11 +36,3 @@ export function migrate(db: Db, list: Migration[]): void {
 		})();
 	}
 }
-
-export function kvGet(db: Db, key: string): string | undefined {
-	return db.prepare('SELECT value FROM kv WHERE key = ?').pluck().get(key) as string | undefined;
-}
-
-export function kvSet(db: Db, key: string, value: string): void {
-	db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
-}

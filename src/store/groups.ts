@@ -95,10 +95,18 @@ export class GroupStore {
 		this.db.prepare('UPDATE registered_groups SET extra_mounts = ? WHERE folder = ?').run(JSON.stringify(mounts), folder);
 	}
 
-	/** Removes by jid or folder; returns the removed group. */
-	remove(jidOrFolder: string): RegisteredGroup | undefined {
+	/**
+	 * Removes by jid or folder, and pauses the group's active tasks in the same transaction (they
+	 * would have no group to run in; resumed by the operator once the group is back). Returns the
+	 * removed group and how many tasks were paused.
+	 */
+	remove(jidOrFolder: string): {group: RegisteredGroup; pausedTasks: number} | undefined {
 		const group = this.byJid(jidOrFolder) ?? this.byFolder(jidOrFolder);
-		if (group) this.db.prepare('DELETE FROM registered_groups WHERE jid = ?').run(group.jid);
-		return group;
+		if (!group) return undefined;
+		return this.db.transaction(() => {
+			this.db.prepare('DELETE FROM registered_groups WHERE jid = ?').run(group.jid);
+			const paused = this.db.prepare(`UPDATE scheduled_tasks SET status = 'paused' WHERE group_folder = ? AND status = 'active'`).run(group.folder).changes;
+			return {group, pausedTasks: paused};
+		})();
 	}
 }

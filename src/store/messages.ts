@@ -65,6 +65,20 @@ export class MessageStore {
 		return (this.sinceStmt.all(chatJid, afterSeq, limit) as MessageRow[]).map(toMessage);
 	}
 
+	/** The newest `limit` messages from people with `afterSeq` < seq < `beforeSeq`, oldest first. */
+	latestFromPeople(chatJid: string, afterSeq: number, beforeSeq: number, limit: number): StoredMessage[] {
+		const rows = this.db
+			.prepare('SELECT * FROM messages WHERE chat_jid = ? AND seq > ? AND seq < ? AND is_bot = 0 ORDER BY seq DESC LIMIT ?')
+			.all(chatJid, afterSeq, beforeSeq, limit) as MessageRow[];
+		return rows.reverse().map(toMessage);
+	}
+
+	/** The newest message from people after `afterSeq` that is not among the latest `keep` of them (null: none). */
+	beyondLatest(chatJid: string, afterSeq: number, keep: number): number | null {
+		const seq = this.db.prepare('SELECT seq FROM messages WHERE chat_jid = ? AND seq > ? AND is_bot = 0 ORDER BY seq DESC LIMIT 1 OFFSET ?').pluck().get(chatJid, afterSeq, keep);
+		return (seq as number | undefined) ?? null;
+	}
+
 	recent(chatJid: string, limit = 50): StoredMessage[] {
 		const rows = this.db.prepare('SELECT * FROM messages WHERE chat_jid = ? ORDER BY seq DESC LIMIT ?').all(chatJid, limit) as MessageRow[];
 		return rows.reverse().map(toMessage);
@@ -102,6 +116,15 @@ export class MessageStore {
 	/** The last message of the chat that an answer was stored for (0: none). */
 	lastAnsweredSeq(chatJid: string): number {
 		return (this.db.prepare('SELECT COALESCE(MAX(answers_seq), 0) FROM messages WHERE chat_jid = ? AND is_bot = 1').pluck().get(chatJid) as number) ?? 0;
+	}
+
+	/** How much history the store keeps: messages and the bytes of their text. */
+	historySize(): {messages: number; textBytes: number} {
+		const row = this.db.prepare('SELECT COUNT(*) AS messages, COALESCE(SUM(LENGTH(CAST(content AS BLOB))), 0) AS textBytes FROM messages').get() as {
+			messages: number;
+			textBytes: number;
+		};
+		return row;
 	}
 
 	/** Chats that have messages after their cursor. */

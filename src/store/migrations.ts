@@ -1,6 +1,4 @@
 // Versioned schema. Append a migration; never edit one that has shipped.
-// Version numbers reserved per part so parallel work never collides:
-// 1 foundation, 2 ipc/scheduler, 3 mounts, 4 whatsapp, 5 skills, 6 ui, 7 runtimes.
 export interface Migration {
 	version: number;
 	name: string;
@@ -177,21 +175,42 @@ CREATE INDEX web_requests_group_host ON web_requests (group_folder, host, id);`,
 		name: 'messages-fts',
 		// search_history: a full-text index of the messages (their text is not stored twice), built here
 		// for the messages already stored. New messages are indexed in batches up to the latest one
-		// before every search (src/memory/history-search.ts), the kv row messages_fts_seq says how far:
-		// an insert trigger would be one more index write in every message's own commit (ingest fell
-		// from 21,000 to 10,500 messages a second). Removed or changed messages leave the index at once.
+		// before every search (src/memory/history-search.ts); messages_fts_progress says how far: an
+		// insert trigger would be one more index write in every message's own commit (ingest fell from
+		// 21,000 to 10,500 messages a second). Removed or changed messages leave the index at once.
 		sql: `CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', content_rowid='seq', tokenize='porter unicode61 remove_diacritics 2');
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
-INSERT INTO kv (key, value) SELECT 'messages_fts_seq', COALESCE(MAX(seq), 0) FROM messages WHERE true
-	ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+CREATE TABLE messages_fts_progress (id INTEGER PRIMARY KEY CHECK (id = 1), through_seq INTEGER NOT NULL);
+INSERT INTO messages_fts_progress (id, through_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM messages;
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
-	WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM kv WHERE key = 'messages_fts_seq') BEGIN
+	WHEN old.seq <= (SELECT through_seq FROM messages_fts_progress) BEGIN
 	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
 END;
 CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages
-	WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM kv WHERE key = 'messages_fts_seq') BEGIN
+	WHEN old.seq <= (SELECT through_seq FROM messages_fts_progress) BEGIN
 	INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
 	INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
 END;`,
+	},
+	{
+		version: 9,
+		name: 'task-misfire',
+		// What a task does about occurrences missed while the host was down; 'once' is what ran before.
+		sql: `ALTER TABLE scheduled_tasks ADD COLUMN misfire TEXT NOT NULL DEFAULT 'once';`,
+	},
+	{
+		version: 10,
+		name: 'drop-unused',
+		// Never read or written: sessions live in the session folders, and nothing kept key-values.
+		sql: `DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS kv;`,
+	},
+	{
+		version: 11,
+		name: 'retention-indexes',
+		// Retention prunes by age: ended runs, task run logs and ended outbox rows.
+		sql: `CREATE INDEX IF NOT EXISTS container_runs_ended ON container_runs (ended_at);
+CREATE INDEX IF NOT EXISTS task_run_logs_run_at ON task_run_logs (run_at);
+CREATE INDEX IF NOT EXISTS outbox_sent ON outbox (sent_at);`,
 	},
 ];

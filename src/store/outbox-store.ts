@@ -81,8 +81,8 @@ export class OutboxStore {
 			.run(reason.slice(0, 1000), now, id);
 	}
 
-	/** Deletes sent messages older than `before` (ISO); returns how many. */
-	pruneSent(before: string): number {
-		return this.db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?').run(before).changes;
+	/** Deletes messages sent or given up before `before` (ISO); returns how many. */
+	pruneEnded(before: string): number {
+		return this.db.prepare('DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < ?) OR (sent_at IS NULL AND given_up_at < ?)').run(before, before).changes;
 	}
 }

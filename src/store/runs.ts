@@ -49,6 +49,11 @@ export class RunStore {
 		return (this.db.prepare('SELECT * FROM container_runs ORDER BY started_at DESC LIMIT ?').all(limit) as RunRow[]).map(toRun);
 	}
 
+	/** Deletes runs that ended before `before` (ISO); returns how many. */
+	pruneEnded(before: string): number {
+		return this.db.prepare(`DELETE FROM container_runs WHERE state = 'ended' AND ended_at < ?`).run(before).changes;
+	}
+
 	/** Runs an earlier host left open (it crashed): marked ended so the UI does not show them live. */
 	closeStale(now: string): number {
 		return this.db

@@ -1,4 +1,4 @@
-import type {ContextMode, ScheduledTask, ScheduleType, TaskRunLog, TaskStatus} from '../api/types.js';
+import type {ContextMode, MisfirePolicy, ScheduledTask, ScheduleType, TaskRunLog, TaskStatus} from '../api/types.js';
 import type {Db} from './db.js';
 
 interface TaskRow {
@@ -9,6 +9,7 @@ interface TaskRow {
 	schedule_type: ScheduleType;
 	schedule_value: string;
 	context_mode: ContextMode;
+	misfire: MisfirePolicy;
 	next_run: string | null;
 	last_run: string | null;
 	last_result: string | null;
@@ -34,6 +35,7 @@ const toTask = (row: TaskRow): ScheduledTask => ({
 	scheduleType: row.schedule_type,
 	scheduleValue: row.schedule_value,
 	contextMode: row.context_mode,
+	misfire: row.misfire,
 	nextRun: row.next_run,
 	lastRun: row.last_run,
 	lastResult: row.last_result,
@@ -51,8 +53,10 @@ export interface TaskChanges {
 	prompt?: string;
 	scheduleType?: ScheduleType;
 	scheduleValue?: string;
+	misfire?: MisfirePolicy;
 	nextRun?: string | null;
 	status?: TaskStatus;
+	lastResult?: string | null;
 }
 
 export interface FinishedRun {
@@ -70,8 +74,8 @@ export class TaskStore {
 	create(task: ScheduledTask): void {
 		this.db
 			.prepare(
-				`INSERT INTO scheduled_tasks (id, group_folder, chat_jid, prompt, schedule_type, schedule_value, context_mode, next_run, last_run, last_result, status, created_at)
-				 VALUES (@id, @groupFolder, @chatJid, @prompt, @scheduleType, @scheduleValue, @contextMode, @nextRun, @lastRun, @lastResult, @status, @createdAt)`,
+				`INSERT INTO scheduled_tasks (id, group_folder, chat_jid, prompt, schedule_type, schedule_value, context_mode, misfire, next_run, last_run, last_result, status, created_at)
+				 VALUES (@id, @groupFolder, @chatJid, @prompt, @scheduleType, @scheduleValue, @contextMode, @misfire, @nextRun, @lastRun, @lastResult, @status, @createdAt)`,
 			)
 			.run(task);
 	}
@@ -93,8 +97,10 @@ export class TaskStore {
 			prompt: 'prompt',
 			scheduleType: 'schedule_type',
 			scheduleValue: 'schedule_value',
+			misfire: 'misfire',
 			nextRun: 'next_run',
 			status: 'status',
+			lastResult: 'last_result',
 		};
 		const keys = (Object.keys(changes) as Array<keyof TaskChanges>).filter((key) => changes[key] !== undefined);
 		if (keys.length === 0) return this.get(id) !== undefined;
@@ -141,6 +147,20 @@ export class TaskStore {
 				 WHERE id = ? AND status = 'active' AND next_run = ?`,
 			)
 			.run(nextRun, nextRun, slot, id, slot).changes;
+		return changed === 1;
+	}
+
+	/**
+	 * Passes the slot `slot` without running it (a missed slot under `skip`): like `claimSlot`, only
+	 * if the slot is still the task's next run, but nothing is claimed. `note`, if any, becomes the last result.
+	 */
+	passSlot(id: string, slot: string, nextRun: string | null, note: string | null): boolean {
+		const changed = this.db
+			.prepare(
+				`UPDATE scheduled_tasks SET next_run = ?, status = CASE WHEN ? IS NULL THEN 'completed' ELSE status END, last_result = COALESCE(?, last_result)
+				 WHERE id = ? AND status = 'active' AND next_run = ?`,
+			)
+			.run(nextRun, nextRun, note, id, slot).changes;
 		return changed === 1;
 	}
 
@@ -199,6 +219,11 @@ export class TaskStore {
 			}
 			return {interrupted: rows.map((row) => row.id), released};
 		})();
+	}
+
+	/** Deletes run log rows of runs before `before` (ISO); returns how many. */
+	pruneRunLogs(before: string): number {
+		return this.db.prepare('DELETE FROM task_run_logs WHERE run_at < ?').run(before).changes;
 	}
 
 	runLogs(taskId: string, limit = 50): TaskRunLog[] {

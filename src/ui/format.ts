@@ -1,6 +1,6 @@
 // Pure text helpers for the panes: durations, cells, limits, verdicts.
 import type {HostSnapshot} from '../api/host-api.js';
-import type {ContainerRun} from '../api/types.js';
+import type {ContainerRun, MisfirePolicy} from '../api/types.js';
 
 /** `ms` as a short duration: 45s, 3m05s, 2h07m, 3d04h. */
 export function formatDuration(ms: number): string {
@@ -28,6 +28,20 @@ export function countdown(iso: string | null | undefined, now: number): string {
 	return at <= now ? 'due' : `in ${formatDuration(at - now)}`;
 }
 
+/** What each misfire policy does with runs missed while the host was down. */
+export const misfireText: Record<MisfirePolicy, string> = {
+	'catch-up': 'run each missed occurrence (at most the last 10)',
+	once: 'run once now for all that were missed',
+	skip: 'wait for the next occurrence',
+};
+
+/** An ISO instant as wall time in `tz`: `Sat 28 Mar 09:00`. */
+export function localTime(iso: string, tz: string): string {
+	const parts = new Intl.DateTimeFormat('en-GB', {timeZone: tz, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).formatToParts(new Date(iso));
+	const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((part) => part.type === type)?.value ?? '';
+	return `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')}`;
+}
+
 /** Cuts or pads `text` to exactly `width` columns (one line, `…` when cut). */
 export function fit(text: string, width: number): string {
 	if (width <= 0) return '';
@@ -39,11 +53,13 @@ export function fit(text: string, width: number): string {
 
 export type LimitState = 'ok' | 'idle-limit' | 'hard-limit';
 
-/** Whether a live run is past its idle or hard limit (an ended run never is). */
+/** Whether a live run is past its idle limit or its turn past the hard limit (an ended run never is). */
 export function runLimitState(run: ContainerRun, limits: {idleTimeoutMs: number; hardTimeoutMs: number}, now: number): LimitState {
 	if (run.state === 'ended') return 'ok';
 	const started = Date.parse(run.startedAt);
-	if (limits.hardTimeoutMs > 0 && now - started > limits.hardTimeoutMs) return 'hard-limit';
+	// The hard limit counts per turn; a warm run waiting for a follow-up (no turn) has none.
+	const turnStarted = run.turnStartedAt === undefined ? started : run.turnStartedAt === null ? null : Date.parse(run.turnStartedAt);
+	if (limits.hardTimeoutMs > 0 && turnStarted !== null && now - turnStarted > limits.hardTimeoutMs) return 'hard-limit';
 	const lastOutput = run.lastOutputAt ? Date.parse(run.lastOutputAt) : started;
 	if (limits.idleTimeoutMs > 0 && now - lastOutput > limits.idleTimeoutMs) return 'idle-limit';
 	return 'ok';

@@ -15,7 +15,7 @@ export const paneTitles: Record<PaneId, string> = {
 };
 
 /** Scopes of the keys that work while a modal is open (see `modalScopes`). */
-export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'approveHost', 'register', 'quit', 'text', 'modal'] as const;
+export const modalScopeIds = ['overlay', 'confirm', 'choice', 'approve', 'approveHost', 'register', 'misfire', 'quit', 'text', 'modal'] as const;
 export type ModalScope = (typeof modalScopeIds)[number];
 
 export type KeyScope = 'global' | PaneId | ModalScope;
@@ -35,6 +35,7 @@ export const scopeTitles: Record<KeyScope, string> = {
 	approve: 'Approving a mount',
 	approveHost: 'Approving a web host',
 	register: 'Registering a chat',
+	misfire: 'Missed runs of a task',
 	quit: 'Quitting with the host in this UI',
 	text: 'Text fields (filter, command line, chat, prompts)',
 	modal: 'Any dialog, overlay or text field',
@@ -67,6 +68,7 @@ export type ActionName =
 	| 'task.toggle'
 	| 'task.runNow'
 	| 'task.delete'
+	| 'task.misfire'
 	| 'access.approve'
 	| 'access.reject'
 	| 'skill.trigger'
@@ -83,6 +85,9 @@ export type ActionName =
 	| 'approveHost.all'
 	| 'register.trigger'
 	| 'register.every'
+	| 'misfire.catchUp'
+	| 'misfire.once'
+	| 'misfire.skip'
 	| 'quit.background'
 	| 'quit.stop'
 	| 'text.submit'
@@ -131,6 +136,7 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['space'], action: 'task.toggle', description: 'Pause / resume the selected task', scope: 'tasks', hint: 'pause/resume'},
 	{keys: ['t'], action: 'task.runNow', description: 'Run the selected task now', scope: 'tasks', hint: 'run now'},
 	{keys: ['d'], action: 'task.delete', description: 'Delete the selected task', scope: 'tasks', hint: 'delete'},
+	{keys: ['m'], action: 'task.misfire', description: 'Missed runs of the task: catch-up, once or skip', scope: 'tasks', hint: 'misfire'},
 	{keys: ['a'], action: 'access.approve', description: 'Approve the selected mount or web request', scope: 'access', hint: 'approve'},
 	{keys: ['r'], action: 'access.reject', description: 'Reject the selected request', scope: 'access', hint: 'reject'},
 	{keys: ['t'], action: 'skill.trigger', description: 'Trigger the selected skill in a group', scope: 'skills', hint: 'trigger'},
@@ -147,6 +153,9 @@ export const keymap: readonly KeyBinding[] = [
 	{keys: ['a'], action: 'approveHost.all', description: 'Allow the host for all groups', scope: 'approveHost'},
 	{keys: ['t'], action: 'register.trigger', description: 'Answer only after the trigger word', scope: 'register'},
 	{keys: ['a'], action: 'register.every', description: 'Answer every message', scope: 'register'},
+	{keys: ['c'], action: 'misfire.catchUp', description: 'catch-up: run each missed one (10 at most)', scope: 'misfire'},
+	{keys: ['o'], action: 'misfire.once', description: 'once: run once now for all missed', scope: 'misfire'},
+	{keys: ['s'], action: 'misfire.skip', description: 'skip: wait for the next occurrence', scope: 'misfire'},
 	{keys: ['b'], action: 'quit.background', description: 'Keep the host running in the background', scope: 'quit'},
 	{keys: ['s', 'ctrl-c'], action: 'quit.stop', description: 'Stop the host (closes its runs)', scope: 'quit'},
 	{keys: ['enter'], action: 'text.submit', description: 'Submit (send, keep, ok)', scope: 'text'},

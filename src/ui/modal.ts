@@ -11,7 +11,7 @@ export interface Choice {
 export type Modal =
 	| {kind: 'help'; scroll: number}
 	| {kind: 'confirm'; message: string; onYes: () => void}
-	| {kind: 'choice'; message: string; scope: Extract<ModalScope, 'approve' | 'approveHost' | 'register' | 'quit'>; choices: Choice[]}
+	| {kind: 'choice'; message: string; scope: Extract<ModalScope, 'approve' | 'approveHost' | 'register' | 'misfire' | 'quit'>; choices: Choice[]}
 	| {kind: 'prompt'; label: string; value: string; onSubmit: (value: string) => void}
 	| {kind: 'details'; title: string; lines: string[]; scroll: number}
 	| {kind: 'chat'; groupFolder: string; value: string}

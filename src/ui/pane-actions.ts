@@ -3,7 +3,7 @@ import {describeRequest, describeSummary} from '../llm/llm-stats.js';
 import type {HostSnapshot, RunOutputView} from '../api/host-api.js';
 import type {ContainerRun, RegisteredGroup} from '../api/types.js';
 import type {Controller} from './controller.js';
-import {isLive, sandboxLabel} from './format.js';
+import {isLive, localTime, misfireText, sandboxLabel} from './format.js';
 import {memoryLines, restoreMemory} from './group-memory.js';
 import {keyHint, keysOf, type ActionName} from './keymap.js';
 import {accessRows, containerRows, groupRows, skillRows, subagentState, taskRows, type ContainerRow} from './panes/rows.js';
@@ -140,6 +140,21 @@ export class PaneActions {
 				if (!task) return this.notify('warn', 'no task selected');
 				return open({kind: 'confirm', message: `Delete task ${task.id} (${task.prompt.slice(0, 40)})?`, onYes: () => act(() => host.deleteTask(task.id), `deleted task ${task.id}`)});
 			}
+			case 'task.misfire': {
+				const task = this.selected(taskRows);
+				if (!task) return this.notify('warn', 'no task selected');
+				const choices = [['misfire.catchUp', 'catch-up'], ['misfire.once', 'once'], ['misfire.skip', 'skip']] as const;
+				return open({
+					kind: 'choice',
+					message: `Runs of ${task.id} missed while the host was down (now ${task.misfire}):`,
+					scope: 'misfire',
+					choices: choices.map(([choice, misfire]) => ({
+						action: choice,
+						label: misfire,
+						run: () => act(() => host.setTaskMisfire(task.id, misfire), `task ${task.id}: misfire ${misfire} (${misfireText[misfire]})`),
+					})),
+				});
+			}
 			case 'access.approve':
 			case 'access.reject': {
 				const row = this.selected(accessRows);
@@ -269,7 +284,8 @@ export class PaneActions {
 				lines: [
 					`group: ${task.groupFolder} (${task.chatJid})`,
 					`schedule: ${task.scheduleType} ${task.scheduleValue} · context ${task.contextMode} · ${task.status}`,
-					`next run: ${task.nextRun ?? '-'} · last run: ${task.lastRun ?? '-'}`,
+					`missed runs: ${task.misfire} (${misfireText[task.misfire]})`,
+					`next runs: ${task.upcoming.length ? task.upcoming.map((at) => localTime(at, this.snapshot.timezone)).join(' · ') : '-'} · last run: ${task.lastRun ?? '-'}`,
 					'prompt:',
 					...task.prompt.split('\n').map((line) => `  ${line}`),
 					'last result:',

@@ -26,6 +26,13 @@ describe('IPC tools', () => {
 		['resume_task', {task_id: 'task-1'}, 'tasks', {type: 'resume_task', taskId: 'task-1'}],
 		['cancel_task', {task_id: 'task-1'}, 'tasks', {type: 'cancel_task', taskId: 'task-1'}],
 		['update_task', {task_id: 'task-1', schedule_value: '60000'}, 'tasks', {type: 'update_task', taskId: 'task-1', schedule_value: '60000'}],
+		['update_task', {task_id: 'task-1', misfire: 'skip'}, 'tasks', {type: 'update_task', taskId: 'task-1', misfire: 'skip'}],
+		[
+			'schedule_task',
+			{prompt: 'p', schedule_type: 'cron', schedule_value: '0 9 * * *', misfire: 'catch-up'},
+			'tasks',
+			{type: 'schedule_task', prompt: 'p', schedule_type: 'cron', schedule_value: '0 9 * * *', misfire: 'catch-up', targetJid: 'local:main'},
+		],
 		['list_tasks', {}, 'requests', {type: 'list_tasks'}],
 		[
 			'register_group',

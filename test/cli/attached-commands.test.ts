@@ -47,7 +47,7 @@ describe('commands with a host running', () => {
 		await waitFor('the host to log it', () => log().includes('"msg":"group registered by the operator"'));
 		expect((await runCli(['groups', 'list'], env)).stdout).toBe('main\tlocal:main\tMain (local)\tmain\nfamily\t123@g.us\tFamily\ttrigger @Baby\tnetwork\n');
 		expect(await runCli(['groups', 'remove', 'main'], env)).toMatchObject({code: 1, stderr: 'babybot-tui groups: the main group cannot be unregistered\n'});
-		expect(await runCli(['groups', 'remove', 'family'], env)).toMatchObject({code: 0, stdout: 'removed Family (123@g.us); its folder is kept\n'});
+		expect(await runCli(['groups', 'remove', 'family'], env)).toMatchObject({code: 0, stdout: 'removed Family (123@g.us); its folder is kept and its tasks are paused (resume them once it is registered again)\n'});
 
 		const notes = path.join(root, 'notes');
 		fs.mkdirSync(notes);
@@ -57,11 +57,13 @@ describe('commands with a host running', () => {
 		expect(await runCli(['mounts', 'revoke', notes], env)).toMatchObject({code: 1, stderr: expect.stringContaining('is not an allowed root')});
 
 		const id = await scheduleTask(home);
-		expect((await runCli(['tasks', 'list'], env)).stdout).toMatch(new RegExp(`^${id}\\tmain\\tactive\\tcron 0 9 \\* \\* \\*\\tnext \\S+\\twater the plants\\n$`));
+		expect((await runCli(['tasks', 'list'], env)).stdout).toMatch(new RegExp(`^${id}\\tmain\\tactive\\tcron 0 9 \\* \\* \\*\\tnext \\S+\\tmissed once\\twater the plants\\n$`));
 		expect(await runCli(['tasks', 'pause', id], env)).toMatchObject({code: 0, stdout: `task ${id} paused\n`});
 		await waitFor('the host to log it', () => log().includes('"msg":"task paused by the operator"'));
 		expect(queryStore<{status: string}>(home, 'SELECT status FROM scheduled_tasks')[0].status).toBe('paused');
 		expect(await runCli(['tasks', 'resume', id], env)).toMatchObject({code: 0, stdout: `task ${id} resumed\n`});
+		expect(await runCli(['tasks', 'misfire', id, 'catch-up'], env)).toMatchObject({code: 0, stdout: `task ${id}: missed runs catch-up\n`});
+		expect(queryStore<{misfire: string}>(home, 'SELECT misfire FROM scheduled_tasks')[0].misfire).toBe('catch-up');
 		expect(await runCli(['tasks', 'run', id], env)).toMatchObject({code: 0});
 		await waitFor('the task run', () => queryStore<{last_run: string | null}>(home, 'SELECT last_run FROM scheduled_tasks')[0].last_run !== null);
 		expect(await runCli(['tasks', 'delete', id], env)).toMatchObject({code: 0, stdout: `task ${id} deleted\n`});
@@ -85,9 +87,13 @@ describe('commands with no host running', () => {
 		expect((await runCli(['tasks', 'list', '--group', 'main'], env)).stdout).toContain(`${id}\tmain\tpaused`);
 		expect(await runCli(['tasks', 'run', id], env)).toMatchObject({code: 1, stderr: `babybot-tui tasks: no host is running for ${home}, so nothing can run task ${id} now: start one (\`babybot-tui\`, \`babybot-tui --headless\` or \`babybot-tui service install\`) and run it again\n`});
 		expect(await runCli(['tasks', 'resume', id], env)).toMatchObject({code: 0});
+		expect(await runCli(['tasks', 'misfire', id, 'skip'], env)).toMatchObject({code: 0, stdout: `task ${id}: missed runs skip\n`});
+		expect((await runCli(['tasks', 'list'], env)).stdout).toContain('\tmissed skip\t');
+		expect(await runCli(['tasks', 'misfire', id, 'sometimes'], env)).toMatchObject({code: 2, stderr: 'babybot-tui tasks: misfire "sometimes" is unknown: use catch-up, once or skip\n'});
+		expect(await runCli(['tasks', 'misfire', id], env)).toMatchObject({code: 2, stderr: 'babybot-tui tasks: tasks misfire needs a policy after the task id: once, catch-up or skip\n'});
 		expect(await runCli(['tasks', 'delete', id], env)).toMatchObject({code: 0});
 		expect(await runCli(['tasks', 'list'], env)).toMatchObject({code: 0, stdout: 'no tasks: the agents schedule them (ask main to remind you of something)\n'});
-		expect(await runCli(['tasks', 'frobnicate'], env)).toMatchObject({code: 2, stderr: 'babybot-tui tasks: unknown tasks action "frobnicate": use list, pause, resume, run or delete\n'});
+		expect(await runCli(['tasks', 'frobnicate'], env)).toMatchObject({code: 2, stderr: 'babybot-tui tasks: unknown tasks action "frobnicate": use list, pause, resume, run, delete or misfire\n'});
 		expect(await runCli(['tasks', 'pause'], env)).toMatchObject({code: 2, stderr: 'babybot-tui tasks: tasks pause needs a task id: see `babybot-tui tasks list`\n'});
 	}, 60_000);
 });

@@ -5,6 +5,9 @@ import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {formatBytes} from '../../src/cli/doctor-command.js';
+import {openDb} from '../../src/store/db.js';
+import {MessageStore} from '../../src/store/messages.js';
 import {cliEnv, runCli} from '../support/cli.js';
 import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
 import {tempHome} from '../support/temp-home.js';
@@ -31,6 +34,30 @@ async function doctor(lock?: () => Promise<number>, extra: Record<string, string
 }
 
 describe('doctor', () => {
+	it.each([
+		[0, '0 B'],
+		[1023, '1023 B'],
+		[1024, '1.0 KB'],
+		[53_000, '52 KB'],
+		[1_300_000, '1.2 MB'],
+		[5 * 1024 ** 3, '5.0 GB'],
+	])('formatBytes(%i) = %s', (bytes, text) => {
+		expect(formatBytes(bytes)).toBe(text);
+	});
+
+	it('shows the size of the message history it keeps', async () => {
+		const {home, allowlist} = tempHome();
+		const db = openDb(path.join(home, 'store', 'babybot.db'));
+		const messages = new MessageStore(db);
+		for (let i = 0; i < 1500; i++) {
+			messages.insert({id: `m${i}`, chatJid: 'local:main', sender: 'op', senderName: 'Op', content: 'x'.repeat(1000), timestamp: '2026-01-01T00:00:00Z', fromMe: false, isBotMessage: false});
+		}
+		db.close();
+		ollama ??= await startScriptedOllama();
+		const result = await runCli(['doctor'], cliEnv({home, allowlist, ollamaUrl: ollama.url, runtime: 'none', extra: {RETENTION_DAYS: '90'}}));
+		expect(result.stdout).toMatch(/^ok {3}history 1500 messages \(1\.4 MB of text\) kept in a \d\.\d MB store; runs, task logs and sent replies are pruned after 90 days \(RETENTION_DAYS\)$/m);
+	});
+
 	it('on a fresh home: every line, the forced runtime named with how to change it, exit 0', async () => {
 		const {home, result, lines} = await doctor();
 		expect(result.code).toBe(0);
@@ -38,6 +65,7 @@ describe('doctor', () => {
 		expect(lines).toEqual([
 			expect.stringMatching(/^ok {3}node \d+\.\d+\.\d+$/),
 			`ok   home ${home} (0 groups)`,
+			expect.stringMatching(/^ok {3}history 0 messages \(0 B of text\) kept in a \d+(\.\d)? KB store; runs, task logs and sent replies are pruned after 30 days \(RETENTION_DAYS\)$/),
 			'ok   no host is running',
 			`ok   Ollama 0.12.0 at ${ollama!.url}, model qwen3:8b (tools)`,
 			'ok   context: num_ctx 16384 (auto; model maximum unknown), 2048 kept for answers, keep_alive 30m, think off',
@@ -71,7 +99,7 @@ describe('doctor', () => {
 		['a live lock of a host that does not answer', async () => process.pid, () => expect.stringMatching(new RegExp(`^warn a BabyBot host \\(pid ${process.pid}\\) holds .*host\\.lock but does not answer on .*host\\.sock: wait for it to finish, or stop it \\(kill ${process.pid}\\)$`))],
 	])('with %s says so', async (_name, lock, expected) => {
 		const {lines} = await doctor(lock);
-		expect(lines[2]).toEqual(expected());
+		expect(lines[3]).toEqual(expected());
 	});
 
 	it('on a machine without any engine, says gVisor is missing and the two steps that add it', async () => {

@@ -68,8 +68,8 @@ describe('groups', () => {
 		db.close();
 		await s.groups(...add('1@g.us', 'family'));
 		await s.groups(...add('2@g.us', 'work'));
-		expect(await s.groups('remove', 'family')).toMatchObject({code: 0, stdout: 'removed Name family (1@g.us); its folder is kept\n'});
-		expect(await s.groups('remove', '2@g.us')).toMatchObject({code: 0, stdout: 'removed Name work (2@g.us); its folder is kept\n'});
+		expect(await s.groups('remove', 'family')).toMatchObject({code: 0, stdout: 'removed Name family (1@g.us); its folder is kept and its tasks are paused (resume them once it is registered again)\n'});
+		expect(await s.groups('remove', '2@g.us')).toMatchObject({code: 0, stdout: 'removed Name work (2@g.us); its folder is kept and its tasks are paused (resume them once it is registered again)\n'});
 		const main = await s.groups('remove', 'main');
 		expect(main.code).toBe(1);
 		expect(main.stderr).toBe('babybot-tui groups: the main group cannot be removed: it is the local chat of the operator\n');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {migrate, openDb} from '../../src/store/db.js';
 import {migrations, type Migration} from '../../src/store/migrations.js';
+import {TaskStore} from '../../src/store/tasks.js';
 import {tempHome} from '../support/temp-home.js';
 
 const m = (version: number): Migration => ({version, name: `v${version}`, sql: `CREATE TABLE t${version} (x INTEGER);`});
@@ -38,6 +39,19 @@ describe('migrate', () => {
 		expect(() => migrate(db, [m(1), {version: 2, name: 'broken', sql: 'CREATE TABLE half (x); SELECT * FROM nowhere;'}])).toThrow(/nowhere/);
 		expect(db.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([1]);
 		expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
+		db.close();
+	});
+
+	it('a store of the first five versions: its tasks read as misfire once, the unused tables are dropped', () => {
+		const {home} = tempHome();
+		const file = path.join(home, 'babybot.db');
+		const old = openDb(file, migrations.filter((x) => x.version <= 5));
+		old.prepare(`INSERT INTO scheduled_tasks (id, group_folder, chat_jid, prompt, schedule_type, schedule_value, next_run, status, created_at)
+			VALUES ('t1', 'main', 'local:main', 'p', 'interval', '60000', '2026-01-01T00:00:00.000Z', 'active', '2026-01-01T00:00:00.000Z')`).run();
+		old.close();
+		const db = openDb(file);
+		expect(new TaskStore(db).get('t1')).toMatchObject({misfire: 'once', status: 'active'});
+		expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('kv', 'sessions')").pluck().all()).toEqual([]);
 		db.close();
 	});
 

@@ -113,6 +113,11 @@ describe('parseIpcRequest', () => {
 		],
 		[{type: 'update_task', taskId: 't', schedule_value: '0 9 * * *'}, {type: 'update_task', taskId: 't', schedule_value: '0 9 * * *'}],
 		[
+			{type: 'schedule_task', prompt: 'p', schedule_type: 'cron', schedule_value: '0 9 * * *', misfire: 'catch-up'},
+			{type: 'schedule_task', prompt: 'p', schedule_type: 'cron', schedule_value: '0 9 * * *', misfire: 'catch-up'},
+		],
+		[{type: 'update_task', taskId: 't', misfire: 'skip'}, {type: 'update_task', taskId: 't', misfire: 'skip'}],
+		[
 			{type: 'register_group', jid: 'j', name: 'n', folder: 'team-1', requiresTrigger: false},
 			{type: 'register_group', jid: 'j', name: 'n', folder: 'team-1', requiresTrigger: false},
 		],
@@ -138,6 +143,8 @@ describe('parseIpcRequest', () => {
 		[{type: 'schedule_task', prompt: 'p', schedule_type: 'once', schedule_value: '1', context_mode: 'shared'}, 'context_mode must be group or isolated'],
 		[{type: 'pause_task'}, 'invalid pause_task request: taskId is missing'],
 		[{type: 'update_task', taskId: 't'}, 'update_task changes nothing'],
+		[{type: 'schedule_task', prompt: 'p', schedule_type: 'interval', schedule_value: '1', misfire: 'sometimes'}, 'misfire must be catch-up, once or skip'],
+		[{type: 'update_task', taskId: 't', misfire: 'never'}, 'invalid update_task request: misfire must be catch-up, once or skip'],
 		[{type: 'register_group', jid: 'j', name: 'n', folder: '../etc'}, 'folder "../etc" must be 1-64 letters'],
 		[{type: 'register_group', jid: 'j', name: 'n', folder: 'global'}, 'folder "global" is reserved'],
 		[{type: 'register_group', jid: 'j', name: 'n', folder: 'errors'}, 'folder "errors" is reserved'],

@@ -6,11 +6,17 @@ interface FakeTimer {
 	cancelled: boolean;
 }
 
-/** A clock tests move by hand: timers fire in order as time is advanced, nothing sleeps. */
+/**
+ * A clock tests move by hand: timers fire in order as time is advanced, nothing sleeps. Plain
+ * TypeScript syntax only (no parameter properties), so a host child process can load it as it is.
+ */
 export class FakeClock implements SchedulerClock {
 	private timers: FakeTimer[] = [];
+	private current: number;
 
-	constructor(private current: number) {}
+	constructor(start: number) {
+		this.current = start;
+	}
 
 	now(): number {
 		return this.current;

@@ -18,6 +18,7 @@ const task = (overrides: Partial<ScheduledTask> = {}): ScheduledTask => ({
 	scheduleType: 'interval',
 	scheduleValue: '60000',
 	contextMode: 'isolated',
+	misfire: 'once',
 	nextRun: '2025-01-01T10:01:00.000Z',
 	lastRun: null,
 	lastResult: null,

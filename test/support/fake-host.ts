@@ -1,10 +1,10 @@
 // An in-memory HostApi for UI tests: a snapshot to mutate, real typed events, recorded action calls and
 // a real LogStore. It holds no host logic: actions only record their calls (and may be told to fail).
 import {HostEmitter} from '../../src/api/host-emitter.js';
-import type {GroupRegistration, HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot, RunOutputView} from '../../src/api/host-api.js';
+import type {GroupRegistration, HostActions, HostApi, HostEventMap, HostEventName, HostSnapshot, RunOutputView, TaskView} from '../../src/api/host-api.js';
 import {LogStore} from '../../src/log-store.js';
 import type {MemoryDetailsView} from '../../src/api/memory-views.js';
-import type {ContainerRun, RegisteredGroup, ScheduledTask} from '../../src/api/types.js';
+import type {ContainerRun, MisfirePolicy, RegisteredGroup, ScheduledTask} from '../../src/api/types.js';
 
 export type ActionCall = {[K in keyof HostActions]: {name: K; args: Parameters<HostActions[K]>}}[keyof HostActions];
 
@@ -41,7 +41,7 @@ export function run(overrides: Partial<ContainerRun> = {}): ContainerRun {
 	};
 }
 
-export function task(overrides: Partial<ScheduledTask> = {}): ScheduledTask {
+export function task(overrides: Partial<TaskView> = {}): TaskView {
 	return {
 		id: 'task-1',
 		groupFolder: 'main',
@@ -50,11 +50,13 @@ export function task(overrides: Partial<ScheduledTask> = {}): ScheduledTask {
 		scheduleType: 'cron',
 		scheduleValue: '0 9 * * *',
 		contextMode: 'group',
+		misfire: 'once',
 		nextRun: new Date(Date.now() + 3_600_000).toISOString(),
 		lastRun: null,
 		lastResult: null,
 		status: 'active',
 		createdAt: '2026-01-01T00:00:00.000Z',
+		upcoming: [],
 		...overrides,
 	};
 }
@@ -75,6 +77,7 @@ export function baseSnapshot(): HostSnapshot {
 		runtime: {name: 'docker', sandboxed: true},
 		sandboxChecks: {},
 		limits: {idleTimeoutMs: 30 * 60_000, hardTimeoutMs: 60 * 60_000},
+		timezone: 'UTC',
 	};
 }
 
@@ -139,6 +142,7 @@ export class FakeHost implements HostApi {
 	resumeTask = (taskId: string) => this.record('resumeTask', [taskId]);
 	runTaskNow = (taskId: string) => this.record('runTaskNow', [taskId]);
 	deleteTask = (taskId: string) => this.record('deleteTask', [taskId]);
+	setTaskMisfire = (taskId: string, misfire: MisfirePolicy) => this.record('setTaskMisfire', [taskId, misfire]);
 	triggerSkill = (groupFolder: string, name: string, args: string) => this.record('triggerSkill', [groupFolder, name, args]);
 	async skillText(name: string): Promise<string> {
 		await this.record('skillText', [name]);

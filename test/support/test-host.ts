@@ -2,6 +2,7 @@
 // runtime (none or Docker), talking to the scripted Ollama server through the real LLM bridge.
 import {execFileSync} from 'node:child_process';
 import {afterEach} from 'vitest';
+import type {HostClock} from '../../src/clock.js';
 import {loadConfig, type Config} from '../../src/config.js';
 import {createHost, type Host} from '../../src/host/create-host.js';
 import {createLauncher} from '../../src/runtimes/detect.js';
@@ -32,6 +33,8 @@ export interface TestHostOptions {
 	web?: FetcherOptions;
 	/** Runs the sandbox checks in the background, as the UI does. */
 	checkSandboxes?: boolean;
+	/** The host's clock (scheduler, outbox, runs); default the system's. */
+	clock?: HostClock;
 }
 
 export interface TurnOutcome {
@@ -69,7 +72,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
 	});
 	const config: Config = options.projectRoot ? {...base, projectRoot: options.projectRoot} : base;
 	const launcher = createLauncher(options.runtime, {timezone: config.timezone, env: options.launcherEnv, engine: options.engine});
-	const host = await createHost({config, launcher, whatsapp: options.whatsapp, web: options.web, checkSandboxes: options.checkSandboxes});
+	const host = await createHost({config, launcher, whatsapp: options.whatsapp, web: options.web, checkSandboxes: options.checkSandboxes, clock: options.clock});
 	const replies = new Map<string, string[]>();
 	const waiting = new Map<string, Array<(outcome: TurnOutcome) => void>>();
 	host.events.on('reply', (reply) => {

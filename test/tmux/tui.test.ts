@@ -172,7 +172,7 @@ describe.each<Mode>(['in-process', 'attached'])('babybot-tui in a terminal, host
 		const ack = await dropIpc(tui.home, 'main', 'tasks', {type: 'schedule_task', prompt: 'water the plants', schedule_type: 'cron', schedule_value: '0 9 * * *'});
 		expect(ack.ok).toBe(true);
 		tui.type('4');
-		const row = /main\s+cron 0 9 \* \* \*\s+(\w+)\s+(\S+(?: \S+)?)\s+water the plants/;
+		const row = /main\s+cron 0 9 \* \* \*\s+(\w+)\s+(\S+(?: \S+)?)\s+once\s+water the plants/;
 		await tui.waitFor('the active task', (screen) => row.exec(screen)?.[1] === 'active' && /^in \d/.test(row.exec(screen)![2]));
 		const status = () => queryStore<{status: string}>(tui.home, 'SELECT status FROM scheduled_tasks')[0]?.status;
 		tui.send('Space');

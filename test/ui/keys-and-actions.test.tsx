@@ -66,7 +66,7 @@ describe('key dispatch', () => {
 	});
 
 	it('? shows a help overlay listing every keymap entry, Esc closes it', async () => {
-		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 46}});
+		app = renderApp(new FakeHost(), {size: {columns: 140, rows: 52}});
 		await app.waitForText('FOLDER');
 		await app.typeAndWait('?', 'Keys (Esc/? to close');
 		for (const line of helpLines()) expect(app.frame()).toContain(line.trimEnd());
@@ -260,6 +260,20 @@ describe('actions', () => {
 		await app.typeAndWait('d', 'Delete task T1');
 		app.type('y');
 		await waitFor(() => host.callsOf('deleteTask').length === 1);
+	});
+
+	it('m asks what the selected task does about missed runs and sets the answer', async () => {
+		const host = hostWith((s) => {
+			s.tasks = [task({id: 'T1'})];
+		});
+		app = renderApp(host, {pane: 'tasks'});
+		await app.waitForText('water the plants');
+		await app.typeAndWait('m', 'Runs of T1 missed while the host was down (now once):');
+		expect(app.frame()).toContain('c catch-up · o once · s skip');
+		app.type('c');
+		await waitFor(() => host.callsOf('setTaskMisfire').length === 1);
+		expect(host.callsOf('setTaskMisfire')).toEqual([['T1', 'catch-up']]);
+		await app.waitForText('task T1: misfire catch-up');
 	});
 
 	it('an action that fails shows its error in the status bar', async () => {

@@ -97,6 +97,23 @@ describe('panes render their data', () => {
 		expect(frame).toMatch(/paused\s+-/);
 	});
 
+	it('Tasks shows the next three run times of the selected task, in the schedule\'s time zone, and its misfire policy', async () => {
+		const host = hostWith((s) => {
+			s.timezone = 'Europe/Berlin';
+			s.tasks = [
+				task({upcoming: ['2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-30T07:00:00.000Z']}),
+				task({id: 'task-2', prompt: 'backup', misfire: 'catch-up', status: 'paused', upcoming: ['2026-03-28T10:00:00.000Z']}),
+			];
+		});
+		app = renderApp(host, {pane: 'tasks'});
+		await app.waitForText('water the plants');
+		expect(app.frame()).toContain('next runs (Europe/Berlin): Sat 28 Mar 09:00 · Sun 29 Mar 09:00 · Mon 30 Mar 09:00');
+		expect(app.frame()).toContain('missed runs: once, run once now for all that were missed (m to change)');
+		expect(app.frame()).toMatch(/paused\s+-\s+catch-up\s+backup/);
+		await app.typeAndWait('j', 'next runs (Europe/Berlin, once resumed): Sat 28 Mar 11:00');
+		expect(app.frame()).toContain('missed runs: catch-up, run each missed occurrence (at most the last 10)');
+	});
+
 	it('Access shows mounts and web hosts side by side: pending requests of both first, then what is allowed', async () => {
 		const host = hostWith((s) => {
 			s.mounts.allowedRoots = [{path: '/home/me/projects', allowReadWrite: false}];

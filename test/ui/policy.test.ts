@@ -144,6 +144,9 @@ describe('format', () => {
 		['quiet past idle', {startedAt: '2026-01-01T11:20:00Z', lastOutputAt: '2026-01-01T11:25:00Z'}, 'idle-limit'],
 		['never spoke, past idle', {startedAt: '2026-01-01T11:20:00Z', lastOutputAt: null}, 'idle-limit'],
 		['past hard', {startedAt: '2026-01-01T10:00:00Z', lastOutputAt: '2026-01-01T11:59:00Z'}, 'hard-limit'],
+		['turn past hard', {startedAt: '2026-01-01T09:00:00Z', turnStartedAt: '2026-01-01T10:50:00Z', lastOutputAt: '2026-01-01T11:59:00Z'}, 'hard-limit'],
+		['warm run started long ago, its turn fresh', {startedAt: '2026-01-01T08:00:00Z', turnStartedAt: '2026-01-01T11:50:00Z', lastOutputAt: '2026-01-01T11:59:00Z'}, 'ok'],
+		['warm run started long ago, waiting', {startedAt: '2026-01-01T08:00:00Z', turnStartedAt: null, lastOutputAt: '2026-01-01T11:58:00Z'}, 'ok'],
 		['ended long ago', {startedAt: '2026-01-01T08:00:00Z', state: 'ended' as const}, 'ok'],
 	])('runLimitState: %s', (_name, overrides, expected) => {
 		expect(runLimitState(run(overrides), limits, now)).toBe(expected);

@@ -1,4 +1,5 @@
 // The only stand-in for WhatsApp: Baileys' event names and payload shapes over an EventEmitter.
+// Plain TypeScript syntax only (no parameter properties), so a host child process can load it as it is.
 import {EventEmitter} from 'node:events';
 import type {WAMessage} from '@whiskeysockets/baileys';
 import type {BaileysEventMap, GroupMetadata, SocketFactoryOptions, WhatsAppSocket, WhatsAppSocketUser} from '../../src/channels/whatsapp/socket.js';
@@ -25,7 +26,11 @@ export class FakeSocket implements WhatsAppSocket {
 	failNextSend?: Error;
 	pairingCode = 'ABCD2345';
 
-	constructor(readonly options: SocketFactoryOptions) {}
+	readonly options: SocketFactoryOptions;
+
+	constructor(options: SocketFactoryOptions) {
+		this.options = options;
+	}
 
 	emit<K extends keyof BaileysEventMap>(event: K, payload: BaileysEventMap[K]): void {
 		this.emitter.emit(event, payload);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import type {ChannelCallbacks} from '../../src/channels/channel.js';
@@ -12,14 +11,10 @@ import {tempHome} from '../support/temp-home.js';
 import {FakeClock, settle} from './fake-clock.js';
 import {FakeSocketFactory} from './fake-socket.js';
 
-export const selfPhone = '4915123456789';
-export const fetchedVersion: WAVersion = [2, 3000, 1234567890];
+import {selfPhone, writePairedCredentials} from '../support/paired-credentials.js';
 
-/** Writes credentials shaped like a completed pairing (what `hasPairedCredentials` looks for). */
-export function writePairedCredentials(authDir: string): void {
-	fs.mkdirSync(authDir, {recursive: true});
-	fs.writeFileSync(path.join(authDir, 'creds.json'), JSON.stringify({me: {id: `${selfPhone}:7@s.whatsapp.net`}, account: {details: 'x'}}));
-}
+export {selfPhone, writePairedCredentials};
+export const fetchedVersion: WAVersion = [2, 3000, 1234567890];
 
 export interface HarnessOptions {
 	paired?: boolean;

@@ -6,7 +6,8 @@ import type {WAVersion} from '../../src/channels/whatsapp/socket.js';
 import type {HostEventMap, HostEventName} from '../../src/api/host-api.js';
 import type {Host} from '../../src/host/create-host.js';
 import {homePaths} from '../../src/paths.js';
-import {queryStore, waitFor} from '../support/cli.js';
+import {queryStore} from '../support/cli.js';
+import {requestIpc} from '../support/ipc-request.js';
 import type {ScriptedOllama} from '../support/ollama-server.js';
 import {startTestHost, type TestHost} from '../support/test-host.js';
 import {tempHome} from '../support/temp-home.js';
@@ -91,13 +92,6 @@ export async function startWhatsAppHost(options: WhatsAppHostOptions): Promise<W
 		},
 		stored: (chatJid) => queryStore(made.home, 'SELECT id, content, is_bot FROM messages WHERE chat_jid = ? ORDER BY seq', chatJid),
 		outbox: () => queryStore(made.home, 'SELECT chat_jid, text, sent_at, attempts FROM outbox ORDER BY id'),
-		async ipc(folder, kind, name, data) {
-			const dir = path.join(paths.ipcDir, folder, kind);
-			fs.mkdirSync(dir, {recursive: true});
-			fs.writeFileSync(path.join(dir, `.tmp-${name}`), JSON.stringify(data));
-			fs.renameSync(path.join(dir, `.tmp-${name}`), path.join(dir, name));
-			const ackFile = path.join(paths.ipcDir, folder, 'acks', name);
-			return waitFor(`the ack of ${folder}/${kind}/${name}`, () => fs.existsSync(ackFile) && JSON.parse(fs.readFileSync(ackFile, 'utf8')));
-		},
+		ipc: (folder, kind, name, data) => requestIpc(made.home, folder, kind, name, data),
 	};
 }

@@ -1,6 +1,6 @@
 // What each list pane shows, as pure functions of the snapshot (the App uses them to find the selection).
-import type {AllowedHostView, AllowedRootView, HostSnapshot, MountRequestView, SkillView, SubagentView, WebRequestView} from '../../api/host-api.js';
-import type {ChatInfo, ContainerRun, RegisteredGroup, ScheduledTask} from '../../api/types.js';
+import type {AllowedHostView, AllowedRootView, HostSnapshot, MountRequestView, SkillView, SubagentView, TaskView, WebRequestView} from '../../api/host-api.js';
+import type {ChatInfo, ContainerRun, RegisteredGroup} from '../../api/types.js';
 import {filterRows} from '../format.js';
 import type {PaneId} from '../keymap.js';
 
@@ -53,7 +53,7 @@ export function containerRows(snapshot: HostSnapshot, filter = ''): ContainerRow
 	});
 }
 
-export function taskRows(snapshot: HostSnapshot, filter = ''): ScheduledTask[] {
+export function taskRows(snapshot: HostSnapshot, filter = ''): TaskView[] {
 	return filterRows(snapshot.tasks, filter, (task) => `${task.groupFolder} ${task.prompt} ${task.scheduleValue} ${task.status}`);
 }
 

@@ -27,6 +27,11 @@ function ipcTool(spec: {
 }
 
 const taskId = {task_id: {type: 'string', description: 'The task id (from list_tasks)', required: true}} as const;
+const misfire = {
+	type: 'string',
+	description: 'Runs missed while the host was down: once (default), catch-up (each one) or skip',
+	enum: ['once', 'catch-up', 'skip'],
+} as const;
 
 export const ipcTools: Tool[] = [
 	ipcTool({
@@ -48,6 +53,7 @@ export const ipcTools: Tool[] = [
 			schedule_type: {type: 'string', description: 'cron, interval or once', required: true, enum: ['cron', 'interval', 'once']},
 			schedule_value: {type: 'string', description: 'Cron expression, milliseconds, or ISO time', required: true},
 			context_mode: {type: 'string', description: 'group (default: runs in this chat\'s conversation) or isolated (a fresh conversation that saves nothing)', enum: ['group', 'isolated']},
+			misfire,
 			target_jid: {type: 'string', description: 'Chat the task answers in (default: this chat)'},
 		},
 		kind: 'tasks',
@@ -58,6 +64,7 @@ export const ipcTools: Tool[] = [
 			schedule_value: args.schedule_value,
 			// Left out when the model leaves it out: the host owns the default (group).
 			...(args.context_mode === undefined ? {} : {context_mode: args.context_mode}),
+			...(args.misfire === undefined ? {} : {misfire: args.misfire}),
 			targetJid: (args.target_jid as string | undefined) ?? context.start.group.chatJid,
 		}),
 		okText: 'scheduled',
@@ -86,12 +93,13 @@ export const ipcTools: Tool[] = [
 	),
 	ipcTool({
 		name: 'update_task',
-		description: 'Change a scheduled task: its prompt and/or its schedule.',
+		description: 'Change a scheduled task: its prompt, its schedule and/or what it does about missed runs.',
 		params: {
 			...taskId,
 			prompt: {type: 'string', description: 'New prompt'},
 			schedule_type: {type: 'string', description: 'cron, interval or once', enum: ['cron', 'interval', 'once']},
 			schedule_value: {type: 'string', description: 'New cron expression, milliseconds, or ISO time'},
+			misfire,
 		},
 		kind: 'tasks',
 		payload: (args) => ({
@@ -100,6 +108,7 @@ export const ipcTools: Tool[] = [
 			...(args.prompt !== undefined ? {prompt: args.prompt} : {}),
 			...(args.schedule_type !== undefined ? {schedule_type: args.schedule_type} : {}),
 			...(args.schedule_value !== undefined ? {schedule_value: args.schedule_value} : {}),
+			...(args.misfire !== undefined ? {misfire: args.misfire} : {}),
 		}),
 		okText: 'updated',
 	}),
