@@ -1,66 +1,17 @@
 import crypto from 'node:crypto';
 import type {MemoryUpkeep} from '../../container/agent-runner/src/protocol.js';
-import type {HostClock} from '../clock.js';
-import type {Config} from '../config.js';
 import {GroupQueue} from '../group-queue.js';
 import {describeSummary} from '../llm/llm-stats.js';
-import type {Logger} from '../logger.js';
 import {batchWindow, chatTrigger, formatMessages, formatScheduledPrompt, type BatchLimits} from '../router.js';
-import type {SandboxLauncher} from '../runtimes/runtime.js';
 import type {TaskRunOutcome} from '../scheduler/task-scheduler.js';
 import {RunOutputs} from '../runner/run-output.js';
-import type {LlmServer, MemoryServer, SandboxRun, TurnRequest, TurnResult, WebServer} from '../runner/sandbox-run.js';
-import type {TurnPlan} from '../skills/turn-plan.js';
-import type {MessageStore} from '../store/messages.js';
-import type {GroupStore} from '../store/groups.js';
-import type {RunStore} from '../store/runs.js';
+import type {SandboxRun, TurnRequest, TurnResult} from '../runner/sandbox-run.js';
 import type {ContainerRun, ContextMode, RegisteredGroup, ScheduledTask, StoredMessage} from '../api/types.js';
 import {ChatBatches} from './chat-batches.js';
 import {ChatCursors} from './chat-cursors.js';
 import {chatsOfGroup} from './sandbox-spec.js';
+import type {GroupRunnerDeps} from './group-runner-deps.js';
 import {createSandboxRun} from './sandbox-run-factory.js';
-import type {HostPaths} from './sandbox-spec.js';
-
-export interface GroupRunnerDeps {
-	config: Config;
-	paths: HostPaths;
-	messages: MessageStore;
-	groups: GroupStore;
-	runs: RunStore;
-	launcher: SandboxLauncher;
-	llm: LlmServer;
-	/** web_fetch through the host; absent: refused. */
-	web?: WebServer;
-	/** search_history and read_memory through the host; absent: refused. */
-	memory?: MemoryServer;
-	/** The memory upkeep of the group's next run (memory files to compact). */
-	memoryUpkeep?(group: RegisteredGroup): Promise<MemoryUpkeep | undefined>;
-	logger: Logger;
-	/** Time for run records and the runs' and the queue's timers; default the system's. */
-	clock?: HostClock;
-	installLabel: string;
-	/**
-	 * Sends a reply to a chat (through the outbox). `throughSeq`: the last message of the turn it
-	 * answers; unless `provisional`, it is stored as answered (recovery after a crash skips it).
-	 */
-	deliver(chatJid: string, text: string, options?: {error?: boolean; throughSeq?: number; provisional?: boolean}): void;
-	/** Extra mounts validated for the group's next run. */
-	extraMounts(group: RegisteredGroup): Array<{name: string; hostPath: string; readonly: boolean}>;
-	/** Host commands and skill invocations; default: plain prompt. */
-	planTurn?(group: RegisteredGroup, messages: StoredMessage[]): TurnPlan;
-	setTyping?(chatJid: string, typing: boolean): void;
-	/** The operator's WhatsApp self-chat, which counts as input to main. */
-	selfChatJid?(): string | undefined;
-	onRunUpdate(run: ContainerRun): void;
-	/** A sub-agent of a run started, moved on or ended. */
-	onSubagent?(): void;
-	onDelta(groupFolder: string, chatJid: string, text: string): void;
-	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
-	/** Why the group may not start a run (over its disk quota), or undefined. */
-	diskQuotaProblem?(group: RegisteredGroup): Promise<string | undefined>;
-	/** A run of the group ended (its folder is measured again). */
-	afterRun?(group: RegisteredGroup): void;
-}
 
 /** Characters of a turn's messages while the model's context is not known yet. */
 const defaultBatchChars = 16_000;

@@ -7,7 +7,7 @@ import {SandboxRun} from '../runner/sandbox-run.js';
 import {swarmSettings} from '../runner/subagents.js';
 import type {MemoryUpkeep} from '../../container/agent-runner/src/protocol.js';
 import type {ContextMode, RegisteredGroup} from '../api/types.js';
-import type {GroupRunnerDeps} from './group-runner.js';
+import type {GroupRunnerDeps} from './group-runner-deps.js';
 import {groupSandboxSpec} from './group-sandbox.js';
 import {sandboxUid, unwritableBySandbox} from './sandbox-spec.js';
 

@@ -6,7 +6,7 @@ import {formatHistoryHit, historyHeader} from '../../container/agent-runner/src/
 import type {HistoryHit, HistoryRequestMessage, HistoryResult, MemoryReadRequestMessage, MemoryReadResult} from '../../container/agent-runner/src/protocol.js';
 import type {Logger} from '../logger.js';
 import {folderProblem, groupPaths, type HomePaths} from '../paths.js';
-import type {MemoryServer} from '../runner/sandbox-run.js';
+import type {MemoryServer} from '../runner/host-requests.js';
 import type {GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RegisteredGroup} from '../api/types.js';

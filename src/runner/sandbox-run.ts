@@ -1,24 +1,13 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {isoNow, systemClock, type HostClock} from '../clock.js';
-import type {
-	AgentToHost,
-	HistoryRequestMessage,
-	HistoryResult,
-	HostToAgent,
-	MemoryReadRequestMessage,
-	MemoryReadResult,
-	StartMessage,
-	SubagentMessage,
-	TurnInput,
-	WebFetchResult,
-	WebRequestMessage,
-} from '../../container/agent-runner/src/protocol.js';
+import type {AgentToHost, HostToAgent, StartMessage, SubagentMessage, TurnInput} from '../../container/agent-runner/src/protocol.js';
 import type {LlmRequestStats} from '../llm/llm-stats.js';
 import type {Lane} from '../llm/queue-policy.js';
 import type {Logger} from '../logger.js';
 import type {LaunchCommand, SandboxLauncher, SandboxSpec} from '../runtimes/runtime.js';
 import type {ContainerRun, RunEndReason} from '../api/types.js';
 import {LineSplitter, maxAgentLineBytes, parseAgentLine} from './agent-lines.js';
+import {serveHostRequest, type HostRequest, type MemoryServer, type WebServer} from './host-requests.js';
 import {RunLlmRequests, type LlmServer} from './llm-requests.js';
 import {RunOutput} from './run-output.js';
 
@@ -36,17 +25,6 @@ export interface TurnResult {
 	ok: boolean;
 	error?: string;
 	outputs: string[];
-}
-
-/** Serves the agent's web_fetch on the host (the sandbox has no network). */
-export interface WebServer {
-	serve(request: WebRequestMessage, context: {groupFolder: string; chatJid: string}, signal?: AbortSignal): Promise<WebFetchResult>;
-}
-
-/** Serves search_history and read_memory on the host (the sandbox has no store and sees no other group). */
-export interface MemoryServer {
-	searchHistory(request: HistoryRequestMessage, context: {groupFolder: string; chatJid: string}): HistoryResult | Promise<HistoryResult>;
-	readMemory(request: MemoryReadRequestMessage, context: {groupFolder: string}): MemoryReadResult | Promise<MemoryReadResult>;
 }
 
 export interface SandboxRunOptions {
@@ -284,10 +262,9 @@ export class SandboxRun {
 			case 'subagent':
 				return this.onSubagent(message);
 			case 'web_request':
-				return this.serveWeb(message);
 			case 'history_request':
 			case 'memory_read_request':
-				return this.serveMemory(message);
+				return this.serveHost(message);
 			case 'tool_use':
 				this.recent.line(`[${message.name}] ${message.summary}`);
 				logger.info({run: this.record.id, group: this.record.groupFolder, tool: message.name}, message.summary.slice(0, 300));
@@ -331,38 +308,14 @@ export class SandboxRun {
 		this.options.onSubagent?.();
 	}
 
-	private serveWeb(message: WebRequestMessage): void {
-		const answer = (result: WebFetchResult) => this.write({type: 'web_response', requestId: message.requestId, result});
-		if (!this.options.web) return answer({status: 'refused', reason: 'web_fetch is not served by this host'});
-		// The chat of the turn in progress hears when the request waits.
-		this.options.web
-			.serve(message, {groupFolder: this.record.groupFolder, chatJid: this.currentChatJid()}, this.llmAbort.signal)
-			.then(answer, (error: Error) => answer({status: 'failed', reason: error.message}));
+	private serveHost(message: HostRequest): void {
+		const {web, memory} = this.options;
+		serveHostRequest(message, {web, memory, groupFolder: this.record.groupFolder, chatJid: this.currentChatJid(), signal: this.llmAbort.signal, write: (reply) => this.write(reply)});
 	}
 
 	/** The chat of the turn in progress: the oldest one tracked. */
 	private currentChatJid(): string {
 		return this.turns.values().next().value?.request.chatJid ?? this.options.start.group.chatJid;
-	}
-
-	/** The run's group is the caller (whatever the request says); the chat of the turn in progress is its own. */
-	private serveMemory(message: HistoryRequestMessage | MemoryReadRequestMessage): void {
-		const server = this.options.memory;
-		const groupFolder = this.record.groupFolder;
-		const failed = (error: Error) => ({status: 'failed' as const, reason: error.message});
-		if (message.type === 'history_request') {
-			const answer = (result: HistoryResult) => this.write({type: 'history_response', requestId: message.requestId, result});
-			if (!server) return answer({status: 'refused', reason: 'search_history is not served by this host'});
-			Promise.resolve()
-				.then(() => server.searchHistory(message, {groupFolder, chatJid: this.currentChatJid()}))
-				.then(answer, (error: Error) => answer(failed(error)));
-			return;
-		}
-		const answer = (result: MemoryReadResult) => this.write({type: 'memory_read_response', requestId: message.requestId, result});
-		if (!server) return answer({status: 'refused', reason: 'read_memory is not served by this host'});
-		Promise.resolve()
-			.then(() => server.readMemory(message, {groupFolder}))
-			.then(answer, (error: Error) => answer(failed(error)));
 	}
 
 	private onOutput(turnId: string, text: string): void {
