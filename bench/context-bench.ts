@@ -5,7 +5,6 @@
 // history, no think), which is how the host behaved before it sized the context.
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type {StartMessage} from '../container/agent-runner/src/protocol.js';
 import {buildSystemPrompt} from '../container/agent-runner/src/system-prompt.js';
@@ -16,6 +15,7 @@ import {formatMessages} from '../src/router.js';
 import {answer, conversationReply, conversationTurns, logText, question, writeConversationFiles} from '../test/support/conversation.js';
 import {OllamaSimulation, type RealisticOptions, type SimRecord} from '../test/support/ollama-model.js';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
+import {traversableTempDir} from '../test/support/traversable-dir.js';
 
 export const m2: RealisticOptions = {promptTokensPerSecond: 150, generateTokensPerSecond: 16, loadMs: 3000, defaultThinking: 'Let me think about what the user wants here. '.repeat(30)};
 
@@ -82,13 +82,6 @@ export function runChat(home: string, env: NodeJS.ProcessEnv, text: string): Pro
 	});
 }
 
-/** A temp folder for a bench's home, traversable like a home folder: a root host's none-runtime agent (uid 1000) reaches its group. */
-export function benchRoot(prefix: string): string {
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-	fs.chmodSync(root, 0o711);
-	return root;
-}
-
 /** The environment of `babybot-tui chat` in a bench: its own home under `root`, runtime none. */
 export function chatEnv(root: string, home: string, ollamaUrl: string): NodeJS.ProcessEnv {
 	return {
@@ -105,7 +98,7 @@ export function chatEnv(root: string, home: string, ollamaUrl: string): NodeJS.P
 
 /** The conversation through the real binary, as the host sends it now. */
 export async function measureHostConversation(): Promise<ConversationFigures> {
-	const root = benchRoot('babybot-context-bench-');
+	const root = traversableTempDir('babybot-context-bench-');
 	const ollama = await startScriptedOllama({realistic: m2, fallback: conversationReply, chunkSize: 256, keepRequests: false});
 	try {
 		const home = path.join(root, 'home');

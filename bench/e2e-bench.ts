@@ -3,7 +3,6 @@
 // written into a live one.
 import {execFile} from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {startScriptedOllama} from '../test/support/ollama-server.js';
@@ -12,6 +11,7 @@ import {createHost, type Host} from '../src/host/create-host.js';
 import {createLauncher} from '../src/runtimes/detect.js';
 import type {OciEngine, RuntimeName} from '../src/api/types.js';
 import {percentiles, type Percentiles} from './ipc-bench.js';
+import {traversableTempDir} from '../test/support/traversable-dir.js';
 
 const run = promisify(execFile);
 
@@ -22,9 +22,7 @@ export interface E2eResult {
 
 /** A host in this process on a temp home, answering through a scripted Ollama server that says "pong". */
 export async function withHost<T>(runtime: RuntimeName, idleTimeoutMs: number, body: (host: Host, config: Config) => Promise<T>, env: Record<string, string> = {}, engine?: OciEngine): Promise<T> {
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-e2e-bench-'));
-	// A root host runs `none` agents as uid 1000, which must reach the home (mkdtemp makes it 0700).
-	fs.chmodSync(root, 0o755);
+	const root = traversableTempDir('babybot-e2e-bench-');
 	const ollama = await startScriptedOllama({fallback: () => ({content: 'pong'}), chunkSize: 64, keepRequests: false});
 	const config = loadConfig({
 		env: {

@@ -1,9 +1,9 @@
 // Benchmark: resident memory of an idle headless host (the real binary, its own process).
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {projectRoot} from '../src/config.js';
+import {traversableTempDir} from '../test/support/traversable-dir.js';
 
 export function rssMb(pid: number): number {
 	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -20,9 +20,7 @@ export interface BenchHost {
 
 /** Starts `babybot-tui --headless` on a temp home (runtime none) and waits until it says it runs. */
 export async function startBenchHost(ollamaUrl: string, logLevel = 'warn'): Promise<BenchHost> {
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-rss-bench-'));
-	// Traversable like a home folder, so a root host's none-runtime agent (uid 1000) reaches its group.
-	fs.chmodSync(root, 0o711);
+	const root = traversableTempDir('babybot-rss-bench-');
 	const home = path.join(root, 'home');
 	const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'babybot-tui.js'), '--headless'], {
 		env: {PATH: process.env.PATH, HOME: root, BABYBOT_HOME: home, MOUNT_ALLOWLIST_PATH: path.join(root, 'allowlist.json'), OLLAMA_BASE_URL: ollamaUrl, CONTAINER_RUNTIME: 'none', LOG_LEVEL: logLevel},

@@ -11,7 +11,8 @@ import {logText} from '../test/support/conversation.js';
 import {OllamaSimulation, type SimRecord} from '../test/support/ollama-model.js';
 import {startScriptedOllama, type ChatRequestBody, type ScriptedReply} from '../test/support/ollama-server.js';
 import {lastRole, subagentOf} from '../test/support/swarm-model.js';
-import {benchRoot, chatEnv, m2, runChat} from './context-bench.js';
+import {traversableTempDir} from '../test/support/traversable-dir.js';
+import {chatEnv, m2, runChat} from './context-bench.js';
 
 const names = ['alpha', 'beta', 'gamma'];
 const logOf = (name: string) => `logs/${name}.log`;
@@ -85,7 +86,7 @@ function naiveOrder(requests: ChatRequestBody[]): ChatRequestBody[] {
 }
 
 export async function measureSwarm(): Promise<{host: SwarmFigures; naive: SwarmFigures}> {
-	const root = benchRoot('babybot-swarm-bench-');
+	const root = traversableTempDir('babybot-swarm-bench-');
 	const ollama = await startScriptedOllama({realistic: m2, fallback: swarmReply, chunkSize: 256});
 	try {
 		const home = path.join(root, 'home');

@@ -2,7 +2,6 @@
 // clock the driver moves, the real agent-runner (runtime none), the scripted Ollama server, the
 // fake WhatsApp socket. Records what a user would see: every WhatsApp send, every task run.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {homePaths} from '../../src/paths.js';
 import {writePairedCredentials} from './paired-credentials.js';
@@ -10,6 +9,7 @@ import {requestIpc} from './ipc-request.js';
 import {groups, timezone, type MonthPlan, type PlanEvent, type PlanMessage} from './month-plan.js';
 import {startScriptedOllama, type ChatRequestBody, type ScriptedReply} from './ollama-server.js';
 import {startSoakHost, type SoakEvent, type SoakHost} from './soak-host.js';
+import {traversableTempDir} from './traversable-dir.js';
 
 export interface HostStats {
 	at: number;
@@ -205,8 +205,5 @@ async function deliver(host: SoakHost, _jid: string, messages: PlanMessage[]): P
 
 /** A temp folder for a month (the caller removes it). */
 export function monthDir(): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'babybot-month-'));
-	// Traversable like a home folder, so a root host's none-runtime agent (uid 1000) reaches its group.
-	fs.chmodSync(dir, 0o711);
-	return dir;
+	return traversableTempDir('babybot-month-');
 }
