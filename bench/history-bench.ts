@@ -15,6 +15,7 @@ import {GroupStore} from '../src/store/groups.js';
 import {MessageStore} from '../src/store/messages.js';
 import type {RegisteredGroup} from '../src/api/types.js';
 import {percentiles, type Percentiles} from './ipc-bench.js';
+import {seededRandom} from '../test/support/seeded-random.js';
 
 export interface HistoryFigures {
 	messages: number;
@@ -33,18 +34,6 @@ export interface HistoryFigures {
 	catch_up_1000_ms: number;
 }
 
-/** A deterministic pseudo-random generator, so every run searches the same store. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		// mulberry32
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
 
 const syllables = ['ka', 'lo', 'mi', 'ter', 'san', 'do', 're', 'vi', 'nu', 'pa', 'gor', 'el', 'tri', 'us', 'ban', 'zo', 'fe', 'ly', 'mon', 'ark'];
 
@@ -77,7 +66,7 @@ export function measureHistorySearch(count = 100_000, queries = 300): HistoryFig
 	const paths = homePaths(root);
 	const db = openDb(paths.dbFile);
 	try {
-		const next = random(20);
+		const next = seededRandom(20);
 		const words = vocabulary(5000, next);
 		const groups = new GroupStore(db);
 		const all = [group('main', 0, true), ...Array.from({length: 19}, (_, n) => group(`group${n + 1}`, n + 1))];

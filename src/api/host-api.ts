@@ -65,17 +65,20 @@ export interface AllowedRootView {
 	autoApprove?: boolean;
 }
 
+export type MountRequestStatus = 'pending' | 'approved' | 'rejected';
+export type MountRequestSource = 'config' | 'ipc';
+
 export interface MountRequestView {
 	id: number;
 	groupFolder: string;
 	hostPath: string;
-	/** Where hostPath resolved when it was asked: what an approval allows. */
+	/** Where hostPath resolved when it was asked: what the operator is shown and what an approval binds to. */
 	realPath: string | null;
 	containerPath: string | null;
 	readonly: boolean;
-	source: 'config' | 'ipc';
+	source: MountRequestSource;
 	reason: string | null;
-	status: 'pending' | 'approved' | 'rejected';
+	status: MountRequestStatus;
 	createdAt: string;
 }
 

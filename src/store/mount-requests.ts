@@ -1,20 +1,7 @@
+import type {MountRequestSource, MountRequestStatus, MountRequestView} from '../api/host-api.js';
 import type {Db} from './db.js';
 
-export type MountRequestStatus = 'pending' | 'approved' | 'rejected';
-export type MountRequestSource = 'config' | 'ipc';
-
-export interface MountRequestRecord {
-	id: number;
-	groupFolder: string;
-	hostPath: string;
-	/** Where hostPath resolved when it was asked: what the operator is shown and what an approval binds to. */
-	realPath: string | null;
-	containerPath: string | null;
-	readonly: boolean;
-	source: MountRequestSource;
-	reason: string | null;
-	status: MountRequestStatus;
-	createdAt: string;
+export interface MountRequestRecord extends MountRequestView {
 	decidedAt: string | null;
 	decidedBy: string | null;
 }

@@ -4,22 +4,11 @@
 // middle of a turn, one 4-day outage), WhatsApp dropping and returning, a group unregistered and
 // registered again. Pure: the driver (month-drive.ts) plays it against real host processes.
 import type {MisfirePolicy, ScheduleType} from '../../src/api/types.js';
+import {seededRandom} from './seeded-random.js';
 
 export const timezone = 'Europe/Berlin';
 const hour = 60 * 60_000;
 const day = 24 * hour;
-
-/** A small seeded generator (mulberry32): the same seed, the same month. */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface PlanGroup {
 	folder: string;
