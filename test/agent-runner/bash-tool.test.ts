@@ -22,6 +22,17 @@ describe('bash tool', () => {
 		expect(fs.existsSync(path.join(root, 'late.txt'))).toBe(false);
 	});
 
+	it('kills the command and its children when its signal aborts, and says why', async () => {
+		const {root} = tempHome('babybot-bash-');
+		const stop = new AbortController();
+		const running = runBash({command: 'echo started; sleep 30', cwd: root, outputChars: 1000, signal: stop.signal});
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		stop.abort('the sub-agent was killed by the operator');
+		const result = await running;
+		expect(result).toMatchObject({timedOut: false, stopped: 'the sub-agent was killed by the operator', stdout: 'started\n'});
+		expect(formatBashResult(result)).toMatch(/^killed: the sub-agent was killed by the operator\n/);
+	});
+
 	it('cuts each stream to the limit and says how much was dropped', async () => {
 		const {root} = tempHome('babybot-bash-');
 		const result = await runBash({command: 'head -c 50000 /dev/zero | tr "\\0" a; head -c 300 /dev/zero | tr "\\0" b >&2', cwd: root, outputChars: 100});

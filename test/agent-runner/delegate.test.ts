@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {AgentToHost, LlmRequestMessage, SubagentMessage, SwarmSettings} from '../../container/agent-runner/src/protocol.js';
+import {waitFor} from '../support/cli.js';
 import {call, startFakeHost, toolMessages, type ScriptReply} from './fake-host.js';
 
 const swarm: SwarmSettings = {maxAgents: 3, maxRounds: 6, tokenBudget: 100_000};
@@ -16,6 +17,15 @@ const subagentMessages = (sent: AgentToHost[]) => sent.filter((m): m is Subagent
 const finalStates = (sent: AgentToHost[]) => Object.fromEntries(subagentMessages(sent).filter((m) => m.state !== 'running').map((m) => [m.name, m.state]));
 /** The delegate tool's result, as the main agent read it in its follow-up request. */
 const delegateResult = (requests: LlmRequestMessage[]) => toolMessages(requests.filter((r) => !r.subagent).at(-1)!).at(-1)!.content;
+
+/** A process that exists and is not a zombie. */
+function isRunning(pid: number): boolean {
+	try {
+		return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return false;
+	}
+}
 
 const threeTasks = [
 	{name: 'alpha', prompt: 'Write alpha.txt with the word A.', tools: ['write_file']},
@@ -95,6 +105,28 @@ describe('delegate', () => {
 		// A kill for a sub-agent that has ended is ignored with a warning.
 		host.send({type: 'kill_subagent', id: held.subagent!});
 		await host.waitFor((m): m is AgentToHost => m.type === 'log' && m.msg.includes(`ignored kill_subagent for ${held.subagent}`));
+		await host.stop();
+	});
+
+	it("kill_subagent also kills the sub-agent's running bash and what the command started", async () => {
+		const tasks = threeTasks.map((task) => (task.name === 'gamma' ? {...task, tools: ['bash']} : task));
+		const command = '(sleep 60; echo late > late.txt) & echo $! > child.pid; echo $$ > shell.pid; sleep 60';
+		const host = startFakeHost({
+			swarm,
+			fallback: swarmModel({
+				main: (request) => (lastRole(request) === 'tool' ? {content: 'noted'} : delegateCall(tasks)),
+				gamma: (request) => (toolMessages(request).length === 0 ? {toolCalls: [call('bash', {command})]} : {content: 'gamma: ran'}),
+			}),
+		});
+		const pidFiles = ['shell.pid', 'child.pid'].map((name) => path.join(host.paths.group, name));
+		const gamma = await host.waitFor((m): m is SubagentMessage => m.type === 'subagent' && m.name === 'gamma' && (m.lines ?? []).some((line) => line.startsWith('→ bash')));
+		await waitFor('both pids written', () => pidFiles.every((file) => fs.existsSync(file) && fs.readFileSync(file, 'utf8').endsWith('\n')));
+		const pids = pidFiles.map((file) => Number(fs.readFileSync(file, 'utf8')));
+		expect(pids.every(isRunning)).toBe(true);
+		host.send({type: 'kill_subagent', id: gamma.id});
+		expect(await host.turnDone('t1')).toMatchObject({ok: true});
+		expect(finalStates(host.sent)).toEqual({alpha: 'done', beta: 'done', gamma: 'killed'});
+		await waitFor('the shell and its child gone', () => !pids.some(isRunning), 10_000);
 		await host.stop();
 	});
 

@@ -145,7 +145,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
 			sink.toolUse(name, summarise(call));
 			let result: string;
 			try {
-				result = cutText(await unlessStopped(runToolCall(call, tools, {...context, resultChars: window.toolResultChars(added)}), signal), toolOutputChars * 2 + 200, 'tool result');
+				result = cutText(await unlessStopped(runToolCall(call, tools, {...context, resultChars: window.toolResultChars(added), ...(signal ? {signal} : {})}), signal), toolOutputChars * 2 + 200, 'tool result');
 			} catch (error) {
 				if (signal?.aborted) return {ok: false, error: String(signal.reason)};
 				throw error;

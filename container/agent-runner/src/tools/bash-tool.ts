@@ -11,12 +11,16 @@ export interface BashOptions {
 	/** Each of stdout and stderr is cut to this many characters. */
 	outputChars: number;
 	env?: NodeJS.ProcessEnv;
+	/** Kills the command and its children (a sub-agent killed or timed out while it runs). */
+	signal?: AbortSignal;
 }
 
 export interface BashResult {
 	exitCode: number | null;
 	signal: string | null;
 	timedOut: boolean;
+	/** Killed because `signal` aborted: why. */
+	stopped?: string;
 	timeoutMs: number;
 	stdout: string;
 	stderr: string;
@@ -42,7 +46,7 @@ class BoundedText {
 
 const shell = fs.existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
 
-/** Runs a shell command in its own process group, killed with all its children at the timeout. */
+/** Runs a shell command in its own process group, killed with all its children at the timeout or when `signal` aborts. */
 export function runBash(options: BashOptions): Promise<BashResult> {
 	const timeoutMs = Math.min(options.timeoutMs ?? defaultBashTimeoutMs, maxBashTimeoutMs);
 	return new Promise((resolve) => {
@@ -68,8 +72,19 @@ export function runBash(options: BashOptions): Promise<BashResult> {
 			timedOut = true;
 			killGroup();
 		}, timeoutMs);
-		child.on('error', (error) => {
+		let stopped: string | undefined;
+		const onAbort = () => {
+			stopped = String(options.signal?.reason ?? 'stopped');
+			killGroup();
+		};
+		if (options.signal?.aborted) onAbort();
+		else options.signal?.addEventListener('abort', onAbort, {once: true});
+		const settle = () => {
 			clearTimeout(timer);
+			options.signal?.removeEventListener('abort', onAbort);
+		};
+		child.on('error', (error) => {
+			settle();
 			resolve({exitCode: null, signal: null, timedOut, timeoutMs, stdout: '', stderr: `could not start the shell: ${error.message}`});
 		});
 		let exit: {code: number | null; signal: string | null} = {code: null, signal: null};
@@ -79,8 +94,8 @@ export function runBash(options: BashOptions): Promise<BashResult> {
 			killGroup();
 		});
 		child.on('close', () => {
-			clearTimeout(timer);
-			resolve({exitCode: exit.code, signal: exit.signal, timedOut, timeoutMs, stdout: stdout.toString(), stderr: stderr.toString()});
+			settle();
+			resolve({exitCode: exit.code, signal: exit.signal, timedOut, timeoutMs, ...(stopped ? {stopped} : {}), stdout: stdout.toString(), stderr: stderr.toString()});
 		});
 	});
 }
@@ -89,6 +104,7 @@ export function runBash(options: BashOptions): Promise<BashResult> {
 export function formatBashResult(result: BashResult, requestedTimeoutMs?: number): string {
 	const lines: string[] = [];
 	if (result.timedOut) lines.push(`killed: the command ran past its timeout of ${result.timeoutMs} ms`);
+	else if (result.stopped) lines.push(`killed: ${result.stopped}`);
 	else if (result.signal) lines.push(`killed by signal ${result.signal}`);
 	else lines.push(`exit code: ${result.exitCode}`);
 	if (requestedTimeoutMs !== undefined && requestedTimeoutMs > maxBashTimeoutMs) {

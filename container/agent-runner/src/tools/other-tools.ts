@@ -16,6 +16,7 @@ export const bashTool: Tool = {
 			cwd: context.start.paths.group,
 			timeoutMs: requested,
 			outputChars: context.start.limits.toolOutputChars,
+			signal: context.signal,
 		});
 		return formatBashResult(result, requested);
 	},

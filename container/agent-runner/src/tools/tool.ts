@@ -16,6 +16,8 @@ export interface ToolContext {
 	swarm?: SwarmContext;
 	/** The characters this call's result may take in the model's context (set by the loop per call). */
 	resultChars?: number;
+	/** Aborts when the loop making the call is stopped (a sub-agent killed or timed out): long work stops too. */
+	signal?: AbortSignal;
 }
 
 /** A model-facing tool. `run` returns the text the model sees; a thrown error is shown as `error: …`. */
