@@ -1,7 +1,7 @@
 // The host's queue in front of Ollama: at most `parallel` requests at once (Ollama's own
 // OLLAMA_NUM_PARALLEL), started in the order of queue-policy.ts. Event-driven: a request arriving,
 // a request ending and the end of a short linger are the only things that start requests.
-import {mayLinger, pickNext, type RequestOrigin, type Waiting} from './queue-policy.js';
+import {mayLinger, pickNext, rankOf, type RequestOrigin, type Waiting} from './queue-policy.js';
 
 export interface ModelQueueOptions {
 	parallel: number;
@@ -83,6 +83,7 @@ export class ModelQueue {
 	private pump(): void {
 		while (this.running + (this.linger ? 1 : 0) < this.options.parallel && this.waiting.length > 0) {
 			const [entry] = this.waiting.splice(pickNext(this.waiting, {lastAgent: this.lastAgent, servedAt: this.servedAt}), 1);
+			for (const other of this.waiting) if (rankOf(other) > rankOf(entry)) other.passedOver = (other.passedOver ?? 0) + 1;
 			this.running++;
 			this.servedAt.set(entry.origin.group, ++this.served);
 			this.lastAgent = entry.origin.agent;

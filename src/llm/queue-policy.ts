@@ -1,5 +1,7 @@
 // The order in which model requests reach Ollama (pure; the queue in model-queue.ts applies it).
-// 1. A chat turn's requests go before scheduled tasks' and sub-agents' (the person is waiting).
+// 1. A chat turn's requests go before scheduled tasks' and sub-agents' (the person is waiting); a
+//    background request passed over `agingPasses` times ranks as a chat turn's, so a steady stream
+//    of chat cannot hold it back for good.
 // 2. Within that class, groups take turns: the group served longest ago goes first.
 // 3. Within a group, the agent served last goes again when it has a request waiting: Ollama keeps
 //    one prompt cache per model, holding the last request, so that agent's follow-up is evaluated
@@ -20,6 +22,8 @@ export interface Waiting {
 	/** Arrival order. */
 	seq: number;
 	origin: RequestOrigin;
+	/** How many requests of a higher class started while this one waited. */
+	passedOver?: number;
 }
 
 export interface QueueHistory {
@@ -32,11 +36,19 @@ export interface QueueHistory {
 /** Lower goes first. */
 export const laneRank: Record<Lane, number> = {chat: 0, task: 1, subagent: 1};
 
+/** Passed over this often, a background request ranks as a chat turn's (a chat turn takes a few requests). */
+export const agingPasses = 20;
+
+/** The class a waiting request is served in now. */
+export function rankOf(entry: Waiting): number {
+	return (entry.passedOver ?? 0) >= agingPasses ? laneRank.chat : laneRank[entry.origin.lane];
+}
+
 /** The index in `waiting` of the request to start next (-1 when none waits). */
 export function pickNext(waiting: readonly Waiting[], history: QueueHistory): number {
 	if (waiting.length === 0) return -1;
-	const rank = Math.min(...waiting.map((entry) => laneRank[entry.origin.lane]));
-	const candidates = waiting.filter((entry) => laneRank[entry.origin.lane] === rank);
+	const rank = Math.min(...waiting.map(rankOf));
+	const candidates = waiting.filter((entry) => rankOf(entry) === rank);
 	const lastServed = (group: string) => history.servedAt.get(group) ?? -1;
 	const oldest = (entries: Waiting[]) => entries.reduce((a, b) => (b.seq < a.seq ? b : a));
 	const group = candidates.reduce((a, b) => {
@@ -56,5 +68,5 @@ export function pickNext(waiting: readonly Waiting[], history: QueueHistory): nu
 export function mayLinger(waiting: readonly Waiting[], ended: {origin: RequestOrigin; calledTools: boolean}): boolean {
 	if (!ended.calledTools) return false;
 	const rank = laneRank[ended.origin.lane];
-	return waiting.every((entry) => laneRank[entry.origin.lane] > rank || (laneRank[entry.origin.lane] === rank && entry.origin.group === ended.origin.group));
+	return waiting.every((entry) => rankOf(entry) > rank || (rankOf(entry) === rank && entry.origin.group === ended.origin.group));
 }

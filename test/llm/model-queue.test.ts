@@ -46,6 +46,24 @@ describe('ModelQueue', () => {
 		expect(queue.view().running).toBe(1);
 	});
 
+	it('a scheduled task behind a steady stream of chat turns starts after 20 of them', async () => {
+		const {started, slots, ask, settle} = harness(1, 0);
+		void ask('chat-0', 'family', 'chat');
+		await settle();
+		void ask('task', 'work', 'task');
+		for (let n = 1; n <= 25; n++) {
+			// Each chat request arrives before the one running ends: the chat class is never empty.
+			void ask(`chat-${n}`, n % 2 ? 'main' : 'family', 'chat');
+			await settle();
+			slots.get(started.at(-1)!)!();
+			await settle();
+		}
+		// 20 chat requests started while it waited (chat-1 … chat-20); then it ranks as a chat turn
+		// and, its group served least recently, goes next.
+		expect(started.indexOf('task')).toBe(21);
+		expect(started.slice(0, 21)).toEqual(Array.from({length: 21}, (_, n) => `chat-${n}`));
+	});
+
 	it('runs up to `parallel` at once', async () => {
 		const {started, ask, settle} = harness(2);
 		for (const name of ['a', 'b', 'c']) void ask(name, name, 'task');

@@ -7,6 +7,8 @@ const queue = (...specs: string[]): Waiting[] =>
 		const [group, lane, agent] = spec.split(':');
 		return {seq: index + 1, origin: {group, lane: lane as Lane, agent: agent ?? `${group}-turn`}};
 	});
+/** The entry at `index` passed over `times` times. */
+const aged = (waiting: Waiting[], index: number, times: number): Waiting[] => waiting.map((entry, i) => (i === index ? {...entry, passedOver: times} : entry));
 const served = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
 describe('pickNext', () => {
@@ -22,6 +24,9 @@ describe('pickNext', () => {
 		['within a group: the agent served last goes again', queue('main:subagent:b', 'main:subagent:c', 'main:subagent:a'), {main: 4}, 'a', 2],
 		['within a group: otherwise the oldest', queue('main:subagent:b', 'main:subagent:c'), {main: 4}, 'a', 0],
 		['the agent served last, but another group is due first', queue('main:subagent:a', 'work:task'), {main: 4, work: 3}, 'a', 1],
+		['a task passed over 19 times still waits for a chat turn', aged(queue('work:task', 'family:chat'), 0, 19), {}, undefined, 1],
+		['a task passed over 20 times ranks as a chat turn: groups take turns', aged(queue('work:task', 'family:chat'), 0, 20), {work: 1, family: 2}, undefined, 0],
+		['an aged task still takes its turn among the chat groups', aged(queue('work:task', 'family:chat'), 0, 20), {work: 3, family: 2}, undefined, 1],
 	])('%s', (_label, waiting, servedAt, lastAgent, expected) => {
 		expect(pickNext(waiting, {servedAt: served(servedAt), lastAgent})).toBe(expected);
 	});
@@ -37,6 +42,7 @@ describe('mayLinger', () => {
 		['tool calls, a chat turn waits', queue('family:chat'), ended('main:subagent:a'), false],
 		['a chat turn with tool calls while a swarm waits', queue('work:subagent:a'), ended('family:chat'), true],
 		['a chat turn with tool calls while another chat waits', queue('work:chat'), ended('family:chat'), false],
+		['a chat turn with tool calls while an aged task of another group waits', aged(queue('work:task'), 0, 20), ended('family:chat'), false],
 	])('%s', (_label, waiting, last, expected) => {
 		expect(mayLinger(waiting, last)).toBe(expected);
 	});
