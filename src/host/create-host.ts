@@ -190,7 +190,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 		onSubagent: () => changed('subagents'),
 		onDelta: (groupFolder, chatJid, text) => events.emit('delta', {groupFolder, chatJid, text}),
 		diskQuotaProblem: (group) => diskQuota.problem(group.folder, groupPaths(paths, group.folder).group),
-		afterRun: (group) => void diskQuota.remeasure(group.folder, groupPaths(paths, group.folder).group),
+		remeasureFolder: (group) => void diskQuota.remeasure(group.folder, groupPaths(paths, group.folder).group),
 		onTurn: (turn) => {
 			events.emit('turn', turn);
 			if (!turn.ok) events.emit('notice', {level: 'error', text: `${turn.groupFolder}: ${turn.error ?? 'the agent failed'}`});

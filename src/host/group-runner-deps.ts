@@ -51,6 +51,6 @@ export interface GroupRunnerDeps {
 	onTurn(turn: {groupFolder: string; chatJid: string; ok: boolean; error?: string; throughSeq?: number}): void;
 	/** Why the group may not start a run (over its disk quota), or undefined. */
 	diskQuotaProblem?(group: RegisteredGroup): Promise<string | undefined>;
-	/** A run of the group ended (its folder is measured again). */
-	afterRun?(group: RegisteredGroup): void;
+	/** A turn or a run of the group ended: its folder is measured again (diskQuotaProblem waits for it). */
+	remeasureFolder?(group: RegisteredGroup): void;
 }

@@ -218,7 +218,7 @@ export class GroupRunner {
 			return false;
 		} finally {
 			this.live.delete(folder);
-			this.deps.afterRun?.(group);
+			this.deps.remeasureFolder?.(group);
 			for (const chat of this.chatsOf(group)) {
 				this.cursors.forget(chat);
 			}
@@ -302,7 +302,23 @@ export class GroupRunner {
 			else if (run.stopReason !== 'shutdown') this.answerWithError(request.chatJid, error, lastSeq);
 		}
 		this.deps.onTurn({groupFolder: group.folder, chatJid: request.chatJid, ok: outcome.ok, error: outcome.error, throughSeq: lastSeq});
+		this.closeIfOverQuota(group, run);
 		return outcome.ok;
+	}
+
+	/**
+	 * A warm run whose group went over its disk quota during a turn takes no more turns: the next
+	 * message starts a run, which is refused with the reason (no runtime caps a bind mount as it runs).
+	 */
+	private closeIfOverQuota(group: RegisteredGroup, run: SandboxRun): void {
+		const {remeasureFolder, diskQuotaProblem} = this.deps;
+		if (!remeasureFolder || !diskQuotaProblem || run.state === 'ended') return;
+		remeasureFolder(group);
+		void diskQuotaProblem(group).then((problem) => {
+			if (!problem || run.state === 'ended') return;
+			this.deps.logger.warn({group: group.folder, run: run.record.id}, `run closed after its turn: ${problem}`);
+			run.retire();
+		}, (error: Error) => this.deps.logger.warn({group: group.folder, err: error.message}, 'disk quota check failed'));
 	}
 
 	private async submitTask(run: SandboxRun, work: TaskWork, first = false): Promise<TaskRunOutcome> {
@@ -312,6 +328,8 @@ export class GroupRunner {
 		const outcome = await (first ? run.begin(request) : run.submit(request));
 		const result = {ok: outcome.ok, result: outcome.outputs.join('\n'), error: outcome.error};
 		work.resolve(result);
+		const group = this.deps.groups.byFolder(task.groupFolder);
+		if (group) this.closeIfOverQuota(group, run);
 		return result;
 	}
 

@@ -1,6 +1,6 @@
 // A hostile agent filling its group folder from inside its real Docker sandbox: past the group's
 // disk quota, with a folder nested past PATH_MAX, with 200,000 small files. The host refuses an
-// over-quota start with a reply that says so, and otherwise keeps starting and answering runs
+// over-quota start with a reply that says so (a warm run over it closes after its turn), and otherwise keeps starting and answering runs
 // without ever blocking its event loop for long.
 import {execFileSync} from 'node:child_process';
 import path from 'node:path';
@@ -41,6 +41,21 @@ await describeWithDocker('a hostile agent filling its group folder', () => {
 		// Refused before the start: the model never saw the message.
 		expect(attack.model.ollama.chatRequests.length).toBe(modelCalls);
 		expect(attack.boundary.changes()).toEqual([]);
+	}, 90_000);
+
+	it('a file bigger than the quota written in a warm run: the run closes after that turn and the next message is refused', async () => {
+		// The run would stay warm for a minute; the quota closes it as soon as the turn's measurement is in.
+		const attack = await hosts.start({env: {CONTAINER_IDLE_TIMEOUT: '60000', GROUP_DISK_QUOTA_MB: '20'}});
+		const {outcome} = await attack.agentRuns([bash('head -c 31457280 /dev/urandom > /workspace/group/big.bin')]);
+		expect(outcome.ok).toBe(true);
+		await runsEnded(attack);
+		const ended = attack.running.host.snapshot().runs.find((run) => run.groupFolder === attacker);
+		expect(ended?.endReason).toBe('idle');
+		const modelCalls = attack.model.ollama.chatRequests.length;
+		await attack.running.ask(attacker, 'hello again');
+		const answer = attack.chat.replies.filter((reply) => reply.chatJid === `local:${attacker}`).at(-1);
+		expect(answer?.text).toMatch(/disk quota/);
+		expect(attack.model.ollama.chatRequests.length).toBe(modelCalls);
 	}, 90_000);
 
 	it('a folder nested past PATH_MAX in the group folder: every later run still starts and answers', async () => {
