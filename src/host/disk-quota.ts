@@ -1,5 +1,5 @@
 // A group folder's disk quota. No runtime here can cap a bind mount while a run lasts, so the host
-// measures the folder after each run (and before a group's first run) and refuses the next run of
+// measures the folder after each turn and run (and before a group's first run) and refuses the next run of
 // a group that is over. Measuring is `du` in a child process with a time limit: the host's event
 // loop never walks an agent's folder, however deep or full it is.
 import {execFile} from 'node:child_process';
