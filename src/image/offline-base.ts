@@ -9,7 +9,7 @@ import {runPiped, runStreaming} from './stream-exec.js';
 export const offlineBaseImage = 'babybot-base:local';
 export const baseIdLabel = 'babybot.base-id';
 const suite = 'bookworm';
-const packages = ['bash', 'coreutils', 'git', 'ca-certificates', 'libstdc++6'];
+const packages = ['bash', 'coreutils', 'git', 'ca-certificates', 'libstdc++6', 'busybox'];
 
 export interface OfflineBaseInput {
 	/** `docker` or `podman` (Apple Container has no `import`). */

@@ -82,6 +82,19 @@ await describeWithRuntimes('the sandbox', (rt) => {
 		expect(fs.readFileSync(path.join(running.home, 'groups', 'family', 'written.txt'), 'utf8')).toBe('from-the-agent\n');
 	});
 
+	it("the agent's ls and stat work (busybox's where the kernel refuses GNU's statx, as gVisor's runsc in Debian 12 does)", async () => {
+		ollama = track(await startScriptedOllama());
+		running = track(await startTestHost({runtime: rt.name, engine: rt.engine, ollamaUrl: ollama.url}));
+		ollama.push(...probeReplies(['echo hi > f.txt && mkdir -p sub && ls -la /workspace/group', 'stat -c "%s %u" f.txt', 'ls /workspace']));
+		expect(await running.ask('main', 'probe')).toMatchObject({ok: true});
+		const [list, stat, workspace] = toolResults(ollama.chatRequests.at(-1)!);
+		expect(list).toContain('exit code: 0');
+		expect(list).toMatch(/-rw-r--r--.* f\.txt\n/);
+		expect(list).toMatch(/^d.* sub$/m);
+		expect(stat).toMatch(/exit code: 0\nstdout:\n3 1000\n/);
+		expect(workspace).toMatch(/exit code: 0\nstdout:\nextra\s+global\s+group\s+ipc\s+project\s+session\s+skills\s/);
+	});
+
 	it('main sees the project read-only with .env hidden, and may write the global memory', async () => {
 		const made = tempHome();
 		ollama = track(await startScriptedOllama());

@@ -13,8 +13,8 @@ export function toolResults(request: ChatRequestBody): string[] {
 }
 
 /**
- * A shell command listing a directory's entries (not the hidden ones) one a line, sorted, like ls. Not `ls`: GNU ls 9.1 fails
- * under the runsc of Debian 12 ("cannot access: Invalid argument", its statx call is refused).
+ * A shell command listing a directory's entries (not the hidden ones) one a line, sorted, the same
+ * on every runtime (under gVisor the agent's `ls` is busybox's, whose columns differ).
  */
 export const listDir = (dir: string) => `find ${dir} -mindepth 1 -maxdepth 1 -not -name '.*' -printf '%f\\n' | LC_ALL=C sort`;
 
