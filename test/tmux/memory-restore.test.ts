@@ -45,7 +45,8 @@ describe.each(['in-process', 'attached'] as const)('host %s', (mode) => {
 		tui.send('Escape');
 		await tui.waitFor('the Groups pane', (screen) => !screen.includes('Chat with main') && /main\s+main\s+local:main/.test(screen));
 		tui.send('Enter');
-		const details = await tui.waitFor('the memory in the details', (screen) => screen.includes('versions kept by the host (m to restore one):') && screen.includes('before compaction'));
+		// The whole diff drawn (a capture can land mid-frame), down to its last line.
+		const details = await tui.waitFor('the memory in the details', (screen) => screen.includes('versions kept by the host (m to restore one):') && screen.includes('+ - The user keeps 300 notes.'));
 		expect(details).toMatch(/MEMORY\.md: 36 characters · budget [\d,]+ \(compacted at the next run above it\)/);
 		expect(details).toMatch(/1 {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}before compaction {2}[\d,]+ characters/);
 		expect(details).toContain('- - note 0: something the user said once');

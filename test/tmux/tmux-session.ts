@@ -119,13 +119,18 @@ export class TmuxSession {
 		return Number(this.format('#{pane_pid}'));
 	}
 
-	/** Polls until `check` passes; fails with the last screen. */
+	/** Polls until `check` passes on two captures in a row; fails with the last screen. */
 	async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 20_000): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		let screen = '';
 		while (Date.now() < deadline) {
 			screen = this.capture();
-			if (check(screen)) return screen;
+			if (check(screen)) {
+				// A capture can land mid-frame: the screen returned is a later one that still passes.
+				await new Promise((resolve) => setTimeout(resolve, 40));
+				const settled = this.capture();
+				if (check(settled)) return settled;
+			}
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
 		throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
