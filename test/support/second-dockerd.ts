@@ -31,9 +31,10 @@ export function secondDockerd(dir: string): SecondDockerd {
 		async start() {
 			fs.mkdirSync(dir, {recursive: true});
 			const log = fs.openSync(path.join(dir, 'dockerd.log'), 'a');
+			// In a network namespace of its own: a dockerd with `--bridge none` deletes the machine's docker0 at start.
 			daemon = spawn(
-				'dockerd',
-				['--host', `unix://${socket}`, '--data-root', path.join(dir, 'root'), '--exec-root', path.join(dir, 'exec'), '--pidfile', path.join(dir, 'docker.pid'), '--bridge', 'none', '--iptables=false', '--ip6tables=false'],
+				'unshare',
+				['--net', 'dockerd', '--host', `unix://${socket}`, '--data-root', path.join(dir, 'root'), '--exec-root', path.join(dir, 'exec'), '--pidfile', path.join(dir, 'docker.pid'), '--bridge', 'none', '--iptables=false', '--ip6tables=false'],
 				{stdio: ['ignore', log, log]},
 			);
 			await waitFor('the second dockerd to answer', answers, 60_000);
