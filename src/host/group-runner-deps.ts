@@ -12,6 +12,7 @@ import type {TurnPlan} from '../skills/turn-plan.js';
 import type {GroupStore} from '../store/groups.js';
 import type {MessageStore} from '../store/messages.js';
 import type {RunStore} from '../store/runs.js';
+import type {DeliverOptions} from './delivery.js';
 import type {HostPaths} from './sandbox-spec.js';
 
 export interface GroupRunnerDeps {
@@ -36,7 +37,7 @@ export interface GroupRunnerDeps {
 	 * Sends a reply to a chat (through the outbox). `throughSeq`: the last message of the turn it
 	 * answers; unless `provisional`, it is stored as answered (recovery after a crash skips it).
 	 */
-	deliver(chatJid: string, text: string, options?: {error?: boolean; throughSeq?: number; provisional?: boolean}): void;
+	deliver(chatJid: string, text: string, options?: DeliverOptions): void;
 	/** Extra mounts validated for the group's next run. */
 	extraMounts(group: RegisteredGroup): Array<{name: string; hostPath: string; readonly: boolean}>;
 	/** Host commands and skill invocations; default: plain prompt. */
