@@ -86,6 +86,16 @@ function openStore(options: MountsCommandOptions): {db?: Db; close(): void} {
 	return {db, close: () => db.close()};
 }
 
+interface MountsContext {
+	args: ParsedArgs;
+	options: MountsCommandOptions;
+	allowlist: MountAllowlist;
+	homeDir: string;
+	out(line: string): void;
+	/** The one folder the action takes; `example` shows how. */
+	needPath(example: string): string;
+}
+
 /** `babybot-tui mounts …`; returns the exit code. */
 export async function runMountsCommand(argv: string[], options: MountsCommandOptions): Promise<number> {
 	const {config, stdout, stderr} = options;
@@ -102,94 +112,24 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 		out(usage);
 		return 0;
 	}
-	const allowlist = new MountAllowlist({file: config.mountAllowlistPath, homeDir});
 	const needPath = (example: string) => {
 		const [target, ...extra] = args.positional;
 		if (!target) throw new UsageError(`mounts ${args.action} needs a folder: e.g. babybot-tui mounts ${args.action} ${example}`);
 		if (extra.length) throw new UsageError(`mounts ${args.action} takes one folder, got also "${extra.join(' ')}": quote a path with spaces`);
 		return target;
 	};
+	const context: MountsContext = {args, options, allowlist: new MountAllowlist({file: config.mountAllowlistPath, homeDir}), homeDir, out, needPath};
 	try {
 		switch (args.action) {
-			case 'check': {
-				const target = needPath('~/notes');
-				const store = openStore(options);
-				let isMain = false;
-				let groupFolder: string | undefined;
-				try {
-					const groups = store.db ? new GroupStore(store.db) : undefined;
-					// Without --group the verdict is the main group's; an unknown folder counts as non-main.
-					groupFolder = args.group ?? groups?.main()?.folder ?? 'main';
-					isMain = args.group === undefined ? true : groups?.byFolder(args.group)?.isMain === true;
-				} finally {
-					store.close();
-				}
-				const verdict = validateMount({
-					request: {hostPath: target, containerPath: args.as, readonly: !args.rw},
-					allowlist: allowlist.current(),
-					isMain,
-					homeDir,
-					groupFolder,
-					protectedPaths: hostStatePaths(config),
-				});
-				if (!verdict.allowed) {
-					out(`rejected: ${verdict.reason}`);
-					return 1;
-				}
-				out(`allowed ${verdict.readonly ? 'ro' : 'rw'} ${verdict.containerPath}`);
-				out(`host path ${verdict.hostPath} (root ${verdict.root})`);
-				out(verdict.autoApprove ? 'an agent asking for it gets it at once (the root is marked autoApprove)' : "an agent asking for it waits for the operator's approval (the root is not marked autoApprove)");
-				if (verdict.note) out(verdict.note);
-				return 0;
-			}
+			case 'check':
+				return checkMount(context);
 			case undefined:
-			case 'list': {
-				const current = allowlist.current();
-				out(`allowlist ${allowlist.file}`);
-				if (!current.ok) out(`  unusable: ${current.error}`);
-				else {
-					out(`allowed roots${current.allowlist.allowedRoots.length ? '' : ': none'}`);
-					for (const root of current.allowlist.allowedRoots) {
-						const scope = root.groups ? ` for ${root.groups.join(', ')}` : '';
-						out(`  ${root.allowReadWrite ? 'rw' : 'ro'} ${root.path}${scope}${root.autoApprove ? ' (agents: automatic)' : ''}${root.description ? `  (${root.description})` : ''}`);
-					}
-					out(`non-main groups: ${current.allowlist.nonMainReadOnly ? 'read-only' : 'as the root allows'}`);
-				}
-				out(`blocked patterns (always): ${defaultBlockedPatterns.join(' ')}`);
-				if (current.ok && current.allowlist.blockedPatterns.length) out(`blocked patterns (yours): ${current.allowlist.blockedPatterns.join(' ')}`);
-				const store = openStore(options);
-				try {
-					const pending = store.db ? new MountRequestStore(store.db).pending() : [];
-					out(`pending requests${pending.length ? '' : ': none'}`);
-					for (const r of pending) {
-						const real = r.realPath && r.realPath !== r.hostPath ? ` → ${r.realPath}` : '';
-						out(`  #${r.id} ${r.groupFolder} ${r.readonly ? 'ro' : 'rw'} ${r.hostPath}${real}${r.containerPath ? ` as ${r.containerPath}` : ''} (${r.source})${r.reason ? `: ${r.reason}` : ''}`);
-					}
-				} finally {
-					store.close();
-				}
-				return 0;
-			}
-			case 'allow': {
-				const target = needPath('~/projects');
-				const real = existingFolder(expandTilde(target, homeDir), target);
-				const scope = {group: args.group, ...(args.auto ? {autoApprove: true} : {})};
-				const {added, allowlistPath} = await throughHost(
-					options,
-					(host) => host.allowMountRoot(real, args.rw, scope),
-					() => ({...allowlist.addAllowedRoot(real, args.rw, undefined, scope), allowlistPath: allowlist.file}),
-				);
-				const shown = args.group ? ` for group ${args.group}` : '';
-				out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real}${shown}${args.auto ? ' (agents: automatic)' : ''} in ${allowlistPath}`);
-				return 0;
-			}
-			case 'revoke': {
-				const target = needPath('~/projects');
-				const expanded = expandTilde(target, homeDir);
-				const {removed, allowlistPath} = await throughHost(options, (host) => host.revokeMountRoot(expanded), () => ({...allowlist.removeAllowedRoot(expanded), allowlistPath: allowlist.file}));
-				out(`revoked ${target} (${removed} root${removed === 1 ? '' : 's'}) in ${allowlistPath}`);
-				return 0;
-			}
+			case 'list':
+				return listMounts(context);
+			case 'allow':
+				return await allowRoot(context);
+			case 'revoke':
+				return await revokeRoot(context);
 			default:
 				throw new UsageError(`unknown mounts action "${args.action}": use check, list, allow or revoke`);
 		}
@@ -197,6 +137,90 @@ export async function runMountsCommand(argv: string[], options: MountsCommandOpt
 		stderr.write(`babybot-tui mounts: ${(error as Error).message}\n`);
 		return error instanceof UsageError ? 2 : 1;
 	}
+}
+
+/** The verdict on a folder for a group (main without --group), without mounting anything. */
+function checkMount({args, options, allowlist, homeDir, out, needPath}: MountsContext): number {
+	const target = needPath('~/notes');
+	const store = openStore(options);
+	let isMain = false;
+	let groupFolder: string | undefined;
+	try {
+		const groups = store.db ? new GroupStore(store.db) : undefined;
+		// Without --group the verdict is the main group's; an unknown folder counts as non-main.
+		groupFolder = args.group ?? groups?.main()?.folder ?? 'main';
+		isMain = args.group === undefined ? true : groups?.byFolder(args.group)?.isMain === true;
+	} finally {
+		store.close();
+	}
+	const verdict = validateMount({
+		request: {hostPath: target, containerPath: args.as, readonly: !args.rw},
+		allowlist: allowlist.current(),
+		isMain,
+		homeDir,
+		groupFolder,
+		protectedPaths: hostStatePaths(options.config),
+	});
+	if (!verdict.allowed) {
+		out(`rejected: ${verdict.reason}`);
+		return 1;
+	}
+	out(`allowed ${verdict.readonly ? 'ro' : 'rw'} ${verdict.containerPath}`);
+	out(`host path ${verdict.hostPath} (root ${verdict.root})`);
+	out(verdict.autoApprove ? 'an agent asking for it gets it at once (the root is marked autoApprove)' : "an agent asking for it waits for the operator's approval (the root is not marked autoApprove)");
+	if (verdict.note) out(verdict.note);
+	return 0;
+}
+
+/** The allowlist (roots, blocked patterns) and the requests that wait. */
+function listMounts({options, allowlist, out}: MountsContext): number {
+	const current = allowlist.current();
+	out(`allowlist ${allowlist.file}`);
+	if (!current.ok) out(`  unusable: ${current.error}`);
+	else {
+		out(`allowed roots${current.allowlist.allowedRoots.length ? '' : ': none'}`);
+		for (const root of current.allowlist.allowedRoots) {
+			const scope = root.groups ? ` for ${root.groups.join(', ')}` : '';
+			out(`  ${root.allowReadWrite ? 'rw' : 'ro'} ${root.path}${scope}${root.autoApprove ? ' (agents: automatic)' : ''}${root.description ? `  (${root.description})` : ''}`);
+		}
+		out(`non-main groups: ${current.allowlist.nonMainReadOnly ? 'read-only' : 'as the root allows'}`);
+	}
+	out(`blocked patterns (always): ${defaultBlockedPatterns.join(' ')}`);
+	if (current.ok && current.allowlist.blockedPatterns.length) out(`blocked patterns (yours): ${current.allowlist.blockedPatterns.join(' ')}`);
+	const store = openStore(options);
+	try {
+		const pending = store.db ? new MountRequestStore(store.db).pending() : [];
+		out(`pending requests${pending.length ? '' : ': none'}`);
+		for (const r of pending) {
+			const real = r.realPath && r.realPath !== r.hostPath ? ` → ${r.realPath}` : '';
+			out(`  #${r.id} ${r.groupFolder} ${r.readonly ? 'ro' : 'rw'} ${r.hostPath}${real}${r.containerPath ? ` as ${r.containerPath}` : ''} (${r.source})${r.reason ? `: ${r.reason}` : ''}`);
+		}
+	} finally {
+		store.close();
+	}
+	return 0;
+}
+
+async function allowRoot({args, options, allowlist, homeDir, out, needPath}: MountsContext): Promise<number> {
+	const target = needPath('~/projects');
+	const real = existingFolder(expandTilde(target, homeDir), target);
+	const scope = {group: args.group, ...(args.auto ? {autoApprove: true} : {})};
+	const {added, allowlistPath} = await throughHost(
+		options,
+		(host) => host.allowMountRoot(real, args.rw, scope),
+		() => ({...allowlist.addAllowedRoot(real, args.rw, undefined, scope), allowlistPath: allowlist.file}),
+	);
+	const shown = args.group ? ` for group ${args.group}` : '';
+	out(`${added ? 'allowed' : 'changed'} ${args.rw ? 'rw' : 'ro'} ${real}${shown}${args.auto ? ' (agents: automatic)' : ''} in ${allowlistPath}`);
+	return 0;
+}
+
+async function revokeRoot({options, allowlist, homeDir, out, needPath}: MountsContext): Promise<number> {
+	const target = needPath('~/projects');
+	const expanded = expandTilde(target, homeDir);
+	const {removed, allowlistPath} = await throughHost(options, (host) => host.revokeMountRoot(expanded), () => ({...allowlist.removeAllowedRoot(expanded), allowlistPath: allowlist.file}));
+	out(`revoked ${target} (${removed} root${removed === 1 ? '' : 's'}) in ${allowlistPath}`);
+	return 0;
 }
 
 /** Through the host that runs for this home (its view changes at once), else on the file directly. */
