@@ -26,6 +26,8 @@ export class DiskQuota {
 	private readonly usedKb = new Map<string, number | undefined>();
 	/** Measurements under way: a start waits for the one its last run began. */
 	private readonly measuring = new Map<string, Promise<void>>();
+	/** One more measurement asked for while one was under way (it may predate the latest writes). */
+	private readonly again = new Map<string, Promise<void>>();
 	private readonly measure: MeasureFolder;
 
 	constructor(private readonly options: DiskQuotaOptions) {
@@ -34,7 +36,7 @@ export class DiskQuota {
 
 	/** Why the group may not start a run now, or undefined. Measures once when nothing is known yet. */
 	async problem(folder: string, dir: string): Promise<string | undefined> {
-		const pending = this.measuring.get(folder);
+		const pending = this.again.get(folder) ?? this.measuring.get(folder);
 		if (pending) await pending;
 		else if (!this.usedKb.has(folder)) await this.remeasure(folder, dir);
 		const kb = this.usedKb.get(folder);
@@ -42,7 +44,19 @@ export class DiskQuota {
 		return `the group folder uses ${Math.round(kb / 1024)} MB, over its disk quota of ${this.options.quotaMb} MB: delete files in it (or raise GROUP_DISK_QUOTA_MB), then send the message again`;
 	}
 
+	/** Measures the folder again; while one `du` runs, later calls share one more after it. */
 	remeasure(folder: string, dir: string): Promise<void> {
+		const pending = this.measuring.get(folder);
+		if (pending) {
+			const queued = this.again.get(folder);
+			if (queued) return queued;
+			const again = pending.then(() => {
+				this.again.delete(folder);
+				return this.remeasure(folder, dir);
+			});
+			this.again.set(folder, again);
+			return again;
+		}
 		const done = this.measure(dir, this.options.timeoutMs ?? 20_000).then((kb) => {
 			this.usedKb.set(folder, kb);
 			if (this.measuring.get(folder) === done) this.measuring.delete(folder);

@@ -37,6 +37,23 @@ describe('the disk quota of a group folder', () => {
 		expect(await next).toMatch(/over its disk quota of 20 MB/);
 	});
 
+	it('turns that end while du runs share one more measurement after it, and a start waits for that one', async () => {
+		const {measure, calls} = manualMeasure();
+		const quota = new DiskQuota({quotaMb: 20, measure});
+		void quota.remeasure('family', '/g/family');
+		const second = quota.remeasure('family', '/g/family');
+		const third = quota.remeasure('family', '/g/family');
+		expect(third).toBe(second);
+		const start = quota.problem('family', '/g/family');
+		calls[0]!.answer(1024);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(calls).toHaveLength(2);
+		calls[1]!.answer(50 * 1024);
+		await second;
+		expect(await start).toMatch(/over its disk quota of 20 MB/);
+		expect(calls).toHaveLength(2);
+	});
+
 	it("allows a start when du cannot tell in time (the bound is on the host's work, never a reason to refuse)", async () => {
 		const {measure, calls} = manualMeasure();
 		const quota = new DiskQuota({quotaMb: 20, measure});
