@@ -5,34 +5,18 @@
 // process and with the UI attached to a headless host.
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
-import {binPath, cliEnv, projectRoot, startHeadless, waitFor, type HeadlessHost} from '../support/cli.js';
-import {startScriptedOllama, type ScriptedOllama} from '../support/ollama-server.js';
-import {tempHome} from '../support/temp-home.js';
-import {TmuxSession} from './tmux-session.js';
+import {describe, expect, it} from 'vitest';
+import {waitFor} from '../support/cli.js';
+import {startScriptedOllama} from '../support/ollama-server.js';
+import {hostModes, tuiFixture} from './tui-fixture.js';
 
-let ollama: ScriptedOllama | undefined;
-let session: TmuxSession | undefined;
-let headless: HeadlessHost | undefined;
+const fixture = tuiFixture();
 
-afterEach(async () => {
-	session?.kill();
-	session = undefined;
-	await headless?.stop();
-	headless = undefined;
-	await ollama?.close();
-});
-
-describe.each(['in-process', 'attached'] as const)('host %s', (mode) => {
+describe.each(hostModes)('host %s', (mode) => {
 	it('compacts an over-budget memory at the next run and restores the kept version from the Groups pane', async () => {
-		ollama = await startScriptedOllama({replies: [{content: '# Memory\n- The user keeps 300 notes.'}, {content: 'Hello!'}], fallback: () => ({content: 'ok'})});
-		const made = tempHome();
-		const env = cliEnv({home: made.home, allowlist: made.allowlist, ollamaUrl: ollama.url});
-		if (mode === 'attached') headless = await startHeadless(env);
-		session = TmuxSession.start({command: [process.execPath, binPath], env, cwd: projectRoot, columns: 140, rows: 45});
-		const tui = session;
-		await tui.waitForText(headless ? `attached to host pid ${headless.pid}` : '6 Skills');
-		const memory = path.join(made.home, 'groups', 'main', 'MEMORY.md');
+		const ollama = await startScriptedOllama({replies: [{content: '# Memory\n- The user keeps 300 notes.'}, {content: 'Hello!'}], fallback: () => ({content: 'ok'})});
+		const {tui, home} = await fixture.start(mode, ollama, {columns: 140, rows: 45});
+		const memory = path.join(home, 'groups', 'main', 'MEMORY.md');
 		const long = `${Array.from({length: 300}, (_, n) => `- note ${n}: something the user said once`).join('\n')}\n`;
 		fs.writeFileSync(memory, long);
 
