@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
@@ -93,6 +94,15 @@ describe('file tools', () => {
 		expect(result).toBe(`${'y'.repeat(100)}\n[file cut: bytes 0-100 of 10000 shown; read on with read_file {"path": "big.txt", "offset": 100}]`);
 		expect(await run('read_file', {path: 'big.txt', offset: 9950})).toBe('y'.repeat(50));
 		expect(await run('read_file', {path: 'big.txt', offset: 20_000})).toBe('error: offset 20000 is past the end of "big.txt" (10000 bytes)');
+	});
+
+	it.each([
+		['read_file', {path: 'pipe'}, 'error: "pipe" is not a regular file; read it with bash and a timeout'],
+		['edit_file', {path: 'pipe', old: 'a', new: 'b'}, 'error: "pipe" is not a regular file; only a regular file can be edited'],
+	])('%s refuses a FIFO at once instead of waiting on it', async (name, args, expected) => {
+		const {paths, run} = setup();
+		execFileSync('mkfifo', [path.join(paths.group, 'pipe')]);
+		expect(await run(name, args)).toBe(expected);
 	});
 
 	it('says a missing file does not exist', async () => {

@@ -5,11 +5,11 @@
 // message), is never shown in the chat and never saved in the session; a line already in memory is
 // not written again.
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
 import type {ContextWindow} from './context-window.js';
 import {ContextTooSmall} from './context-window.js';
 import {LlmError, type LlmBridge} from './llm-bridge.js';
 import {cleanModelText, memoryFile, readMemoryText} from './memory-text.js';
+import {appendOwnFile} from './own-files.js';
 import type {ChatMessage, ToolDefinition} from './protocol.js';
 import {askModel} from './tool-loop.js';
 
@@ -68,6 +68,6 @@ export async function recordLastingFacts(input: LastingFactInput): Promise<strin
 	const lines = newMemoryLines(answer, existing);
 	if (lines.length === 0) return [];
 	const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
-	await fs.appendFile(memoryFile(input.groupDir), `${separator}${lines.join('\n')}\n`);
+	appendOwnFile(memoryFile(input.groupDir), `${separator}${lines.join('\n')}\n`);
 	return lines;
 }

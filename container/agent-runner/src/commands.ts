@@ -1,8 +1,8 @@
 // Host commands on the session: `/compact` (summary becomes the session start) and `/clear` (summary into memory).
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import {ContextTooSmall, type ContextWindow} from './context-window.js';
 import {LlmError, type LlmBridge} from './llm-bridge.js';
+import {memoryFile, readMemoryText} from './memory-text.js';
+import {appendOwnFile} from './own-files.js';
 import type {ToolDefinition} from './protocol.js';
 import type {Transcript} from './session.js';
 import {askModel} from './tool-loop.js';
@@ -53,14 +53,11 @@ export async function runSessionCommand(input: CommandInput): Promise<CommandRes
 	const notes = await ask(input, clearRequest);
 	if (!notes.ok) return notes;
 	if (notes.text && notes.text !== 'NOTHING') {
-		const file = path.join(input.groupDir, 'MEMORY.md');
+		const file = memoryFile(input.groupDir);
 		const heading = `## Session notes ${input.now().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-		let existing = '';
-		try {
-			existing = await fs.readFile(file, 'utf8');
-		} catch {}
+		const existing = readMemoryText(input.groupDir);
 		const separator = existing === '' || existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
-		await fs.appendFile(file, `${separator}${heading}\n\n${notes.text}\n`);
+		appendOwnFile(file, `${separator}${heading}\n\n${notes.text}\n`);
 		return {ok: true, transcript: {messages: []}, reply: 'Cleared: I saved the key points to memory and started a fresh conversation.'};
 	}
 	return {ok: true, transcript: {messages: []}, reply: 'Cleared: started a fresh conversation (nothing was worth saving to memory).'};

@@ -1,6 +1,6 @@
 // Reading and cleaning memory text inside the sandbox (the group's own folders).
-import fs from 'node:fs';
 import path from 'node:path';
+import {readOwnFile} from './own-files.js';
 
 export const memoryFileName = 'MEMORY.md';
 /** The most of a memory file the agent reads for upkeep; the host keeps no version of a larger one. */
@@ -8,15 +8,10 @@ export const maxMemoryBytes = 1024 * 1024;
 
 export const memoryFile = (dir: string) => path.join(dir, memoryFileName);
 
-/** The file's text, or '' when it is missing or not a readable file. */
+/** The file's text, or '' when it is missing, larger than maxMemoryBytes or not a regular file. */
 export function readMemoryText(dir: string): string {
-	try {
-		const file = memoryFile(dir);
-		if (fs.statSync(file).size > maxMemoryBytes) return '';
-		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
-	}
+	const read = readOwnFile(memoryFile(dir), maxMemoryBytes);
+	return read && read.size <= maxMemoryBytes ? read.text : '';
 }
 
 /** A model's answer without its thinking, private notes or a code fence around the whole text. */

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {writeFileAtomic} from './atomic-file.js';
+import {readOwnFile} from './own-files.js';
 import type {ChatMessage} from './protocol.js';
 import {errorMessage} from './text.js';
 
@@ -20,6 +21,9 @@ export interface TrimBounds {
 
 /** A bound on the saved file only: the context budget drops history long before it (in large steps). */
 export const defaultTrimBounds: TrimBounds = {maxMessages: 1000, maxChars: 1_000_000};
+
+/** The largest transcript file read back (the saved one stays far below it). */
+const maxTranscriptBytes = 16 * 1024 * 1024;
 
 const messageSize = (m: ChatMessage) => m.content.length + (m.tool_calls ? JSON.stringify(m.tool_calls).length : 0);
 
@@ -63,14 +67,12 @@ export class SessionStore {
 
 	/** The saved transcript; a damaged file is moved aside (never deleted) and a fresh one starts. */
 	load(): {transcript: Transcript; warning?: string} {
-		let text: string;
+		// Missing, or not a regular file (a FIFO would hold the agent): a fresh session, whose save replaces it.
+		const read = readOwnFile(this.file, maxTranscriptBytes);
+		if (!read) return {transcript: {messages: []}};
 		try {
-			text = fs.readFileSync(this.file, 'utf8');
-		} catch {
-			return {transcript: {messages: []}};
-		}
-		try {
-			const parsed = JSON.parse(text) as {summary?: unknown; messages?: unknown; dropped?: unknown};
+			if (read.size > maxTranscriptBytes) throw new Error(`it is larger than ${maxTranscriptBytes} bytes`);
+			const parsed = JSON.parse(read.text) as {summary?: unknown; messages?: unknown; dropped?: unknown};
 			if (!Array.isArray(parsed.messages) || !parsed.messages.every(isChatMessage)) throw new Error('unexpected shape');
 			const dropped = Number.isInteger(parsed.dropped) && (parsed.dropped as number) > 0 ? (parsed.dropped as number) : undefined;
 			return {transcript: {summary: typeof parsed.summary === 'string' ? parsed.summary : undefined, messages: parsed.messages, dropped}};

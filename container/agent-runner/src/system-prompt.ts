@@ -1,21 +1,23 @@
 // The system prompt, rebuilt every turn so memory edits apply at once. Nothing in it changes from
 // turn to turn (no time, no run id, no per-turn skill): Ollama reuses its prompt cache only up to
 // the first difference, and the system prompt and the tools come first.
-import fs from 'node:fs';
 import path from 'node:path';
+import {memoryFile} from './memory-text.js';
+import {readOwnFile} from './own-files.js';
 import type {StartMessage, TurnInput} from './protocol.js';
 import {readSkillCatalogue} from './skills.js';
 import type {Tool} from './tools/tool.js';
 
 function readMemory(dir: string, maxChars: number): string | undefined {
-	const file = path.join(dir, 'MEMORY.md');
-	try {
-		const text = fs.readFileSync(file, 'utf8').trim();
-		if (!text || text.length <= maxChars) return text || undefined;
-		return `${text.slice(0, maxChars)}\n[memory cut to fit the model's context: ${text.length - maxChars} more characters not shown; read the whole file with read_file {"path": "${file}"}]`;
-	} catch {
-		return undefined;
-	}
+	const file = memoryFile(dir);
+	// A character is at most 4 bytes: this many hold maxChars of any text.
+	const bound = maxChars * 4;
+	const read = readOwnFile(file, bound);
+	const text = read?.text.trim();
+	if (!read || !text) return undefined;
+	if (text.length <= maxChars && read.size <= bound) return text;
+	const shown = text.slice(0, maxChars);
+	return `${shown}\n[memory cut to fit the model's context: ${read.size - Buffer.byteLength(shown)} more bytes not shown; read the whole file with read_file {"path": "${file}"}]`;
 }
 
 export interface SystemPromptInput {

@@ -32,6 +32,8 @@ export const readFileTool: Tool = {
 		const file = resolveOrFail(context, requested, 'read');
 		const stat = await statOrFail(file, requested);
 		if (stat.isDirectory()) throw new ToolFailure(`"${requested}" is a directory; use list_files`);
+		// A FIFO or a device would hold the call (and the turn) for good.
+		if (!stat.isFile()) throw new ToolFailure(`"${requested}" is not a regular file; read it with bash and a timeout`);
 		if (offset > stat.size) throw new ToolFailure(`offset ${offset} is past the end of "${requested}" (${stat.size} bytes)`);
 		const limit = context.start.limits.toolOutputChars;
 		// Read only what can be shown, so a huge file costs no more than the limit.
@@ -80,7 +82,7 @@ export const editFileTool: Tool = {
 		const requested = args.path as string;
 		const oldText = args.old as string;
 		const file = resolveOrFail(context, requested, 'write');
-		await statOrFail(file, requested);
+		if (!(await statOrFail(file, requested)).isFile()) throw new ToolFailure(`"${requested}" is not a regular file; only a regular file can be edited`);
 		const text = await fs.readFile(file, 'utf8');
 		if (!oldText) throw new ToolFailure('"old" is empty; give the exact text to replace');
 		const count = text.split(oldText).length - 1;
