@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {formatBashResult, runBash} from '../../container/agent-runner/src/tools/bash-tool.js';
+import {waitFor} from '../support/cli.js';
 import {tempHome} from '../support/temp-home.js';
 
 describe('bash tool', () => {
@@ -25,8 +26,8 @@ describe('bash tool', () => {
 	it('kills the command and its children when its signal aborts, and says why', async () => {
 		const {root} = tempHome('babybot-bash-');
 		const stop = new AbortController();
-		const running = runBash({command: 'echo started; sleep 30', cwd: root, outputChars: 1000, signal: stop.signal});
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		const running = runBash({command: 'echo started; touch running; sleep 30', cwd: root, outputChars: 1000, signal: stop.signal});
+		await waitFor('the command to run', () => fs.existsSync(path.join(root, 'running')));
 		stop.abort('the sub-agent was killed by the operator');
 		const result = await running;
 		expect(result).toMatchObject({timedOut: false, stopped: 'the sub-agent was killed by the operator', stdout: 'started\n'});

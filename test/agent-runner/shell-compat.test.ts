@@ -11,6 +11,12 @@ describe('shellPath', () => {
 		['GNU stat fails and there is no compat stat (another image): PATH unchanged', {stat: false, [compatStat]: false}, base, {path: base, compat: false}],
 		['the compat folder already in PATH: not added twice', {stat: false, [compatStat]: true}, `${statxCompatDir}:${base}`, {path: `${statxCompatDir}:${base}`, compat: false}],
 	])('%s', (_label, works: Record<string, boolean>, current, expected) => {
-		expect(shellPath(current, (command) => works[command] ?? false)).toEqual(expected);
+		expect(shellPath(current, (command) => works[command] ?? false, statxCompatDir, () => true)).toEqual(expected);
+	});
+
+	it('probes nothing where there is no compat folder (the none runtime)', () => {
+		const probed: string[] = [];
+		expect(shellPath(base, (command) => (probed.push(command), false), statxCompatDir, () => false)).toEqual({path: base, compat: false});
+		expect(probed).toEqual([]);
 	});
 });

@@ -3,7 +3,7 @@
 import type {SwarmSettings} from '../protocol.js';
 import {runSubagent, type SubagentOutcome, type SubagentTask} from '../swarm/subagent.js';
 import {cutText} from '../text.js';
-import {type Tool, ToolFailure} from './tool.js';
+import {resultBudget, type Tool, ToolFailure} from './tool.js';
 
 export const delegateToolName = 'delegate';
 export const defaultDelegateTimeoutMs = 600_000;
@@ -87,7 +87,7 @@ export function delegateTool(settings: SwarmSettings): Tool {
 			}, timeoutMs);
 			try {
 				const outcomes = await Promise.all(started.map(({task, id, signal}) => runSubagent(task, id, signal, swarm, context)));
-				return formatOutcomes(outcomes, context.resultChars ?? context.start.limits.toolOutputChars);
+				return formatOutcomes(outcomes, resultBudget(context));
 			} finally {
 				clearTimeout(timer);
 			}

@@ -1,10 +1,7 @@
 // search_history (every group: its own chats; main: every chat) and read_memory (main only: another
 // group's MEMORY.md, read-only). The host answers both; the group is the run's, never an argument.
 import {formatHistoryResult} from '../history-format.js';
-import type {Tool, ToolContext} from './tool.js';
-
-/** The characters the host's answer may take: what this call's result may take in the model's context. */
-const resultChars = (context: ToolContext) => Math.min(context.start.limits.toolOutputChars, context.resultChars ?? context.start.limits.toolOutputChars);
+import {resultBudget, type Tool} from './tool.js';
 
 export const searchHistoryTool: Tool = {
 	name: 'search_history',
@@ -22,7 +19,7 @@ export const searchHistoryTool: Tool = {
 			...(args.chat_jid === undefined ? {} : {chatJid: args.chat_jid as string}),
 			...(args.since === undefined ? {} : {since: args.since as string}),
 			...(args.limit === undefined ? {} : {limit: args.limit as number}),
-			maxChars: resultChars(context),
+			maxChars: resultBudget(context),
 		});
 		return formatHistoryResult(query, result);
 	},
@@ -34,7 +31,7 @@ export const readMemoryTool: Tool = {
 	params: {group: {type: 'string', description: 'Group folder, e.g. family', required: true}},
 	mainOnly: true,
 	async run(args, context) {
-		const result = await context.memory.readMemory(args.group as string, resultChars(context));
+		const result = await context.memory.readMemory(args.group as string, resultBudget(context));
 		if (result.status !== 'ok') return `${result.status}: ${result.reason}`;
 		return [`# MEMORY.md of ${result.folder} (read-only)`, ...result.notes.map((note) => `note: ${note}`), '', result.text || '(empty)'].join('\n');
 	},

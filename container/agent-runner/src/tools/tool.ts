@@ -20,6 +20,12 @@ export interface ToolContext {
 	signal?: AbortSignal;
 }
 
+/** The characters a call's result may take: the loop's share of the model's context, never past the tool output limit. */
+export function resultBudget(context: ToolContext): number {
+	const limit = context.start.limits.toolOutputChars;
+	return Math.min(limit, context.resultChars ?? limit);
+}
+
 /** A model-facing tool. `run` returns the text the model sees; a thrown error is shown as `error: …`. */
 export interface Tool {
 	name: string;
